@@ -1,0 +1,15 @@
+// The hitlai module: PG_MODULE_MAGIC and hitlai.version().
+#include "pg/bridge.hpp"
+
+extern "C" {
+#include "utils/builtins.h"
+PG_MODULE_MAGIC;
+}
+
+#ifndef HITLAI_VERSION
+#error "HITLAI_VERSION must be defined by the build (from hitlai.control)"
+#endif
+
+// hitlai.version() -> text: the version compiled into hitlai.so. Compare it with
+// pg_extension.extversion to see a library/SQL mismatch.
+HITLAI_FUNCTION(hitlai_version) { return CStringGetTextDatum(HITLAI_VERSION); }
