@@ -4,12 +4,12 @@
 EXTENSION  = hitlai
 EXTVERSION = $(shell sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" $(EXTENSION).control)
 
-# The install script of the current version is assembled from sql/install/*.sql (one part
-# per concern, applied in file-name order).  Upgrade scripts (hitlai--A--B.sql) and the
-# frozen install scripts of released versions are committed as they are.
-INSTALL_PARTS = $(sort $(wildcard sql/install/*.sql))
-DATA_built    = sql/$(EXTENSION)--$(EXTVERSION).sql
-DATA          = $(filter-out $(DATA_built),$(wildcard sql/$(EXTENSION)--*.sql))
+# Install and upgrade scripts are assembled by scripts/assemble_sql.sh from
+# sql/install/<version>/*.sql (one part per concern; each version a delta on the one
+# before): sql/hitlai--$(EXTVERSION).sql for a fresh install of every version, and
+# sql/hitlai--<prev>--<version>.sql for each upgrade step.
+INSTALL_PARTS = $(sort $(wildcard sql/install/*/*.sql))
+DATA_built    = $(addprefix sql/,$(shell scripts/assemble_sql.sh --list))
 
 MODULE_big = $(EXTENSION)
 SRCS       = $(sort $(wildcard src/core/*.cpp src/pg/*.cpp))
@@ -27,7 +27,7 @@ HITLAI_CXXFLAGS += -Werror
 endif
 PG_CXXFLAGS = $(HITLAI_CXXFLAGS)
 SHLIB_LINK  = -lboost_json -lstdc++
-EXTRA_CLEAN = build/regress
+EXTRA_CLEAN = build/regress build/sql.stamp
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
@@ -41,11 +41,11 @@ ifeq ($(WERROR),1)
 BITCODE_CXXFLAGS += -Werror
 endif
 
-$(DATA_built): $(INSTALL_PARTS) $(EXTENSION).control Makefile
-	@mkdir -p $(dir $@)
-	{ printf '%s\n' '-- hitlai $(EXTVERSION) install script: generated from sql/install/*.sql, do not edit.' \
-	    '\echo Use "CREATE EXTENSION hitlai" to load this file. \quit'; \
-	  for f in $(INSTALL_PARTS); do printf '\n%s\n' "-- ==== $$f ===="; cat $$f; done; } > $@
+$(DATA_built): build/sql.stamp
+build/sql.stamp: $(INSTALL_PARTS) $(EXTENSION).control scripts/assemble_sql.sh
+	@mkdir -p build
+	scripts/assemble_sql.sh sql
+	@touch $@
 
 $(OBJS): $(wildcard src/core/*.hpp src/pg/*.hpp)
 

@@ -1,10 +1,15 @@
 // The hitlai module: PG_MODULE_MAGIC and hitlai.version().
 #include "pg/bridge.hpp"
+#include "pg/settings.hpp"
 
 extern "C" {
 #include "utils/builtins.h"
 PG_MODULE_MAGIC;
+void _PG_init(void);
 }
+
+// Called once per backend when hitlai.so is loaded.
+void _PG_init(void) { hitlai::pg::define_settings(); }
 
 #ifndef HITLAI_VERSION
 #error "HITLAI_VERSION must be defined by the build (from hitlai.control)"

@@ -1,0 +1,3 @@
+-- 0.2.0: compiled triggers, quota, views, row-level security, JSON validation.
+-- The parts of this directory are deltas on 0.1.0 (see scripts/assemble_sql.sh): they
+-- create new objects and ALTER the ones 0.1.0 made; they never repeat 0.1.0's DDL.
