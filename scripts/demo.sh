@@ -5,7 +5,7 @@
 # Idempotent: every run rebuilds and recreates the demo cluster. The cluster is left
 # running; the last lines say how to connect and how to stop it.
 #
-# Usage: sudo bash scripts/demo.sh            (fresh Debian 12, as root or with sudo)
+# Usage: bash scripts/demo.sh                 (fresh Debian 12, as root or a user with sudo)
 # Env:   HITLAI_DEMO_DIR  the cluster's folder (default: .demo in the checkout, or a folder
 #                         under /tmp when the postgres OS user can't reach the checkout)
 set -euo pipefail
@@ -37,9 +37,14 @@ hl_cluster_start "$BIN" "$DEMO"
 psql -X -q -v ON_ERROR_STOP=1 -d postgres -c 'CREATE DATABASE hitlai_demo'
 psql -X -v ON_ERROR_STOP=1 -d hitlai_demo -f "$HL_ROOT/scripts/demo.sql"
 
+if [ "$(id -u)" -eq 0 ]; then
+  stop_cmd="runuser -u postgres -- $BIN/pg_ctl -D $DEMO/data stop"
+else
+  stop_cmd="$BIN/pg_ctl -D $DEMO/data stop"
+fi
 cat <<MSG
 
 The demo cluster is running.
   connect:  psql -h $DEMO/sock -U postgres hitlai_demo
-  stop:     sudo -u postgres $BIN/pg_ctl -D $DEMO/data stop   (or run this script again)
+  stop:     $stop_cmd
 MSG
