@@ -3,7 +3,7 @@
 -- ON DELETE actions, D14 (seed indexes by name, an index on every foreign key), S8
 -- (pg_extension_config_dump of every table), A2/A6 (RLS on every table, fails closed).
 BEGIN;
-SELECT plan(88);
+SELECT plan(89);
 
 CREATE TEMP TABLE twelve (t name) ON COMMIT DROP;
 INSERT INTO twelve VALUES ('companies'), ('company_members'), ('test_runs'), ('issues'), ('human_testers'),
@@ -28,7 +28,8 @@ SELECT set_eq($$
     FROM pg_constraint c
     JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ALL (c.conkey)
     JOIN pg_attribute ra ON ra.attrelid = c.confrelid AND ra.attnum = ALL (c.confkey)
-   WHERE c.contype = 'f' AND c.connamespace = 'hitlai'::regnamespace$$,
+   WHERE c.contype = 'f' AND c.connamespace = 'hitlai'::regnamespace
+     AND c.confrelid IN (SELECT oid FROM pg_class WHERE relnamespace = 'hitlai'::regnamespace)$$,
   $$VALUES ('hitlai.company_members', 'company_id', 'hitlai.companies', 'id', 'c'),
            ('hitlai.test_runs', 'company_id', 'hitlai.companies', 'id', 'c'),
            ('hitlai.test_runs', 'tester_id', 'hitlai.human_testers', 'id', 'n'),
@@ -38,6 +39,18 @@ SELECT set_eq($$
            ('hitlai.training_data', 'test_run_id', 'hitlai.test_runs', 'id', 'c'),
            ('hitlai.webhooks', 'company_id', 'hitlai.companies', 'id', 'c')$$,
   'D2-D12: exactly the eight foreign keys of SPEC, single-column, with ON DELETE CASCADE (c) / SET NULL (n)');
+-- S6: user_id columns reference auth.users(id) ON DELETE CASCADE only when auth.users exists.
+SELECT set_eq($$
+  SELECT c.conrelid::regclass::text AS tbl, a.attname::text AS col, c.confrelid::regclass::text AS reftbl,
+         c.confdeltype::text AS on_delete
+    FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ALL (c.conkey)
+   WHERE c.contype = 'f' AND c.connamespace = 'hitlai'::regnamespace
+     AND c.confrelid NOT IN (SELECT oid FROM pg_class WHERE relnamespace = 'hitlai'::regnamespace)$$,
+  CASE WHEN to_regclass('auth.users') IS NULL
+       THEN $$SELECT NULL::text AS a, NULL::text AS b, NULL::text AS c, NULL::text AS d WHERE false$$
+       ELSE $$VALUES ('hitlai.company_members', 'user_id', 'auth.users', 'c'),
+                     ('hitlai.human_testers', 'user_id', 'auth.users', 'c')$$ END,
+  'S6: foreign keys leaving schema hitlai: none without auth.users, else user_id -> auth.users ON DELETE CASCADE');
 SELECT is_empty($$SELECT conname FROM pg_constraint
                    WHERE contype = 'f' AND connamespace = 'hitlai'::regnamespace
                      AND (confupdtype <> 'a' OR confmatchtype <> 's' OR condeferrable)$$,
@@ -81,7 +94,7 @@ SELECT is_empty($$
           AND (i.indkey::int2[])[0:cardinality(c.conkey) - 1] <@ c.conkey)$$,
   'D14: no unindexed foreign key (each has an index led by its columns)');
 SELECT cmp_ok((SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND connamespace = 'hitlai'::regnamespace),
-              '>=', 8::bigint, 'D14: the check above covered the eight foreign keys');
+              '>=', 8::bigint, 'D14: the check above covered at least the eight foreign keys of D2-D12');
 
 -- S8: every table is registered with pg_extension_config_dump.
 SELECT set_eq($$SELECT unnest(extconfig)::regclass::text FROM pg_extension WHERE extname = 'hitlai'$$,

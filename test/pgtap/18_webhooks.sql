@@ -3,7 +3,7 @@
 -- (whsec_ + base64 of 24 random bytes), UNIQUE(company_id, url). Helpers (pg_temp.*) are
 -- repeated in every 1x file so each file runs alone.
 BEGIN;
-SELECT plan(86);
+SELECT plan(87);
 
 -- INSERT statement for the columns named in doc (others take their defaults).
 CREATE FUNCTION pg_temp.ins(tbl text, doc jsonb) RETURNS text LANGUAGE sql AS $$
@@ -118,7 +118,8 @@ SELECT pg_temp.rejects_check('webhooks', pg_temp.hook(u), 'webhooks_url_check',
                              format('D12: url %L rejected (https required except localhost)', u))
   FROM unnest(ARRAY['http://example.com/hook', 'http://hooks.acme.example/a', 'ftp://x.y', 'example.com',
                     'javascript:alert(1)', '/rel', '', 'https://', 'http://localhost.evil.example/',
-                    'http://localhost@evil.example/', 'http://10.0.0.1/hook', 'http://0.0.0.0/hook']) AS u;
+                    'http://localhost@evil.example/', 'http://127.0.0.1.evil.example/', 'http://10.0.0.1/hook',
+                    'http://0.0.0.0/hook']) AS u;
 SELECT pg_temp.accepts('webhooks', pg_temp.hook(u), format('D12: url %L accepted', u))
   FROM unnest(ARRAY['https://example.com/hook', 'https://hooks.acme.example:8443/x?y=1',
                     'http://localhost:8080/hook', 'http://localhost/', 'http://127.0.0.1:3000/hook',
