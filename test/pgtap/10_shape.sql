@@ -3,7 +3,7 @@
 -- ON DELETE actions, D14 (seed indexes by name, an index on every foreign key), S8
 -- (pg_extension_config_dump of every table), A2/A6 (RLS on every table, fails closed).
 BEGIN;
-SELECT plan(89);
+SELECT plan(90);
 
 CREATE TEMP TABLE twelve (t name) ON COMMIT DROP;
 INSERT INTO twelve VALUES ('companies'), ('company_members'), ('test_runs'), ('issues'), ('human_testers'),
@@ -191,8 +191,11 @@ SELECT is((SELECT count(*) FROM pg_depend WHERE refobjid = :ext_oid AND deptype 
 
 -- S1: DROP EXTENSION hitlai CASCADE removes every object, and CREATE EXTENSION creates
 -- nothing outside schema hitlai. Catalog snapshots: (catalog, key, schema of the object
--- or of the table it belongs to). No DDL happens between the snapshots but the two
--- extension commands.
+-- or of the table it belongs to; '-' for bookkeeping rows; 'hitlai-schema' for rows about
+-- schema hitlai itself). No DDL happens between the snapshots but the extension and
+-- schema commands. PostgreSQL keeps the schema that CREATE EXTENSION made (with any
+-- grants the install script made on it) after DROP EXTENSION; DROP SCHEMA hitlai
+-- afterwards must then restore the catalogs exactly.
 CREATE FUNCTION pg_temp.catalog_objects() RETURNS TABLE (cat text, key text, nsp name) LANGUAGE sql AS $$
   SELECT 'pg_class', c.oid::text,
          CASE WHEN n.nspname = 'pg_toast'
@@ -222,7 +225,7 @@ CREATE FUNCTION pg_temp.catalog_objects() RETURNS TABLE (cat text, key text, nsp
               FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class
   UNION ALL SELECT 'pg_extension', oid::text || ' ' || extname, extnamespace::regnamespace::name FROM pg_extension
   -- objects outside any schema: any new one is "outside hitlai"
-  UNION ALL SELECT 'pg_namespace', oid::text || ' ' || nspname, NULL FROM pg_namespace
+  UNION ALL SELECT 'pg_namespace', oid::text || ' ' || nspname, nspname FROM pg_namespace
   UNION ALL SELECT 'pg_cast', oid::text, NULL FROM pg_cast
   UNION ALL SELECT 'pg_event_trigger', oid::text, NULL FROM pg_event_trigger
   UNION ALL SELECT 'pg_language', oid::text, NULL FROM pg_language
@@ -235,25 +238,27 @@ CREATE FUNCTION pg_temp.catalog_objects() RETURNS TABLE (cat text, key text, nsp
   UNION ALL SELECT 'pg_authid', oid::text || ' ' || rolname, NULL FROM pg_authid
   UNION ALL SELECT 'pg_db_role_setting', setdatabase || ' ' || setrole || ' ' || setconfig::text, NULL FROM pg_db_role_setting
   -- bookkeeping rows: they must come and go with the objects
-  UNION ALL SELECT 'pg_depend', d::text, '-' FROM pg_depend d
-  UNION ALL SELECT 'pg_shdepend', d::text, '-' FROM pg_shdepend d WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
-  UNION ALL SELECT 'pg_description', d::text, '-' FROM pg_description d
-  UNION ALL SELECT 'pg_init_privs', p::text, '-' FROM pg_init_privs p
+  UNION ALL SELECT 'pg_depend', d::text, CASE WHEN (d.classid, d.objid) = ('pg_namespace'::regclass, h.oid) THEN 'hitlai-schema' ELSE '-' END
+              FROM pg_depend d LEFT JOIN pg_namespace h ON h.nspname = 'hitlai'
+  UNION ALL SELECT 'pg_shdepend', d::text, CASE WHEN (d.classid, d.objid) = ('pg_namespace'::regclass, h.oid) THEN 'hitlai-schema' ELSE '-' END
+              FROM pg_shdepend d LEFT JOIN pg_namespace h ON h.nspname = 'hitlai'
+             WHERE d.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+  UNION ALL SELECT 'pg_description', d::text, CASE WHEN (d.classoid, d.objoid) = ('pg_namespace'::regclass, h.oid) THEN 'hitlai-schema' ELSE '-' END
+              FROM pg_description d LEFT JOIN pg_namespace h ON h.nspname = 'hitlai'
+  UNION ALL SELECT 'pg_init_privs', p::text, CASE WHEN (p.classoid, p.objoid) = ('pg_namespace'::regclass, h.oid) THEN 'hitlai-schema' ELSE '-' END
+              FROM pg_init_privs p LEFT JOIN pg_namespace h ON h.nspname = 'hitlai'
   UNION ALL SELECT 'pg_seclabel', s::text, '-' FROM pg_seclabel s
 $$;
 CREATE TEMP TABLE snap_before (cat text, key text, nsp name) ON COMMIT DROP;
 CREATE TEMP TABLE snap_dropped (cat text, key text, nsp name) ON COMMIT DROP;
 CREATE TEMP TABLE snap_created (cat text, key text, nsp name) ON COMMIT DROP;
 CREATE TEMP TABLE snap_dropped_again (cat text, key text, nsp name) ON COMMIT DROP;
-CREATE TEMP TABLE counts (phase text, n bigint) ON COMMIT DROP;
+CREATE TEMP TABLE snap_clean (cat text, key text, nsp name) ON COMMIT DROP;
+CREATE TEMP TABLE snap_clean_again (cat text, key text, nsp name) ON COMMIT DROP;
 
 INSERT INTO snap_before SELECT * FROM pg_temp.catalog_objects();
 DROP EXTENSION hitlai CASCADE;
 INSERT INTO snap_dropped SELECT * FROM pg_temp.catalog_objects();
-CREATE EXTENSION hitlai;
-INSERT INTO snap_created SELECT * FROM pg_temp.catalog_objects();
-DROP EXTENSION hitlai CASCADE;
-INSERT INTO snap_dropped_again SELECT * FROM pg_temp.catalog_objects();
 
 SELECT is((SELECT count(*) FROM pg_extension WHERE extname = 'hitlai'), 0::bigint,
           'S1: after DROP EXTENSION hitlai CASCADE the extension is gone');
@@ -272,19 +277,31 @@ SELECT is_empty($$
   UNION ALL SELECT 'pg_constraint', conname::text FROM pg_constraint WHERE connamespace = 'hitlai'::regnamespace$$,
   'S1: after DROP EXTENSION schema hitlai is empty (no table, index, view, sequence, function, type, operator)');
 SELECT has_schema('hitlai', 'S1: the (empty) schema hitlai itself remains: PostgreSQL does not drop a schema CREATE EXTENSION made');
-SELECT is_empty($$SELECT * FROM snap_before WHERE nsp = 'hitlai' INTERSECT SELECT * FROM snap_dropped$$,
+SELECT is_empty($$SELECT * FROM snap_before WHERE nsp = 'hitlai' AND cat <> 'pg_namespace' INTERSECT SELECT * FROM snap_dropped$$,
                 'S1: nothing that was in schema hitlai survives DROP EXTENSION (catalog snapshots)');
 SELECT is_empty($$SELECT * FROM snap_dropped EXCEPT SELECT * FROM snap_before$$,
                 'S1: DROP EXTENSION creates nothing');
-SELECT isnt_empty($$SELECT * FROM snap_created EXCEPT SELECT * FROM snap_dropped$$,
+SELECT lives_ok('DROP SCHEMA hitlai RESTRICT', 'S1: the schema left behind is empty: DROP SCHEMA hitlai (RESTRICT) succeeds');
+INSERT INTO snap_clean SELECT * FROM pg_temp.catalog_objects();
+-- Second cycle, from a database without schema hitlai.
+CREATE EXTENSION hitlai;
+INSERT INTO snap_created SELECT * FROM pg_temp.catalog_objects();
+DROP EXTENSION hitlai CASCADE;
+INSERT INTO snap_dropped_again SELECT * FROM pg_temp.catalog_objects();
+DROP SCHEMA hitlai RESTRICT;
+INSERT INTO snap_clean_again SELECT * FROM pg_temp.catalog_objects();
+
+SELECT isnt_empty($$SELECT * FROM snap_created EXCEPT SELECT * FROM snap_clean$$,
                   'S1: (sanity) CREATE EXTENSION hitlai in the test made new catalog rows');
-SELECT is_empty($$SELECT cat, key, nsp FROM (SELECT * FROM snap_created EXCEPT SELECT * FROM snap_dropped) new_objects
-                   WHERE nsp IS DISTINCT FROM 'hitlai' AND nsp IS DISTINCT FROM '-'$$,
-                'S1: CREATE EXTENSION hitlai creates nothing outside schema hitlai (tables, functions, types, casts, roles, event triggers, …)');
-SELECT is_empty($$SELECT * FROM snap_dropped_again EXCEPT SELECT * FROM snap_dropped$$,
-                'S1: DROP EXTENSION hitlai CASCADE leaves no object or catalog row that CREATE EXTENSION made (anywhere)');
-SELECT is_empty($$SELECT * FROM snap_dropped EXCEPT SELECT * FROM snap_dropped_again$$,
-                'S1: CREATE + DROP EXTENSION leave every pre-existing object in place');
+SELECT is_empty($$SELECT cat, key, nsp FROM (SELECT * FROM snap_created EXCEPT SELECT * FROM snap_clean) new_objects
+                   WHERE nsp IS DISTINCT FROM 'hitlai' AND nsp NOT IN ('-', 'hitlai-schema')$$,
+                'S1: CREATE EXTENSION hitlai creates nothing outside schema hitlai (tables, functions, types, casts, schemas, roles, event triggers, ...)');
+SELECT is_empty($$SELECT * FROM snap_dropped_again EXCEPT SELECT * FROM snap_clean
+                   EXCEPT SELECT * FROM snap_dropped_again WHERE nsp = 'hitlai-schema' OR cat = 'pg_namespace'$$,
+                'S1: DROP EXTENSION hitlai CASCADE leaves nothing CREATE EXTENSION made, except schema hitlai itself (and its grants)');
+SELECT is_empty($$(SELECT * FROM snap_clean_again EXCEPT SELECT * FROM snap_clean)
+                  UNION ALL (SELECT * FROM snap_clean EXCEPT SELECT * FROM snap_clean_again)$$,
+                'S1: CREATE EXTENSION + DROP EXTENSION + DROP SCHEMA hitlai leave the catalogs exactly as before');
 
 SELECT * FROM finish();
 ROLLBACK;
