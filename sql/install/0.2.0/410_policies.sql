@@ -1,4 +1,5 @@
--- Row-level security policies (A2, A5, A6, S8).
+-- Row-level security policies (A2, A5, A6, S8). A DO block only so that the policy
+-- creation stays one unit (and could become conditional again).
 --
 -- Shape: one permissive policy per table and command, for PUBLIC (so the same policies
 -- serve Supabase's `authenticated`/`anon` and any role given hitlai.grant_app_role, and a
@@ -12,18 +13,15 @@
 -- fine_tuning_jobs, DELETE on companies, …) are closed to every role that doesn't bypass
 -- RLS (A6); privileged roles (owner, superuser, BYPASSRLS such as service_role) bypass.
 --
--- S8: PostgreSQL's pg_dump dumps the policies of extension tables as separate CREATE
--- POLICY statements. So that `pg_restore` doesn't fail with "policy already exists", the
--- policies are created here only when hitlai.restore_mode is off; a restore run with
--- PGOPTIONS='-c hitlai.restore_mode=on' gets CREATE EXTENSION without policies and then
--- the dump's own CREATE POLICY statements (test/shell/50_policies_restore.t).
+-- S8, measured (test/shell/50_policies_restore.t): pg_dump of PostgreSQL 15 does NOT
+-- dump the policies of extension member tables (only their ACL deltas; the old
+-- behaviour that dumped them, and made pg_restore fail with "policy … already exists",
+-- is gone). So the policies are created here unconditionally, also under
+-- hitlai.restore_mode: a restored database gets them from its CREATE EXTENSION, exactly
+-- once. The flip side: a policy a user adds to a hitlai table by hand is not dumped;
+-- the suite fails loudly if a pg_dump ever starts dumping them again.
 DO $policies$
 BEGIN
-  IF @extschema@.restore_mode_active() THEN
-    RAISE NOTICE 'hitlai.restore_mode is on: row-level security policies are left to the dump being restored';
-    RETURN;
-  END IF;
-
   -- companies: members read; owner/admin update (columns: see grants); create through
   -- hitlai.create_company; delete privileged.
   CREATE POLICY companies_select ON @extschema@.companies FOR SELECT
