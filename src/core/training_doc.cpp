@@ -51,6 +51,25 @@ json::value number(const std::optional<std::string>& text) {
 
 }  // namespace
 
+std::vector<std::optional<std::string>> parse_string_array(const std::string& text) {
+  json::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec || !v.is_array())
+    throw Error(sqlstate::kInternalError, "expected a JSON array of strings: " + text);
+  std::vector<std::optional<std::string>> out;
+  out.reserve(v.as_array().size());
+  for (const json::value& e : v.as_array()) {
+    if (e.is_null()) {
+      out.emplace_back(std::nullopt);
+    } else if (e.is_string()) {
+      out.emplace_back(std::string(e.as_string().c_str(), e.as_string().size()));
+    } else {
+      throw Error(sqlstate::kInternalError, "expected a JSON array of strings: " + text);
+    }
+  }
+  return out;
+}
+
 std::string input_json(const Run& run) {
   json::object o;
   o.reserve(4);

@@ -35,6 +35,10 @@ struct Run {
   std::vector<Issue> issues;  // any order
 };
 
+// The elements of a JSON array of strings or nulls (array_to_json of a text[]).
+// Throws hitlai::Error(XX000) for anything else.
+std::vector<std::optional<std::string>> parse_string_array(const std::string& json);
+
 // Rank used to order issues: critical 0, high 1, medium 2, low 3, anything else 4.
 int severity_rank(const std::string& severity);
 
