@@ -42,3 +42,14 @@ TEST(TrainingDoc, Wanted) {
   EXPECT_FALSE(wanted(true, std::nullopt));
   EXPECT_FALSE(wanted(false, 5));
 }
+
+TEST(TrainingDoc, ParseStringArray) {
+  auto v = parse_string_array(R"(["a", null, "\u00e9\"x"])");
+  ASSERT_EQ(v.size(), 3u);
+  EXPECT_EQ(v[0], std::optional<std::string>("a"));
+  EXPECT_FALSE(v[1].has_value());
+  EXPECT_EQ(*v[2], "\xC3\xA9\"x");
+  EXPECT_TRUE(parse_string_array("[]").empty());
+  EXPECT_ANY_THROW(parse_string_array("[1]"));
+  EXPECT_ANY_THROW(parse_string_array("{"));
+}
