@@ -1,0 +1,60 @@
+// V1: the company rollups behind hitlai.company_stats, kept by the test_runs triggers.
+//
+//   stats_run_count       = count(test_runs of the company)
+//   stats_cost_sum        = sum(cost)                    (numeric, exact)
+//   stats_sentiment_sum   = sum(sentiment_score)         (numeric, exact; 0 when none)
+//   stats_sentiment_count = count(sentiment_score)
+//
+// INSERT adds to them in the quota update (quota.cpp); UPDATE and DELETE apply deltas
+// here, one locked UPDATE per statement, companies in id order. company_id never changes
+// (T4), but the deltas are computed per company from both transition tables anyway.
+#include "pg/bridge.hpp"
+#include "pg/spi.hpp"
+#include "pg/triggers.hpp"
+
+namespace {
+
+namespace spi = hitlai::pg::spi;
+
+#define HITLAI_COMPANY_DELTA_TAIL                                                         \
+    "\n" \
+  "d AS (\n" \
+  "  SELECT x.company_id, pg_catalog.sum(x.k) AS n, pg_catalog.sum(x.cost) AS cost,\n" \
+  "         COALESCE(pg_catalog.sum(x.ss), 0) AS ss, pg_catalog.sum(x.sc) AS sc\n" \
+  "    FROM x GROUP BY x.company_id\n" \
+  "  HAVING pg_catalog.sum(x.k) <> 0 OR pg_catalog.sum(x.cost) <> 0\n" \
+  "      OR COALESCE(pg_catalog.sum(x.ss), 0) <> 0 OR pg_catalog.sum(x.sc) <> 0),\n" \
+  "l AS MATERIALIZED (\n" \
+  "  SELECT c.id FROM hitlai.companies c WHERE c.id IN (SELECT d.company_id FROM d)\n" \
+  "   ORDER BY c.id FOR NO KEY UPDATE OF c)\n" \
+  "UPDATE hitlai.companies c\n" \
+  "   SET stats_run_count = c.stats_run_count + d.n,\n" \
+  "       stats_cost_sum = c.stats_cost_sum + d.cost,\n" \
+  "       stats_sentiment_sum = c.stats_sentiment_sum + d.ss,\n" \
+  "       stats_sentiment_count = c.stats_sentiment_count + d.sc\n" \
+  "  FROM d, l\n" \
+  " WHERE c.id = d.company_id AND l.id = c.id\n"
+
+spi::Statement kUpdate{
+    R"SQL(
+WITH x AS (
+  SELECT r.company_id, 1 AS k, r.cost, r.sentiment_score AS ss,
+         (r.sentiment_score IS NOT NULL)::int4 AS sc FROM new_runs r
+  UNION ALL
+  SELECT r.company_id, -1, -r.cost, -r.sentiment_score,
+         -((r.sentiment_score IS NOT NULL)::int4) FROM old_runs r),)SQL" HITLAI_COMPANY_DELTA_TAIL,
+    0, {}, nullptr};
+
+spi::Statement kDelete{
+    R"SQL(
+WITH x AS (
+  SELECT r.company_id, -1 AS k, -r.cost AS cost, -r.sentiment_score AS ss,
+         -((r.sentiment_score IS NOT NULL)::int4) AS sc FROM old_runs r),)SQL" HITLAI_COMPANY_DELTA_TAIL,
+    0, {}, nullptr};
+
+}  // namespace
+
+namespace hitlai::pg {
+void company_stats_on_update() { spi::exec(kUpdate); }
+void company_stats_on_delete() { spi::exec(kDelete); }
+}  // namespace hitlai::pg

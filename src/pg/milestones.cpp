@@ -1,0 +1,135 @@
+// T1: milestone progress, counted at commit.
+//
+// The INSERT trigger on test_runs adds the statement's row count to a backend-local
+// pending count kept per subtransaction level (milestones_add_pending). The count is
+// written to hitlai.milestones by hitlai.update_milestone_progress(), a DEFERRABLE
+// INITIALLY DEFERRED constraint trigger riding on the company-row UPDATE that the same
+// INSERT trigger makes for the quota (one event per company per statement, not per run):
+// its first firing at commit (or at SET CONSTRAINTS ... IMMEDIATE) moves the whole pending
+// count in one UPDATE of all milestones, locked in id order; later firings find nothing
+// pending and return at once. So milestone rows are locked only while committing, and a
+// 100k-row INSERT costs one milestone update.
+//
+// Subtransactions: a pending count belongs to the (sub)transaction level that added it.
+// Aborting a subtransaction drops its counts, as PostgreSQL drops its queued trigger
+// events; committing one hands its counts to the parent. A flush inside a subtransaction
+// records a negative count at its level, so aborting it puts the flushed count back
+// (PostgreSQL then fires the re-armed deferred event again).
+#include "pg/bridge.hpp"
+#include "pg/settings.hpp"
+#include "pg/spi.hpp"
+#include "pg/triggers.hpp"
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wregister"
+extern "C" {
+#include "access/xact.h"
+}
+#pragma GCC diagnostic pop
+
+#include <utility>
+#include <vector>
+
+namespace {
+
+// (nest level, count), levels ascending. Reset at the end of every top-level transaction.
+std::vector<std::pair<int, int64_t>> pending;
+bool callbacks_registered = false;
+
+void on_xact(XactEvent event, void*) {
+  switch (event) {
+    case XACT_EVENT_COMMIT:
+    case XACT_EVENT_ABORT:
+    case XACT_EVENT_PREPARE:
+    case XACT_EVENT_PARALLEL_COMMIT:
+    case XACT_EVENT_PARALLEL_ABORT:
+      pending.clear();
+      break;
+    default:
+      break;
+  }
+}
+
+void on_subxact(SubXactEvent event, SubTransactionId, SubTransactionId, void*) {
+  if (pending.empty()) return;
+  const int level = GetCurrentTransactionNestLevel();
+  if (event == SUBXACT_EVENT_ABORT_SUB) {
+    while (!pending.empty() && pending.back().first >= level) pending.pop_back();
+  } else if (event == SUBXACT_EVENT_COMMIT_SUB) {
+    int64_t moved = 0;
+    while (!pending.empty() && pending.back().first >= level) {
+      moved += pending.back().second;
+      pending.pop_back();
+    }
+    if (moved == 0) return;
+    if (!pending.empty() && pending.back().first == level - 1) {
+      pending.back().second += moved;
+    } else {
+      pending.emplace_back(level - 1, moved);  // capacity kept: no allocation here
+    }
+  }
+}
+
+void add(int64_t n) {
+  if (!callbacks_registered) {
+    hitlai::pg::guarded([] {
+      RegisterXactCallback(on_xact, nullptr);
+      RegisterSubXactCallback(on_subxact, nullptr);
+    });
+    callbacks_registered = true;
+  }
+  if (pending.capacity() < 64) pending.reserve(64);
+  const int level = GetCurrentTransactionNestLevel();
+  if (!pending.empty() && pending.back().first == level) {
+    pending.back().second += n;
+  } else {
+    pending.emplace_back(level, n);
+  }
+}
+
+int64_t total() {
+  int64_t t = 0;
+  for (const auto& p : pending) t += p.second;
+  return t;
+}
+
+hitlai::pg::spi::Statement kFlush{
+    R"SQL(
+WITH l AS MATERIALIZED (
+  SELECT m.id FROM hitlai.milestones m ORDER BY m.id FOR NO KEY UPDATE OF m)
+UPDATE hitlai.milestones m
+   SET tests_completed = m.tests_completed + $1,
+       updated_at = pg_catalog.now(),
+       is_unlocked = m.is_unlocked OR m.tests_completed + $1 >= m.tests_required,
+       unlocked_at = CASE WHEN NOT m.is_unlocked AND m.tests_completed + $1 >= m.tests_required
+                          THEN pg_catalog.now() ELSE m.unlocked_at END
+  FROM l
+ WHERE m.id = l.id)SQL",
+    1, {INT4OID}, nullptr};
+
+}  // namespace
+
+namespace hitlai::pg {
+void milestones_add_pending(int64_t n) {
+  if (n > 0) add(n);
+}
+}  // namespace hitlai::pg
+
+// hitlai.update_milestone_progress(): DEFERRABLE INITIALLY DEFERRED constraint trigger
+// AFTER UPDATE ON companies (see above). SECURITY DEFINER: milestones are privileged.
+HITLAI_FUNCTION(hitlai_update_milestone_progress) {
+  auto* td = reinterpret_cast<TriggerData*>(fcinfo->context);
+  if (!CALLED_AS_TRIGGER(fcinfo))
+    throw hitlai::Error("39P01", "update_milestone_progress: must be called as a trigger");
+  if (hitlai::pg::restore_mode_active()) return PointerGetDatum(nullptr);
+  const int64_t n = total();
+  if (n == 0) return PointerGetDatum(nullptr);
+  if (n > PG_INT32_MAX)
+    throw hitlai::Error("22003", "too many test runs in one transaction for milestones");
+  hitlai::pg::spi::connect(td);
+  Datum args[1] = {Int32GetDatum(static_cast<int32>(n))};
+  hitlai::pg::spi::exec(kFlush, args);
+  hitlai::pg::spi::finish();
+  add(-n);  // flushed at this level (undone if this subtransaction aborts)
+  return PointerGetDatum(nullptr);
+}

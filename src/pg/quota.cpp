@@ -1,0 +1,134 @@
+// Q1-Q4: the monthly test quota, and the company side of INSERT INTO test_runs.
+//
+// Q1: one UPDATE per statement locks every company of the inserted runs once, in id
+// order, and in the same locked update rolls the month over (Q2), adds the runs to
+// tests_used_this_month and to the company stats (V1). The quota is checked on the
+// values that update returns; when a company would go over, the statement fails with
+// HL001 and everything it did is rolled back. Because check and increment happen under
+// the row lock, concurrent inserts can never exceed the quota (Q4). The transition table
+// holds only rows really inserted, so rows skipped by ON CONFLICT DO NOTHING use no quota.
+#include "pg/bridge.hpp"
+#include "pg/settings.hpp"
+#include "pg/spi.hpp"
+#include "pg/triggers.hpp"
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wregister"
+extern "C" {
+#include "access/xact.h"
+#include "utils/date.h"
+#include "utils/fmgrprotos.h"
+#include "utils/timestamp.h"
+#include "utils/uuid.h"
+}
+#pragma GCC diagnostic pop
+
+#include <optional>
+#include <string>
+
+#include "core/quota.hpp"
+
+namespace {
+
+namespace spi = hitlai::pg::spi;
+
+hitlai::quota::Date current_month() {
+  return hitlai::quota::month_start_utc(GetCurrentTransactionStartTimestamp());
+}
+
+spi::Statement kInsertCompanies{
+    R"SQL(
+WITH d AS (
+  SELECT r.company_id,
+         pg_catalog.count(*) AS n,
+         pg_catalog.sum(r.cost) AS cost,
+         pg_catalog.sum(r.sentiment_score) AS ss,
+         pg_catalog.count(r.sentiment_score) AS sc,
+         pg_catalog.count(*) FILTER (WHERE r.tester_id IS NOT NULL
+                                       AND r.status IN ('pending', 'running')) AS active,
+         pg_catalog.count(*) FILTER (WHERE r.status = 'completed') AS completed
+    FROM new_runs r
+   GROUP BY r.company_id),
+l AS MATERIALIZED (
+  SELECT c.id FROM hitlai.companies c
+   WHERE c.id IN (SELECT d.company_id FROM d)
+   ORDER BY c.id FOR NO KEY UPDATE OF c)
+UPDATE hitlai.companies c
+   SET tests_used_this_month =
+         CASE WHEN c.usage_period_start < $1 THEN 0 ELSE c.tests_used_this_month END + d.n,
+       usage_period_start =
+         CASE WHEN c.usage_period_start < $1 THEN $1 ELSE c.usage_period_start END,
+       stats_run_count = c.stats_run_count + d.n,
+       stats_cost_sum = c.stats_cost_sum + d.cost,
+       stats_sentiment_sum = c.stats_sentiment_sum + COALESCE(d.ss, 0),
+       stats_sentiment_count = c.stats_sentiment_count + d.sc
+  FROM d, l
+ WHERE c.id = d.company_id AND l.id = c.id
+RETURNING c.name, c.tests_used_this_month::int8, c.monthly_test_quota::int8, d.n,
+          d.active, d.completed)SQL",
+    1, {DATEOID}, nullptr};
+
+spi::Statement kRemaining{
+    R"SQL(SELECT c.tests_used_this_month::int8, c.usage_period_start, c.monthly_test_quota::int8
+  FROM hitlai.companies c WHERE c.id = $1)SQL",
+    1, {UUIDOID}, nullptr};
+
+spi::Statement kReset{
+    R"SQL(
+WITH l AS MATERIALIZED (
+  SELECT c.id FROM hitlai.companies c WHERE c.usage_period_start < $1
+   ORDER BY c.id FOR NO KEY UPDATE OF c)
+UPDATE hitlai.companies c
+   SET tests_used_this_month = 0, usage_period_start = $1
+  FROM l
+ WHERE c.id = l.id AND c.usage_period_start < $1)SQL",
+    1, {DATEOID}, nullptr};
+
+}  // namespace
+
+namespace hitlai::pg {
+
+InsertSummary quota_on_insert() {
+  Datum args[1] = {DateADTGetDatum(current_month())};
+  const uint64_t rows = spi::exec(kInsertCompanies, args);
+  InsertSummary sum;
+  for (uint64_t i = 0; i < rows; ++i) {
+    const int64_t used_after = *spi::int8(i, 2);
+    const std::optional<int64_t> quota = spi::int8(i, 3);
+    const int64_t n = *spi::int8(i, 4);
+    if (quota::exceeds(used_after - n, n, quota))
+      quota::raise_exceeded(spi::text_not_null(i, 1), used_after - n, *quota, n);
+    sum.active_with_tester += *spi::int8(i, 5);
+    sum.completed += *spi::int8(i, 6);
+  }
+  return sum;
+}
+
+}  // namespace hitlai::pg
+
+// hitlai.remaining_quota(company_id uuid) -> integer (Q4): tests left this month, NULL
+// when unlimited. Runs with the caller's rights (RLS applies); 22023 for a company the
+// caller can't see.
+HITLAI_FUNCTION(hitlai_remaining_quota) {
+  Datum id = PG_GETARG_DATUM(0);
+  spi::connect();
+  Datum args[1] = {id};
+  if (spi::exec(kRemaining, args) != 1)
+    throw hitlai::Error(hitlai::sqlstate::kInvalidParameter, "company not found");
+  hitlai::quota::Usage u{*spi::int8(0, 1), static_cast<hitlai::quota::Date>(*spi::int8(0, 2))};
+  std::optional<int64_t> quota = spi::int8(0, 3);
+  spi::finish();
+  auto left = hitlai::quota::remaining(u, quota, current_month());
+  if (!left) PG_RETURN_NULL();
+  return Int32GetDatum(static_cast<int32>(*left));
+}
+
+// hitlai.reset_monthly_usage() -> integer (Q3): starts a new period at 0 for every
+// company whose period is over (the calendar month, UTC); returns how many it reset.
+HITLAI_FUNCTION(hitlai_reset_monthly_usage) {
+  spi::connect();
+  Datum args[1] = {DateADTGetDatum(current_month())};
+  const uint64_t n = spi::exec(kReset, args);
+  spi::finish();
+  return Int32GetDatum(static_cast<int32>(n));
+}

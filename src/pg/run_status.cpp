@@ -1,0 +1,157 @@
+// T4: BEFORE INSERT OR UPDATE ROW trigger on test_runs: the status machine, completion
+// timestamps, immutable columns, and the T6 guard on issues_found. Pure row work, no SPI.
+#include "pg/bridge.hpp"
+#include "pg/settings.hpp"
+#include "pg/triggers.hpp"
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wregister"
+extern "C" {
+#include "access/htup_details.h"
+#include "access/xact.h"
+#include "commands/trigger.h"
+#include "executor/spi.h"
+#include "utils/builtins.h"
+#include "utils/datum.h"
+#include "utils/timestamp.h"
+}
+#pragma GCC diagnostic pop
+
+#include <optional>
+#include <string>
+
+#include "core/run_status.hpp"
+
+namespace {
+int issue_count_writers = 0;
+}
+
+namespace hitlai::pg {
+IssueCountWriter::IssueCountWriter() { ++issue_count_writers; }
+IssueCountWriter::~IssueCountWriter() { --issue_count_writers; }
+bool IssueCountWriter::active() { return issue_count_writers > 0; }
+}  // namespace hitlai::pg
+
+namespace {
+
+namespace rs = hitlai::run_status;
+using hitlai::pg::guarded;
+
+struct Cols {
+  int id, company_id, status, completed_at, execution_time_ms, created_at, issues_found;
+};
+
+int attnum(TupleDesc td, const char* name) {
+  int n = SPI_fnumber(td, name);
+  if (n <= 0) elog(ERROR, "hitlai: test_runs has no column \"%s\"", name);
+  return n;
+}
+
+rs::Status status_of(HeapTuple t, TupleDesc td, int col) {
+  bool isnull;
+  Datum d = heap_getattr(t, col, td, &isnull);
+  if (isnull) return rs::Status::kPending;  // NOT NULL rejects it later
+  text* tx = DatumGetTextPP(d);
+  auto s = rs::parse(hitlai::pg::text_view(tx));
+  if (!s) throw hitlai::Error(hitlai::sqlstate::kCheckViolation,
+                              "invalid test run status \"" +
+                                  std::string(hitlai::pg::text_view(tx)) + "\"");
+  return *s;
+}
+
+bool same(HeapTuple a, HeapTuple b, TupleDesc td, int col) {
+  bool na, nb;
+  Datum da = heap_getattr(a, col, td, &na);
+  Datum db = heap_getattr(b, col, td, &nb);
+  if (na || nb) return na == nb;
+  Form_pg_attribute att = TupleDescAttr(td, col - 1);
+  return datumIsEqual(da, db, att->attbyval, att->attlen);
+}
+
+std::optional<int64_t> int64_col(HeapTuple t, TupleDesc td, int col) {
+  bool isnull;
+  Datum d = heap_getattr(t, col, td, &isnull);
+  if (isnull) return std::nullopt;
+  return DatumGetInt64(d);
+}
+
+}  // namespace
+
+// hitlai.test_runs_before_write() (BEFORE INSERT OR UPDATE FOR EACH ROW ON test_runs)
+HITLAI_FUNCTION(hitlai_test_runs_before_write) {
+  auto* td = reinterpret_cast<TriggerData*>(fcinfo->context);
+  if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BEFORE(td->tg_event) ||
+      !TRIGGER_FIRED_FOR_ROW(td->tg_event))
+    throw hitlai::Error("39P01", "test_runs_before_write: must be a BEFORE ROW trigger");
+  const bool is_insert = TRIGGER_FIRED_BY_INSERT(td->tg_event);
+  TupleDesc desc = td->tg_relation->rd_att;
+  HeapTuple newt = is_insert ? td->tg_trigtuple : td->tg_newtuple;
+  HeapTuple oldt = is_insert ? nullptr : td->tg_trigtuple;
+  const bool restoring = hitlai::pg::restore_mode_active();
+
+  Cols c;
+  guarded([&] {
+    c.id = attnum(desc, "id");
+    c.company_id = attnum(desc, "company_id");
+    c.status = attnum(desc, "status");
+    c.completed_at = attnum(desc, "completed_at");
+    c.execution_time_ms = attnum(desc, "execution_time_ms");
+    c.created_at = attnum(desc, "created_at");
+    c.issues_found = attnum(desc, "issues_found");
+  });
+
+  const rs::Status to = status_of(newt, desc, c.status);
+  bool entering_completed = false, reopening = false;
+  if (is_insert) {
+    entering_completed = to == rs::Status::kCompleted;
+  } else {
+    if (!same(oldt, newt, desc, c.id)) rs::immutable_column("id");
+    if (!same(oldt, newt, desc, c.company_id)) rs::immutable_column("company_id");
+    const rs::Status from = status_of(oldt, desc, c.status);
+    rs::check_move(from, to);
+    entering_completed = from != rs::Status::kCompleted && to == rs::Status::kCompleted;
+    reopening = from == rs::Status::kFailed && to == rs::Status::kPending;
+    // T6: issues_found is the live count of issues, maintained by hitlai only.
+    if (!restoring && !hitlai::pg::IssueCountWriter::active() &&
+        !same(oldt, newt, desc, c.issues_found))
+      throw hitlai::Error(hitlai::sqlstate::kImmutableColumn,
+                          "column \"issues_found\" of test_runs cannot be changed",
+                          "It is maintained by hitlai as the number of issues of the run.");
+  }
+
+  int cols[3];
+  Datum vals[3];
+  bool nulls[3];
+  int n = 0;
+  if (is_insert && !restoring) {
+    // T6: a new run has no issues yet.
+    bool isnull;
+    Datum d = heap_getattr(newt, c.issues_found, desc, &isnull);
+    if (isnull || DatumGetInt32(d) != 0) {
+      cols[n] = c.issues_found;
+      vals[n] = Int32GetDatum(0);
+      nulls[n] = false;
+      ++n;
+    }
+  }
+  if (entering_completed || reopening) {
+    rs::Timestamps given{int64_col(newt, desc, c.completed_at),
+                         int64_col(newt, desc, c.execution_time_ms)};
+    auto created = int64_col(newt, desc, c.created_at);
+    const int64_t now = GetCurrentTransactionStartTimestamp();
+    rs::Timestamps out =
+        rs::apply(entering_completed, reopening, now, created ? *created : now, given);
+    cols[n] = c.completed_at;
+    vals[n] = out.completed_at ? TimestampTzGetDatum(*out.completed_at) : 0;
+    nulls[n] = !out.completed_at;
+    ++n;
+    cols[n] = c.execution_time_ms;
+    vals[n] = out.execution_time_ms ? Int64GetDatum(*out.execution_time_ms) : 0;
+    nulls[n] = !out.execution_time_ms;
+    ++n;
+  }
+  if (n == 0) return PointerGetDatum(newt);
+  return guarded([&] {
+    return PointerGetDatum(heap_modify_tuple_by_cols(newt, desc, n, cols, vals, nulls));
+  });
+}

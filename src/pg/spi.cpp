@@ -1,0 +1,112 @@
+#include "pg/spi.hpp"
+
+#include "pg/bridge.hpp"
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wregister"
+extern "C" {
+#include "catalog/pg_type.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/lsyscache.h"
+#include "utils/tuplestore.h"
+}
+#pragma GCC diagnostic pop
+
+namespace hitlai::pg::spi {
+
+void connect(TriggerData* td) {
+  guarded([&] {
+    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "hitlai: SPI_connect failed");
+    if (td && SPI_register_trigger_data(td) != SPI_OK_TD_REGISTER)
+      elog(ERROR, "hitlai: SPI_register_trigger_data failed");
+  });
+}
+
+void finish() {
+  guarded([&] {
+    if (SPI_finish() != SPI_OK_FINISH) elog(ERROR, "hitlai: SPI_finish failed");
+  });
+}
+
+uint64_t exec(Statement& s, const Datum* values, const char* nulls) {
+  return guarded([&]() -> uint64 {
+    if (!s.plan) {
+      SPIPlanPtr p = SPI_prepare(s.sql, s.nargs, s.argtypes);
+      if (!p)
+        elog(ERROR, "hitlai: SPI_prepare failed (%s): %s", SPI_result_code_string(SPI_result),
+             s.sql);
+      if (SPI_keepplan(p) != 0) elog(ERROR, "hitlai: SPI_keepplan failed");
+      s.plan = p;
+    }
+    int rc = SPI_execute_plan(s.plan, const_cast<Datum*>(values), nulls, false, 0);
+    if (rc < 0)
+      elog(ERROR, "hitlai: SPI_execute_plan failed (%s): %s", SPI_result_code_string(rc), s.sql);
+    return SPI_processed;
+  });
+}
+
+std::optional<std::string> text(uint64_t row, int col) {
+  char* v = guarded([&] {
+    return SPI_getvalue(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, col);
+  });
+  if (!v) return std::nullopt;
+  return std::string(v);
+}
+
+std::string text_not_null(uint64_t row, int col) {
+  auto v = text(row, col);
+  if (!v) throw hitlai::Error(hitlai::sqlstate::kInternalError, "hitlai: unexpected NULL");
+  return *v;
+}
+
+std::optional<int64_t> int8(uint64_t row, int col) {
+  bool isnull = false;
+  Oid type = InvalidOid;
+  Datum d = guarded([&] {
+    type = SPI_gettypeid(SPI_tuptable->tupdesc, col);
+    return SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, col, &isnull);
+  });
+  if (isnull) return std::nullopt;
+  switch (type) {
+    case INT2OID: return DatumGetInt16(d);
+    case INT4OID: return DatumGetInt32(d);
+    case DATEOID: return DatumGetDateADT(d);
+    case INT8OID:
+    case TIMESTAMPTZOID: return DatumGetInt64(d);
+    default:
+      throw hitlai::Error(hitlai::sqlstate::kInternalError, "hitlai: column is not an integer");
+  }
+}
+
+Datum text_array(const std::vector<std::optional<std::string>>& items) {
+  const int n = static_cast<int>(items.size());
+  Datum* elems = guarded([&] { return static_cast<Datum*>(palloc0(sizeof(Datum) * (n + 1))); });
+  bool* isnull = guarded([&] { return static_cast<bool*>(palloc0(sizeof(bool) * (n + 1))); });
+  for (int i = 0; i < n; ++i) {
+    if (items[i]) {
+      elems[i] = PointerGetDatum(make_text(*items[i]));
+    } else {
+      isnull[i] = true;
+    }
+  }
+  return guarded([&] {
+    int dims[1] = {n};
+    int lbs[1] = {1};
+    return PointerGetDatum(
+        construct_md_array(elems, isnull, 1, dims, lbs, TEXTOID, -1, false, TYPALIGN_INT));
+  });
+}
+
+Datum text_array(const std::vector<std::string>& items) {
+  std::vector<std::optional<std::string>> v(items.begin(), items.end());
+  return text_array(v);
+}
+
+int64_t tuple_count(Tuplestorestate* ts) {
+  if (!ts) return 0;
+  return guarded([&] { return static_cast<int64>(tuplestore_tuple_count(ts)); });
+}
+
+}  // namespace hitlai::pg::spi

@@ -1,0 +1,54 @@
+// Small SPI toolkit for hitlai's triggers (safe to call while C++ objects are alive: every
+// PostgreSQL call goes through hitlai::pg::guarded).
+//
+// Statements are prepared once per backend on first use (SPI_prepare + SPI_keepplan) and
+// reused by every later call. Queries that read a trigger's transition tables refer to
+// them by their REFERENCING names, which SPI_register_trigger_data makes visible; the
+// names are fixed by the CREATE TRIGGER statements in sql/install/0.2.0/1xx_*.sql.
+// Every name in these queries is schema-qualified (S7).
+#pragma once
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wregister"
+extern "C" {
+#include "postgres.h"
+#include "commands/trigger.h"
+#include "executor/spi.h"
+}
+#pragma GCC diagnostic pop
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace hitlai::pg::spi {
+
+struct Statement {
+  const char* sql;
+  int nargs;
+  Oid argtypes[6];
+  SPIPlanPtr plan;  // kept for the life of the backend once prepared
+};
+
+// SPI_connect (+ SPI_register_trigger_data when td is given).
+void connect(TriggerData* td = nullptr);
+void finish();
+
+// Executes s with the given parameters (nulls: ' ' or 'n' per parameter, or nullptr);
+// returns SPI_processed. Results stay in SPI_tuptable until the next call.
+uint64_t exec(Statement& s, const Datum* values = nullptr, const char* nulls = nullptr);
+
+// Reading SPI_tuptable (col is 1-based).
+std::optional<std::string> text(uint64_t row, int col);
+std::string text_not_null(uint64_t row, int col);
+std::optional<int64_t> int8(uint64_t row, int col);  // int2/int4/int8/timestamptz/date
+
+// A text[] datum (NULL elements allowed) in the current memory context.
+Datum text_array(const std::vector<std::optional<std::string>>& items);
+Datum text_array(const std::vector<std::string>& items);
+
+// Number of rows in a trigger's transition table (0 when there is none).
+int64_t tuple_count(Tuplestorestate* ts);
+
+}  // namespace hitlai::pg::spi

@@ -1,0 +1,132 @@
+// V1-V3: hitlai.rebuild_stats() and hitlai.check_stats(), the audit/repair side of the
+// stats_* state behind hitlai.company_stats and hitlai.tester_performance (the state
+// itself is kept by the triggers: quota.cpp, company_stats.cpp, tester_stats.cpp).
+#include "pg/bridge.hpp"
+#include "pg/spi.hpp"
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wregister"
+extern "C" {
+#include "funcapi.h"
+#include "utils/tuplestore.h"
+}
+#pragma GCC diagnostic pop
+
+namespace {
+
+namespace spi = hitlai::pg::spi;
+
+// Recomputes every stats_* column (and average_rating, which derives from the rating
+// state) from the tables; companies then testers, each locked in id order.
+spi::Statement kRebuildCompanies{
+    R"SQL(
+WITH a AS (
+  SELECT c.id, pg_catalog.count(r.id) AS n, COALESCE(pg_catalog.sum(r.cost), 0) AS cost,
+         COALESCE(pg_catalog.sum(r.sentiment_score), 0) AS ss,
+         pg_catalog.count(r.sentiment_score) AS sc
+    FROM hitlai.companies c LEFT JOIN hitlai.test_runs r ON r.company_id = c.id
+   GROUP BY c.id),
+l AS MATERIALIZED (SELECT c.id FROM hitlai.companies c ORDER BY c.id FOR NO KEY UPDATE OF c)
+UPDATE hitlai.companies c
+   SET stats_run_count = a.n, stats_cost_sum = a.cost, stats_sentiment_sum = a.ss,
+       stats_sentiment_count = a.sc
+  FROM a, l
+ WHERE c.id = a.id AND l.id = c.id
+   AND (c.stats_run_count, c.stats_cost_sum, c.stats_sentiment_sum, c.stats_sentiment_count)
+       IS DISTINCT FROM (a.n, a.cost, a.ss, a.sc))SQL",
+    0, {}, nullptr};
+
+spi::Statement kRebuildTesters{
+    R"SQL(
+WITH act AS (
+  SELECT r.tester_id, pg_catalog.count(*) AS n FROM hitlai.test_runs r
+   WHERE r.tester_id IS NOT NULL AND r.status IN ('pending', 'running') GROUP BY r.tester_id),
+rt AS (
+  SELECT a.tester_id, pg_catalog.sum(r.company_ai_rating::int4)::int8 AS sm,
+         pg_catalog.count(r.company_ai_rating) AS ct
+    FROM hitlai.tester_assignments a JOIN hitlai.test_runs r ON r.id = a.test_run_id
+   WHERE a.status = 'completed' GROUP BY a.tester_id),
+s AS (
+  SELECT h.id, COALESCE(act.n, 0) AS n, COALESCE(rt.sm, 0) AS sm, COALESCE(rt.ct, 0) AS ct
+    FROM hitlai.human_testers h
+    LEFT JOIN act ON act.tester_id = h.id LEFT JOIN rt ON rt.tester_id = h.id),
+l AS MATERIALIZED (SELECT h.id FROM hitlai.human_testers h ORDER BY h.id FOR NO KEY UPDATE OF h)
+UPDATE hitlai.human_testers h
+   SET stats_active_assignments = s.n, stats_rating_sum = s.sm, stats_rating_count = s.ct,
+       average_rating = CASE WHEN s.ct > 0
+                             THEN pg_catalog.round(s.sm::numeric / s.ct::numeric, 2) ELSE 0 END
+  FROM s, l
+ WHERE h.id = s.id AND l.id = h.id
+   AND (h.stats_active_assignments, h.stats_rating_sum, h.stats_rating_count, h.average_rating)
+       IS DISTINCT FROM (s.n, s.sm, s.ct,
+                         CASE WHEN s.ct > 0
+                              THEN pg_catalog.round(s.sm::numeric / s.ct::numeric, 2)
+                              ELSE 0 END))SQL",
+    0, {}, nullptr};
+
+spi::Statement kCheck{
+    R"SQL(
+SELECT 'companies'::text AS table_name, c.id, v.col, v.stored, v.actual
+  FROM hitlai.companies c
+  LEFT JOIN (SELECT r.company_id, pg_catalog.count(*) AS n, pg_catalog.sum(r.cost) AS cost,
+                    pg_catalog.sum(r.sentiment_score) AS ss,
+                    pg_catalog.count(r.sentiment_score) AS sc
+               FROM hitlai.test_runs r GROUP BY r.company_id) a ON a.company_id = c.id
+ CROSS JOIN LATERAL (VALUES
+   ('stats_run_count'::text, c.stats_run_count::text, COALESCE(a.n, 0)::text),
+   ('stats_cost_sum', c.stats_cost_sum::text, COALESCE(a.cost, 0)::numeric(30,2)::text),
+   ('stats_sentiment_sum', c.stats_sentiment_sum::text, COALESCE(a.ss, 0)::numeric(30,2)::text),
+   ('stats_sentiment_count', c.stats_sentiment_count::text, COALESCE(a.sc, 0)::text))
+   AS v(col, stored, actual)
+ WHERE v.stored IS DISTINCT FROM v.actual
+UNION ALL
+SELECT 'human_testers'::text, h.id, v.col, v.stored, v.actual
+  FROM hitlai.human_testers h
+  LEFT JOIN (SELECT r.tester_id, pg_catalog.count(*) AS n FROM hitlai.test_runs r
+              WHERE r.status IN ('pending', 'running') GROUP BY r.tester_id) a
+    ON a.tester_id = h.id
+  LEFT JOIN (SELECT a.tester_id, pg_catalog.sum(r.company_ai_rating::int4)::int8 AS sm,
+                    pg_catalog.count(r.company_ai_rating) AS ct
+               FROM hitlai.tester_assignments a JOIN hitlai.test_runs r ON r.id = a.test_run_id
+              WHERE a.status = 'completed' GROUP BY a.tester_id) g ON g.tester_id = h.id
+ CROSS JOIN LATERAL (VALUES
+   ('stats_active_assignments'::text, h.stats_active_assignments::text, COALESCE(a.n, 0)::text),
+   ('stats_rating_sum', h.stats_rating_sum::text, COALESCE(g.sm, 0)::text),
+   ('stats_rating_count', h.stats_rating_count::text, COALESCE(g.ct, 0)::text),
+   ('average_rating', h.average_rating::text,
+    (CASE WHEN COALESCE(g.ct, 0) > 0 THEN pg_catalog.round(g.sm::numeric / g.ct::numeric, 2)
+          ELSE 0 END)::numeric(3,2)::text))
+   AS v(col, stored, actual)
+ WHERE v.stored IS DISTINCT FROM v.actual
+ ORDER BY 1, 2, 3)SQL",
+    0, {}, nullptr};
+
+}  // namespace
+
+// hitlai.rebuild_stats() -> integer: rows of companies and human_testers corrected.
+HITLAI_FUNCTION(hitlai_rebuild_stats) {
+  spi::connect();
+  uint64_t n = spi::exec(kRebuildCompanies);
+  n += spi::exec(kRebuildTesters);
+  spi::finish();
+  return Int32GetDatum(static_cast<int32>(n));
+}
+
+// hitlai.check_stats() -> SETOF (table_name, id, column_name, stored, actual): rows whose
+// stored state disagrees with the tables (none when everything is right).
+HITLAI_FUNCTION(hitlai_check_stats) {
+  auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
+  hitlai::pg::guarded([&] { InitMaterializedSRF(fcinfo, 0); });
+  spi::connect();
+  const uint64_t rows = spi::exec(kCheck);
+  hitlai::pg::guarded([&] {
+    for (uint64 i = 0; i < rows; ++i) {
+      Datum values[5];
+      bool nulls[5];
+      heap_deform_tuple(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, values, nulls);
+      tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+    }
+  });
+  spi::finish();
+  return static_cast<Datum>(0);
+}

@@ -1,0 +1,96 @@
+// The AFTER ... FOR EACH STATEMENT triggers on test_runs (T1, T2, T3, Q1, Q2, V1, V2).
+// Each reads the statement's transition tables (new_runs / old_runs) and runs the
+// concerns in the lock order of triggers.hpp: companies, then testers, then the
+// training rows of the statement's own runs; milestones follow at commit.
+// SECURITY DEFINER (A3): they write rows the caller may not read. In restore mode (S8)
+// they do nothing: restored rows already carry their counters.
+#include "pg/bridge.hpp"
+#include "pg/settings.hpp"
+#include "pg/spi.hpp"
+#include "pg/triggers.hpp"
+
+namespace {
+
+namespace spi = hitlai::pg::spi;
+using hitlai::pg::RunEvent;
+
+TriggerData* statement_trigger(FunctionCallInfo fcinfo, const char* name) {
+  auto* td = reinterpret_cast<TriggerData*>(fcinfo->context);
+  if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_AFTER(td->tg_event) ||
+      TRIGGER_FIRED_FOR_ROW(td->tg_event))
+    throw hitlai::Error("39P01", std::string(name) + ": must be AFTER ... FOR EACH STATEMENT");
+  return td;
+}
+
+spi::Statement kUpdateSummary{
+    R"SQL(
+SELECT pg_catalog.count(*) FILTER (WHERE n.cost <> o.cost
+                          OR n.sentiment_score IS DISTINCT FROM o.sentiment_score),
+       pg_catalog.count(*) FILTER (WHERE n.status <> o.status
+                          OR n.tester_id IS DISTINCT FROM o.tester_id),
+       pg_catalog.count(*) FILTER (WHERE n.company_ai_rating IS DISTINCT FROM o.company_ai_rating),
+       pg_catalog.count(*) FILTER (WHERE n.status = 'completed' AND o.status <> 'completed'),
+       pg_catalog.count(*) FILTER (WHERE n.status = 'completed')
+  FROM new_runs n JOIN old_runs o ON o.id = n.id)SQL",
+    0, {}, nullptr};
+
+}  // namespace
+
+// hitlai.test_runs_after_insert(): AFTER INSERT ... REFERENCING NEW TABLE AS new_runs
+HITLAI_FUNCTION(hitlai_test_runs_after_insert) {
+  TriggerData* td = statement_trigger(fcinfo, "test_runs_after_insert");
+  if (hitlai::pg::restore_mode_active()) return PointerGetDatum(nullptr);
+  const int64_t n = spi::tuple_count(td->tg_newtable);
+  if (n == 0) return PointerGetDatum(nullptr);  // e.g. every row skipped by ON CONFLICT
+  spi::connect(td);
+  // Before the company update: its deferred event may fire at once under
+  // SET CONSTRAINTS ... IMMEDIATE, and must then see this statement's runs (T1).
+  hitlai::pg::milestones_add_pending(n);
+  const hitlai::pg::InsertSummary s = hitlai::pg::quota_on_insert();  // companies, Q1
+  if (s.active_with_tester > 0 || s.completed > 0) {
+    if (hitlai::pg::testers_lock_for(RunEvent::kInsert) > 0) {
+      if (s.active_with_tester > 0) hitlai::pg::testers_active_delta(RunEvent::kInsert);
+      if (s.completed > 0) hitlai::pg::testers_credit_completed(RunEvent::kInsert);
+    }
+  }
+  if (s.completed > 0) hitlai::pg::training_capture(RunEvent::kInsert);
+  spi::finish();
+  return PointerGetDatum(nullptr);
+}
+
+// hitlai.test_runs_after_update(): AFTER UPDATE ... REFERENCING OLD TABLE AS old_runs
+// NEW TABLE AS new_runs (rows are matched by id, which T4 keeps immutable).
+HITLAI_FUNCTION(hitlai_test_runs_after_update) {
+  TriggerData* td = statement_trigger(fcinfo, "test_runs_after_update");
+  if (hitlai::pg::restore_mode_active()) return PointerGetDatum(nullptr);
+  if (spi::tuple_count(td->tg_newtable) == 0) return PointerGetDatum(nullptr);
+  spi::connect(td);
+  spi::exec(kUpdateSummary);
+  const int64_t money = *spi::int8(0, 1), moved = *spi::int8(0, 2), rated = *spi::int8(0, 3),
+                completing = *spi::int8(0, 4), completed = *spi::int8(0, 5);
+  if (money > 0) hitlai::pg::company_stats_on_update();  // companies
+  if (moved + rated + completing > 0 && hitlai::pg::testers_lock_for(RunEvent::kUpdate) > 0) {
+    if (moved > 0) hitlai::pg::testers_active_delta(RunEvent::kUpdate);
+    // rating deltas for assignments completed before this statement, then T3 (whose new
+    // completed assignments add their rating through the tester_assignments trigger)
+    if (rated > 0) hitlai::pg::testers_rating_delta_on_run_update();
+    if (completing > 0) hitlai::pg::testers_credit_completed(RunEvent::kUpdate);
+  }
+  if (completed > 0) hitlai::pg::training_capture(RunEvent::kUpdate);
+  spi::finish();
+  return PointerGetDatum(nullptr);
+}
+
+// hitlai.test_runs_after_delete(): AFTER DELETE ... REFERENCING OLD TABLE AS old_runs.
+// The statement triggers of its cascades (issues, tester_assignments) fire after it.
+HITLAI_FUNCTION(hitlai_test_runs_after_delete) {
+  TriggerData* td = statement_trigger(fcinfo, "test_runs_after_delete");
+  if (hitlai::pg::restore_mode_active()) return PointerGetDatum(nullptr);
+  if (spi::tuple_count(td->tg_oldtable) == 0) return PointerGetDatum(nullptr);
+  spi::connect(td);
+  hitlai::pg::company_stats_on_delete();  // companies
+  if (hitlai::pg::testers_lock_for(RunEvent::kDelete) > 0)
+    hitlai::pg::testers_active_delta(RunEvent::kDelete);
+  spi::finish();
+  return PointerGetDatum(nullptr);
+}

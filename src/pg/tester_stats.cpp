@@ -1,0 +1,341 @@
+// T3 and V2: tester statistics.
+//
+//  - tests_completed / total_earnings (T3): when a run enters `completed`, every credited
+//    tester (tester_id plus testers with an assigned/started/completed assignment) gets
+//    +1 and round(cost * revenue_share_pct / 100 / credited, 2) (src/core/earnings.hpp),
+//    and its assignment on the run becomes `completed` (created for tester_id if missing).
+//  - average_rating (T3) = round(stats_rating_sum / stats_rating_count, 2), 0 when the
+//    count is 0, where the two stats_ columns are the sum and count of company_ai_rating
+//    over the rated runs on which the tester has a `completed` assignment. Deltas come
+//    from rating changes of runs (test_runs UPDATE trigger) and from assignment changes
+//    (tester_assignments triggers). When a completed assignment disappears together with
+//    its run (cascade of a run deletion), its rating can't be read any more: the
+//    tester_assignments DELETE trigger then locks those testers (id order) and recounts
+//    them from the tables with a fresh snapshot (no concurrent change is lost). The
+//    cascade's statement trigger fires after the test_runs DELETE trigger of the same
+//    statement (foreign-key actions queue their triggers on the outer query), so a run
+//    deletion locks testers in two id-ordered groups: active runs' testers, then these.
+//  - stats_active_assignments (V2) = number of runs with tester_id = tester in pending or
+//    running, from the test_runs INSERT/UPDATE/DELETE transition tables.
+// All updates are deltas applied under the tester row lock (taken in id order first), so
+// concurrent sessions never lose an update.
+#include "pg/bridge.hpp"
+#include "pg/settings.hpp"
+#include "pg/spi.hpp"
+#include "pg/triggers.hpp"
+
+#include <algorithm>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/earnings.hpp"
+
+namespace {
+
+namespace spi = hitlai::pg::spi;
+using hitlai::pg::RunEvent;
+
+// Testers whose rating stats must be recounted (see above); consumed at once.
+std::vector<std::string> recount_testers;
+
+#define HITLAI_RATING_APPLY                                                                \
+    "\n" \
+  "   SET stats_rating_sum = h.stats_rating_sum + d.ds,\n" \
+  "       stats_rating_count = h.stats_rating_count + d.dc,\n" \
+  "       average_rating = CASE WHEN h.stats_rating_count + d.dc > 0\n" \
+  "                             THEN pg_catalog.round((h.stats_rating_sum + d.ds)::numeric\n" \
+  "                                                   / (h.stats_rating_count + d.dc)::numeric, 2)\n" \
+  "                             ELSE 0 END\n"
+
+// ---- locks -------------------------------------------------------------------------
+
+spi::Statement kLockInsert{
+    R"SQL(
+SELECT h.id FROM hitlai.human_testers h
+ WHERE h.id IN (SELECT r.tester_id FROM new_runs r
+                 WHERE r.status IN ('pending', 'running', 'completed'))
+ ORDER BY h.id FOR NO KEY UPDATE OF h)SQL",
+    0, {}, nullptr};
+
+spi::Statement kLockUpdate{
+    R"SQL(
+WITH ch AS (
+  SELECT n.id, n.tester_id AS nt, o.tester_id AS ot,
+         n.status <> o.status OR n.tester_id IS DISTINCT FROM o.tester_id AS moved,
+         n.company_ai_rating IS DISTINCT FROM o.company_ai_rating AS rated,
+         n.status = 'completed' AND o.status <> 'completed' AS completing
+    FROM new_runs n JOIN old_runs o ON o.id = n.id)
+SELECT h.id FROM hitlai.human_testers h
+ WHERE h.id IN (SELECT ch.nt FROM ch WHERE ch.moved OR ch.completing
+                UNION ALL SELECT ch.ot FROM ch WHERE ch.moved
+                UNION ALL SELECT a.tester_id FROM ch JOIN hitlai.tester_assignments a
+                            ON a.test_run_id = ch.id
+                         WHERE ch.rated OR ch.completing)
+ ORDER BY h.id FOR NO KEY UPDATE OF h)SQL",
+    0, {}, nullptr};
+
+spi::Statement kLockDelete{
+    R"SQL(
+SELECT h.id FROM hitlai.human_testers h
+ WHERE h.id IN (SELECT r.tester_id FROM old_runs r WHERE r.status IN ('pending', 'running'))
+ ORDER BY h.id FOR NO KEY UPDATE OF h)SQL",
+    0, {}, nullptr};
+
+spi::Statement kLockTesters{
+    R"SQL(
+SELECT h.id FROM hitlai.human_testers h WHERE h.id = ANY ($1::uuid[])
+ ORDER BY h.id FOR NO KEY UPDATE OF h)SQL",
+    1, {TEXTARRAYOID}, nullptr};
+
+// ---- active runs (V2) ----------------------------------------------------------------
+
+#define HITLAI_ACTIVE_NEW                                                                  \
+  "SELECT r.tester_id, 1 AS k FROM new_runs r WHERE r.tester_id IS NOT NULL "              \
+  "AND r.status IN ('pending', 'running')"
+#define HITLAI_ACTIVE_OLD                                                                  \
+  "SELECT r.tester_id, -1 AS k FROM old_runs r WHERE r.tester_id IS NOT NULL "             \
+  "AND r.status IN ('pending', 'running')"
+#define HITLAI_ACTIVE_TAIL                                                                 \
+    "\n" \
+  "d AS (SELECT x.tester_id, pg_catalog.sum(x.k) AS n FROM x GROUP BY x.tester_id\n" \
+  "      HAVING pg_catalog.sum(x.k) <> 0)\n" \
+  "UPDATE hitlai.human_testers h\n" \
+  "   SET stats_active_assignments = h.stats_active_assignments + d.n\n" \
+  "  FROM d WHERE h.id = d.tester_id\n"
+
+spi::Statement kActiveInsert{"WITH x AS (" HITLAI_ACTIVE_NEW ")," HITLAI_ACTIVE_TAIL, 0, {},
+                             nullptr};
+spi::Statement kActiveUpdate{
+    "WITH x AS (" HITLAI_ACTIVE_NEW " UNION ALL " HITLAI_ACTIVE_OLD ")," HITLAI_ACTIVE_TAIL, 0,
+    {}, nullptr};
+spi::Statement kActiveDelete{"WITH x AS (" HITLAI_ACTIVE_OLD ")," HITLAI_ACTIVE_TAIL, 0, {},
+                             nullptr};
+
+// ---- ratings (T3) --------------------------------------------------------------------
+
+spi::Statement kRatingRunUpdate{
+    R"SQL(
+WITH ch AS (
+  SELECT n.id, n.company_ai_rating::int4 AS nr, o.company_ai_rating::int4 AS orr
+    FROM new_runs n JOIN old_runs o ON o.id = n.id
+   WHERE n.company_ai_rating IS DISTINCT FROM o.company_ai_rating),
+d AS (
+  SELECT a.tester_id,
+         pg_catalog.sum(COALESCE(ch.nr, 0) - COALESCE(ch.orr, 0)) AS ds,
+         pg_catalog.sum((ch.nr IS NOT NULL)::int4 - (ch.orr IS NOT NULL)::int4) AS dc
+    FROM ch JOIN hitlai.tester_assignments a
+      ON a.test_run_id = ch.id AND a.status = 'completed'
+   GROUP BY a.tester_id)
+UPDATE hitlai.human_testers h)SQL" HITLAI_RATING_APPLY R"SQL(
+  FROM d WHERE h.id = d.tester_id)SQL",
+    0, {}, nullptr};
+
+#define HITLAI_ASG_NEW                                                                     \
+  "SELECT a.tester_id, r.company_ai_rating::int4 AS rt, 1 AS k FROM new_asg a "            \
+  "JOIN hitlai.test_runs r ON r.id = a.test_run_id "                                       \
+  "WHERE a.status = 'completed' AND r.company_ai_rating IS NOT NULL"
+#define HITLAI_ASG_OLD                                                                     \
+  "SELECT a.tester_id, -(r.company_ai_rating::int4) AS rt, -1 AS k FROM old_asg a "        \
+  "JOIN hitlai.test_runs r ON r.id = a.test_run_id "                                       \
+  "WHERE a.status = 'completed' AND r.company_ai_rating IS NOT NULL"
+#define HITLAI_ASG_TAIL                                                                    \
+    "\n" \
+  "d AS (SELECT x.tester_id, pg_catalog.sum(x.rt) AS ds, pg_catalog.sum(x.k) AS dc\n" \
+  "        FROM x GROUP BY x.tester_id\n" \
+  "      HAVING pg_catalog.sum(x.rt) <> 0 OR pg_catalog.sum(x.k) <> 0),\n" \
+  "l AS MATERIALIZED (\n" \
+  "  SELECT h.id FROM hitlai.human_testers h WHERE h.id IN (SELECT d.tester_id FROM d)\n" \
+  "   ORDER BY h.id FOR NO KEY UPDATE OF h)\n" \
+  "UPDATE hitlai.human_testers h\n" HITLAI_RATING_APPLY   "\n" \
+  "  FROM d, l WHERE h.id = d.tester_id AND l.id = h.id\n"
+
+spi::Statement kAsgInsert{"WITH x AS (" HITLAI_ASG_NEW ")," HITLAI_ASG_TAIL, 0, {}, nullptr};
+spi::Statement kAsgUpdate{"WITH x AS (" HITLAI_ASG_NEW " UNION ALL " HITLAI_ASG_OLD "),"
+                          HITLAI_ASG_TAIL, 0, {}, nullptr};
+spi::Statement kAsgDelete{"WITH x AS (" HITLAI_ASG_OLD ")," HITLAI_ASG_TAIL, 0, {}, nullptr};
+
+spi::Statement kAsgRunGone{
+    R"SQL(
+SELECT DISTINCT a.tester_id::text FROM old_asg a
+ WHERE a.status = 'completed'
+   AND NOT EXISTS (SELECT FROM hitlai.test_runs r WHERE r.id = a.test_run_id))SQL",
+    0, {}, nullptr};
+
+spi::Statement kRecount{
+    R"SQL(
+UPDATE hitlai.human_testers h
+   SET stats_rating_sum = s.sm, stats_rating_count = s.ct,
+       average_rating = CASE WHEN s.ct > 0
+                             THEN pg_catalog.round(s.sm::numeric / s.ct::numeric, 2)
+                             ELSE 0 END
+  FROM pg_catalog.unnest($1::uuid[]) AS t(id)
+  CROSS JOIN LATERAL (
+    SELECT COALESCE(pg_catalog.sum(r.company_ai_rating::int4), 0)::int8 AS sm,
+           pg_catalog.count(r.company_ai_rating) AS ct
+      FROM hitlai.tester_assignments a JOIN hitlai.test_runs r ON r.id = a.test_run_id
+     WHERE a.tester_id = t.id AND a.status = 'completed') s
+ WHERE h.id = t.id)SQL",
+    1, {TEXTARRAYOID}, nullptr};
+
+// ---- credit (T3) ---------------------------------------------------------------------
+
+#define HITLAI_CREDIT_TAIL                                                                 \
+    "\n" \
+  "c AS (SELECT runs.id AS run_id, runs.cost, runs.tester_id FROM runs\n" \
+  "       WHERE runs.tester_id IS NOT NULL\n" \
+  "      UNION\n" \
+  "      SELECT runs.id, runs.cost, a.tester_id FROM runs\n" \
+  "        JOIN hitlai.tester_assignments a\n" \
+  "          ON a.test_run_id = runs.id AND a.status IN ('assigned', 'started', 'completed'))\n" \
+  "SELECT c.run_id::text, (c.cost * 100)::int8, c.tester_id::text,\n" \
+  "       (h.revenue_share_pct * 100)::int8\n" \
+  "  FROM c JOIN hitlai.human_testers h ON h.id = c.tester_id\n" \
+  " ORDER BY c.run_id, c.tester_id\n"
+
+spi::Statement kCreditInsert{
+    "WITH runs AS (SELECT n.id, n.cost, n.tester_id FROM new_runs n "
+    "WHERE n.status = 'completed')," HITLAI_CREDIT_TAIL,
+    0, {}, nullptr};
+spi::Statement kCreditUpdate{
+    "WITH runs AS (SELECT n.id, n.cost, n.tester_id FROM new_runs n "
+    "JOIN old_runs o ON o.id = n.id "
+    "WHERE n.status = 'completed' AND o.status <> 'completed')," HITLAI_CREDIT_TAIL,
+    0, {}, nullptr};
+
+spi::Statement kCreditTesters{
+    R"SQL(
+UPDATE hitlai.human_testers h
+   SET tests_completed = h.tests_completed + u.n::int4,
+       total_earnings = h.total_earnings + u.cents::int8::numeric / 100
+  FROM ROWS FROM (pg_catalog.unnest($1::uuid[]), pg_catalog.unnest($2), pg_catalog.unnest($3)) AS u(id, n, cents)
+ WHERE h.id = u.id)SQL",
+    3, {TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID}, nullptr};
+
+spi::Statement kCreditAssignments{
+    R"SQL(
+INSERT INTO hitlai.tester_assignments AS a (test_run_id, tester_id, status, completed_at)
+SELECT u.run_id, u.tester_id, 'completed', pg_catalog.now()
+  FROM ROWS FROM (pg_catalog.unnest($1::uuid[]), pg_catalog.unnest($2::uuid[])) AS u(run_id, tester_id)
+    ON CONFLICT (test_run_id, tester_id)
+    DO UPDATE SET status = 'completed', completed_at = pg_catalog.now())SQL",
+    2, {TEXTARRAYOID, TEXTARRAYOID}, nullptr};
+
+}  // namespace
+
+namespace hitlai::pg {
+
+uint64_t testers_lock_for(RunEvent ev) {
+  switch (ev) {
+    case RunEvent::kInsert: return spi::exec(kLockInsert);
+    case RunEvent::kUpdate: return spi::exec(kLockUpdate);
+    case RunEvent::kDelete: return spi::exec(kLockDelete);
+  }
+  return 0;
+}
+
+void testers_active_delta(RunEvent ev) {
+  switch (ev) {
+    case RunEvent::kInsert: spi::exec(kActiveInsert); break;
+    case RunEvent::kUpdate: spi::exec(kActiveUpdate); break;
+    case RunEvent::kDelete: spi::exec(kActiveDelete); break;
+  }
+}
+
+void testers_rating_delta_on_run_update() { spi::exec(kRatingRunUpdate); }
+
+void testers_recount_pending() {
+  if (recount_testers.empty()) return;
+  std::vector<std::string> ids;
+  ids.swap(recount_testers);
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  Datum args[1] = {spi::text_array(ids)};
+  spi::exec(kRecount, args);
+}
+
+void testers_credit_completed(RunEvent ev) {
+  const uint64_t rows = spi::exec(ev == RunEvent::kInsert ? kCreditInsert : kCreditUpdate);
+  struct Pair {
+    std::string run, tester;
+    int64_t cost_cents, pct;
+  };
+  std::vector<Pair> pairs;
+  pairs.reserve(rows);
+  for (uint64_t i = 0; i < rows; ++i)
+    pairs.push_back(Pair{spi::text_not_null(i, 1), spi::text_not_null(i, 3), *spi::int8(i, 2),
+                         *spi::int8(i, 4)});
+  if (pairs.empty()) return;
+  std::map<std::string, std::pair<int64_t, int64_t>> per_tester;  // id -> (runs, cents)
+  std::vector<std::string> asg_runs, asg_testers;
+  for (size_t b = 0; b < pairs.size();) {
+    size_t e = b;
+    while (e < pairs.size() && pairs[e].run == pairs[b].run) ++e;
+    const int credited = static_cast<int>(e - b);
+    for (size_t i = b; i < e; ++i) {
+      auto& t = per_tester[pairs[i].tester];
+      t.first += 1;
+      t.second += earnings::share_cents(pairs[i].cost_cents, pairs[i].pct, credited);
+      asg_runs.push_back(pairs[i].run);
+      asg_testers.push_back(pairs[i].tester);
+    }
+    b = e;
+  }
+  std::vector<std::string> ids, ns, cents;
+  for (const auto& [id, v] : per_tester) {
+    ids.push_back(id);
+    ns.push_back(std::to_string(v.first));
+    cents.push_back(std::to_string(v.second));
+  }
+  Datum targs[3] = {spi::text_array(ids), spi::text_array(ns), spi::text_array(cents)};
+  spi::exec(kCreditTesters, targs);
+  Datum aargs[2] = {spi::text_array(asg_runs), spi::text_array(asg_testers)};
+  spi::exec(kCreditAssignments, aargs);
+}
+
+}  // namespace hitlai::pg
+
+namespace {
+
+Datum assignments_trigger(FunctionCallInfo fcinfo, RunEvent ev) {
+  auto* td = reinterpret_cast<TriggerData*>(fcinfo->context);
+  if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_AFTER(td->tg_event) ||
+      TRIGGER_FIRED_FOR_ROW(td->tg_event))
+    throw hitlai::Error("39P01", "tester_assignments trigger: must be AFTER ... FOR EACH STATEMENT");
+  if (hitlai::pg::restore_mode_active()) return PointerGetDatum(nullptr);
+  if (spi::tuple_count(td->tg_newtable) + spi::tuple_count(td->tg_oldtable) == 0)
+    return PointerGetDatum(nullptr);
+  spi::connect(td);
+  switch (ev) {
+    case RunEvent::kInsert: spi::exec(kAsgInsert); break;
+    case RunEvent::kUpdate: spi::exec(kAsgUpdate); break;
+    case RunEvent::kDelete: {
+      spi::exec(kAsgDelete);
+      const uint64_t gone = spi::exec(kAsgRunGone);
+      for (uint64_t i = 0; i < gone; ++i) recount_testers.push_back(spi::text_not_null(i, 1));
+      if (!recount_testers.empty()) {
+        Datum args[1] = {spi::text_array(recount_testers)};
+        spi::exec(kLockTesters, args);  // id order, then recount with a fresh snapshot
+        hitlai::pg::testers_recount_pending();
+      }
+      break;
+    }
+  }
+  spi::finish();
+  return PointerGetDatum(nullptr);
+}
+
+}  // namespace
+
+// AFTER INSERT / UPDATE / DELETE FOR EACH STATEMENT ON tester_assignments
+// (REFERENCING NEW TABLE AS new_asg / OLD TABLE AS old_asg). SECURITY DEFINER.
+HITLAI_FUNCTION(hitlai_tester_assignments_after_insert) {
+  return assignments_trigger(fcinfo, RunEvent::kInsert);
+}
+HITLAI_FUNCTION(hitlai_tester_assignments_after_update) {
+  return assignments_trigger(fcinfo, RunEvent::kUpdate);
+}
+HITLAI_FUNCTION(hitlai_tester_assignments_after_delete) {
+  return assignments_trigger(fcinfo, RunEvent::kDelete);
+}

@@ -1,0 +1,109 @@
+// T2: training data captured from completed runs rated 4 or 5 by the company.
+//
+// For the statement's completed runs (transition table new_runs): runs rated >= 4 get
+// their training_data row inserted or refreshed (documents built in C++ with Boost.JSON,
+// src/core/training_doc.hpp), unless the row is already used_for_training (frozen);
+// runs whose rating is below 4 or NULL lose a row that is not yet used. Issue changes
+// reach here through the issues_found update of the run (issue_counts.cpp).
+#include "pg/bridge.hpp"
+#include "pg/spi.hpp"
+#include "pg/triggers.hpp"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/training_doc.hpp"
+
+namespace {
+
+namespace spi = hitlai::pg::spi;
+namespace tr = hitlai::training;
+
+spi::Statement kDeleteUnwanted{
+    R"SQL(
+DELETE FROM hitlai.training_data t
+ USING new_runs n
+ WHERE t.test_run_id = n.id AND n.status = 'completed'
+   AND (n.company_ai_rating IS NULL OR n.company_ai_rating < 4)
+   AND NOT t.used_for_training)SQL",
+    0, {}, nullptr};
+
+spi::Statement kRuns{
+    R"SQL(
+SELECT n.id::text, n.url, n.mission, n.persona, n.platform_details ->> 'type',
+       n.sentiment_score::text, pg_catalog.array_to_json(n.recommendations)::text,
+       pg_catalog.array_to_json(n.positives)::text, n.company_ai_rating::int4::text,
+       n.ai_model_used
+  FROM new_runs n
+ WHERE n.status = 'completed' AND n.company_ai_rating >= 4)SQL",
+    0, {}, nullptr};
+
+spi::Statement kIssues{
+    R"SQL(
+SELECT i.test_run_id::text, i.title, i.severity, i.created_at, i.id::text
+  FROM hitlai.issues i
+ WHERE i.test_run_id IN (SELECT n.id FROM new_runs n
+                          WHERE n.status = 'completed' AND n.company_ai_rating >= 4))SQL",
+    0, {}, nullptr};
+
+spi::Statement kUpsert{
+    R"SQL(
+INSERT INTO hitlai.training_data AS t (test_run_id, input_data, output_data, rating, model_type)
+SELECT u.id::uuid, u.i::jsonb, u.o::jsonb, u.r::int2, u.m
+  FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3), pg_catalog.unnest($4), pg_catalog.unnest($5)) AS u(id, i, o, r, m)
+    ON CONFLICT (test_run_id) DO UPDATE
+   SET input_data = excluded.input_data, output_data = excluded.output_data,
+       rating = excluded.rating, model_type = excluded.model_type
+ WHERE NOT t.used_for_training)SQL",
+    5, {TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID}, nullptr};
+
+}  // namespace
+
+namespace hitlai::pg {
+
+void training_capture(RunEvent ev) {
+  if (ev == RunEvent::kUpdate) spi::exec(kDeleteUnwanted);
+  const uint64_t nruns = spi::exec(kRuns);
+  if (nruns == 0) return;
+  struct Row {
+    tr::Run run;
+    std::optional<std::string> rating, model;
+  };
+  std::map<std::string, Row> runs;
+  for (uint64_t i = 0; i < nruns; ++i) {
+    Row r;
+    r.run.url = spi::text_not_null(i, 2);
+    r.run.mission = spi::text_not_null(i, 3);
+    r.run.persona = spi::text(i, 4);
+    r.run.platform = spi::text(i, 5);
+    r.run.sentiment_score = spi::text(i, 6);
+    r.run.recommendations = tr::parse_string_array(spi::text_not_null(i, 7));
+    r.run.positives = tr::parse_string_array(spi::text_not_null(i, 8));
+    r.rating = spi::text(i, 9);
+    r.model = spi::text(i, 10);
+    runs.emplace(spi::text_not_null(i, 1), std::move(r));
+  }
+  const uint64_t nissues = spi::exec(kIssues);
+  for (uint64_t i = 0; i < nissues; ++i) {
+    auto it = runs.find(spi::text_not_null(i, 1));
+    if (it == runs.end()) continue;
+    it->second.run.issues.push_back(tr::Issue{spi::text_not_null(i, 2),
+                                              spi::text_not_null(i, 3), *spi::int8(i, 4),
+                                              spi::text_not_null(i, 5)});
+  }
+  std::vector<std::optional<std::string>> ids, ins, outs, ratings, models;
+  for (auto& [id, r] : runs) {
+    ids.emplace_back(id);
+    ins.emplace_back(tr::input_json(r.run));
+    outs.emplace_back(tr::output_json(r.run));
+    ratings.push_back(r.rating);
+    models.push_back(r.model);
+  }
+  Datum args[5] = {spi::text_array(ids), spi::text_array(ins), spi::text_array(outs),
+                   spi::text_array(ratings), spi::text_array(models)};
+  spi::exec(kUpsert, args);
+}
+
+}  // namespace hitlai::pg

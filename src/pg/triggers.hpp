@@ -1,0 +1,72 @@
+// Shared pieces of hitlai's compiled triggers on test_runs and friends (T1-T7, Q1, V1-V2).
+//
+// LOCK ORDER (T7). Every trigger that writes shared rows takes their locks in this order,
+// each table's rows sorted by id (SELECT ... ORDER BY id FOR NO KEY UPDATE before the
+// UPDATE), so concurrent sessions never wait on each other in a cycle:
+//
+//     companies (by id) -> test_runs -> human_testers (by id) -> milestones (by id)
+//
+//  - INSERT INTO test_runs: companies (quota + company stats, one locked UPDATE per
+//    statement), then testers (active runs, T3 for runs inserted completed); milestones
+//    are counted at commit (deferred constraint trigger, milestones.cpp).
+//  - UPDATE/DELETE of test_runs lock their own rows first (PostgreSQL does), then
+//    companies, then testers. No hitlai trigger locks a test_runs row while it holds a
+//    company row, so this cannot form a cycle with inserts.
+//  - INSERT/UPDATE/DELETE of issues: test_runs (issues_found, by id); tester_assignments:
+//    human_testers (by id).
+//  - milestones: only at commit (or SET CONSTRAINTS ... IMMEDIATE), all rows by id, last.
+// FOR NO KEY UPDATE (what UPDATE takes) does not conflict with the FOR KEY SHARE locks of
+// foreign-key checks, so concurrent inserts referencing the same company don't wait.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace hitlai::pg {
+
+// run_status.cpp: while an IssueCountWriter is alive, the T4 trigger lets
+// test_runs.issues_found change (only issue_counts.cpp writes it, T6).
+class IssueCountWriter {
+ public:
+  IssueCountWriter();
+  ~IssueCountWriter();
+  IssueCountWriter(const IssueCountWriter&) = delete;
+  IssueCountWriter& operator=(const IssueCountWriter&) = delete;
+  static bool active();
+};
+
+// milestones.cpp (T1): adds n inserted runs to this (sub)transaction's pending count,
+// flushed to hitlai.milestones by the deferred constraint trigger.
+void milestones_add_pending(int64_t n);
+
+// quota.cpp (Q1, Q2, V1): the company side of an INSERT INTO test_runs (transition table
+// new_runs): one locked UPDATE of each company (quota check + stats). Returns the number
+// of inserted runs that are active with a tester and that are completed.
+struct InsertSummary {
+  int64_t active_with_tester = 0;
+  int64_t completed = 0;
+};
+InsertSummary quota_on_insert();
+
+// company_stats.cpp (V1): company stats deltas for UPDATE (old_runs + new_runs) and
+// DELETE (old_runs).
+void company_stats_on_update();
+void company_stats_on_delete();
+
+// tester_stats.cpp (T3, V2).
+enum class RunEvent { kInsert, kUpdate, kDelete };
+// Locks, in id order, every tester the statement's side effects may write.
+uint64_t testers_lock_for(RunEvent ev);  // number of testers locked
+void testers_active_delta(RunEvent ev);
+void testers_rating_delta_on_run_update();
+void testers_credit_completed(RunEvent ev);  // T3 for runs entering `completed`
+// Recounts the rating state of the testers collected by the tester_assignments DELETE
+// trigger (completed assignments that vanished with their run); caller holds their locks.
+void testers_recount_pending();
+
+// training_capture.cpp (T2): writes/refreshes/deletes training_data for the statement's
+// completed runs.
+void training_capture(RunEvent ev);
+
+}  // namespace hitlai::pg

@@ -1,0 +1,68 @@
+-- T3: tester stats: credit on completion (to the cent), assignments, average_rating.
+BEGIN;
+SELECT plan(14);
+
+INSERT INTO hitlai.companies (id, name, email, monthly_test_quota) VALUES ('00000000-0000-0000-0000-0000000000d1', 'T', 't@t.io', NULL);
+INSERT INTO hitlai.human_testers (id, user_id, email, display_name, revenue_share_pct) VALUES
+  ('00000000-0000-0000-0000-000000000001', gen_random_uuid(), 'a@t.io', 'A', 70),
+  ('00000000-0000-0000-0000-000000000002', gen_random_uuid(), 'b@t.io', 'B', 80.5),
+  ('00000000-0000-0000-0000-000000000003', gen_random_uuid(), 'c@t.io', 'C', 50),
+  ('00000000-0000-0000-0000-000000000004', gen_random_uuid(), 'd@t.io', 'D', 50);
+CREATE FUNCTION pg_temp.stats(t int) RETURNS text LANGUAGE sql AS $$
+  SELECT (tests_completed, total_earnings, average_rating)::text FROM hitlai.human_testers
+   WHERE id = ('00000000-0000-0000-0000-00000000000' || t)::uuid $$;
+
+-- hybrid run: tester_id A, assignments B (started), C (assigned), D (declined: not credited)
+INSERT INTO hitlai.test_runs (id, company_id, tester_id, url, mission, test_type, cost, status)
+  VALUES ('00000000-0000-0000-0000-0000000000f1', '00000000-0000-0000-0000-0000000000d1',
+          '00000000-0000-0000-0000-000000000001', 'https://a.io', 'm', 'hybrid', 123.45, 'running');
+INSERT INTO hitlai.tester_assignments (test_run_id, tester_id, status) VALUES
+  ('00000000-0000-0000-0000-0000000000f1', '00000000-0000-0000-0000-000000000002', 'started'),
+  ('00000000-0000-0000-0000-0000000000f1', '00000000-0000-0000-0000-000000000003', 'assigned'),
+  ('00000000-0000-0000-0000-0000000000f1', '00000000-0000-0000-0000-000000000004', 'declined');
+UPDATE hitlai.test_runs SET status = 'completed', company_ai_rating = 4 WHERE id = '00000000-0000-0000-0000-0000000000f1';
+-- 123.45 * 70 / 100 / 3 = 28.805 -> 28.81; * 80.5 -> 33.12575 -> 33.13; * 50 -> 20.575 -> 20.58
+SELECT is(pg_temp.stats(1), '(1,28.81,4.00)', 'T3: tester_id credited: round(cost*pct/100/3, 2) = 28.81');
+SELECT is(pg_temp.stats(2), '(1,33.13,4.00)', 'T3: started assignment credited: 33.13 (half up)');
+SELECT is(pg_temp.stats(3), '(1,20.58,4.00)', 'T3: assigned assignment credited: 20.58');
+SELECT is(pg_temp.stats(4), '(0,0.00,0.00)', 'T3: declined assignment not credited');
+SELECT is((SELECT array_agg(status ORDER BY tester_id) FROM hitlai.tester_assignments),
+          ARRAY['completed', 'completed', 'completed', 'declined'],
+          'T3: credited testers'' assignments are completed, tester_id''s created');
+SELECT is((SELECT count(*) FROM hitlai.tester_assignments WHERE completed_at = now()), 3::bigint,
+          'T3: completed_at = now() on credited assignments');
+
+-- rating changed after completion
+UPDATE hitlai.test_runs SET company_ai_rating = 2 WHERE id = '00000000-0000-0000-0000-0000000000f1';
+SELECT is(pg_temp.stats(1), '(1,28.81,2.00)', 'T3: average_rating follows a rating change after completion');
+-- a second run, inserted completed, for A only
+INSERT INTO hitlai.test_runs (id, company_id, tester_id, url, mission, cost, status, company_ai_rating)
+  VALUES ('00000000-0000-0000-0000-0000000000f2', '00000000-0000-0000-0000-0000000000d1',
+          '00000000-0000-0000-0000-000000000001', 'https://a.io', 'm', 10, 'completed', 5);
+SELECT is(pg_temp.stats(1), '(2,35.81,3.50)', 'T3: a run inserted completed credits its tester; mean of 2 and 5');
+INSERT INTO hitlai.test_runs (id, company_id, tester_id, url, mission, cost, status)
+  VALUES ('00000000-0000-0000-0000-0000000000f3', '00000000-0000-0000-0000-0000000000d1',
+          '00000000-0000-0000-0000-000000000001', 'https://a.io', 'm', 10, 'completed');
+SELECT is(pg_temp.stats(1), '(3,42.81,3.50)', 'T3: unrated runs do not count in average_rating');
+UPDATE hitlai.test_runs SET company_ai_rating = 1 WHERE id = '00000000-0000-0000-0000-0000000000f3';
+SELECT is(pg_temp.stats(1), '(3,42.81,2.67)', 'T3: rating set after completion: round(8/3, 2)');
+-- a deleted run leaves the mean, never the money
+DELETE FROM hitlai.test_runs WHERE id = '00000000-0000-0000-0000-0000000000f2';
+SELECT is(pg_temp.stats(1), '(3,42.81,1.50)', 'T3: deleting a rated run fixes average_rating; earnings stay');
+DELETE FROM hitlai.test_runs;
+SELECT is(pg_temp.stats(1) || pg_temp.stats(2), '(3,42.81,0.00)(1,33.13,0.00)', 'T3: no rated runs left: 0');
+-- active assignments (V2 state)
+INSERT INTO hitlai.test_runs (company_id, tester_id, url, mission, status)
+  SELECT '00000000-0000-0000-0000-0000000000d1', '00000000-0000-0000-0000-000000000002', 'https://a.io', 'm', s
+    FROM unnest(ARRAY['pending', 'running', 'failed', 'completed', 'pending']) s;
+SELECT is((SELECT stats_active_assignments FROM hitlai.human_testers WHERE display_name = 'B'), 3::bigint,
+          'V2: pending/running runs of the tester counted');
+UPDATE hitlai.test_runs SET tester_id = '00000000-0000-0000-0000-000000000003' WHERE status = 'running';
+UPDATE hitlai.test_runs SET status = 'failed' WHERE status = 'pending' AND tester_id IS NOT NULL
+  AND id = (SELECT min(id::text)::uuid FROM hitlai.test_runs WHERE status = 'pending');
+DELETE FROM hitlai.human_testers WHERE display_name = 'C';
+SELECT is((SELECT stats_active_assignments FROM hitlai.human_testers WHERE display_name = 'B'), 1::bigint,
+          'V2: tester change, status change and ON DELETE SET NULL keep the count');
+
+SELECT * FROM finish();
+ROLLBACK;
