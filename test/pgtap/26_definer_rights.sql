@@ -1,33 +1,30 @@
--- A3: trigger side effects work for a role that can neither read nor write human_testers,
--- milestones or training_data.
+-- A3: trigger side effects work for a plain member, who can neither read nor write
+-- human_testers, milestones or training_data.
 --
--- Choice: a plain role (NOLOGIN, NOBYPASSRLS) granted only what it needs on test_runs,
--- companies and tester_assignments, plus temporary permissive policies on those three
--- tables created inside this transaction (RLS is on with no policies yet, which fails
--- closed, A6). It gets no privilege at all on human_testers, milestones, training_data.
--- So the test exercises exactly what A3 is about: the triggers, not the caller, write
--- the protected rows (SECURITY DEFINER trigger functions).
+-- The member is an application role as a real deployment has it: hitlai.grant_app_role()
+-- privileges, the real policies (A2), and a JWT claim naming a joined 'member' of the
+-- company. It can't see any human_testers row (not its own profile), can't read
+-- training_data at all, and can't write milestones; the SECURITY DEFINER triggers, not
+-- the caller, write those rows.
 BEGIN;
-SELECT plan(6);
+SELECT plan(7);
 
 CREATE ROLE hl_a3_member NOLOGIN NOBYPASSRLS;
-GRANT USAGE ON SCHEMA hitlai TO hl_a3_member;
-GRANT SELECT, INSERT, UPDATE ON hitlai.test_runs TO hl_a3_member;
-GRANT SELECT ON hitlai.companies TO hl_a3_member;
-GRANT SELECT ON hitlai.tester_assignments TO hl_a3_member;
--- CHECK constraints call these (900_grants.sql grants them to application roles)
-GRANT EXECUTE ON FUNCTION hitlai.is_http_url(text) TO hl_a3_member;
-CREATE POLICY a3_tmp ON hitlai.test_runs FOR ALL TO hl_a3_member USING (true) WITH CHECK (true);
-CREATE POLICY a3_tmp ON hitlai.companies FOR SELECT TO hl_a3_member USING (true);
-CREATE POLICY a3_tmp ON hitlai.tester_assignments FOR SELECT TO hl_a3_member USING (true);
+SELECT hitlai.grant_app_role('hl_a3_member');
 
 INSERT INTO hitlai.milestones (phase, tests_required) VALUES ('a3', 1);
 INSERT INTO hitlai.companies (id, name, email, monthly_test_quota) VALUES ('00000000-0000-0000-0000-0000000000c1', 'A3', 'a3@a.io', 5);
+INSERT INTO hitlai.company_members (company_id, user_id, role, joined_at) VALUES
+  ('00000000-0000-0000-0000-0000000000c1', '00000000-0000-0000-0000-0000000000a1', 'member', now());
 INSERT INTO hitlai.human_testers (id, user_id, email, display_name) VALUES
   ('00000000-0000-0000-0000-000000000001', gen_random_uuid(), 't@a.io', 'T');
 
 SET LOCAL ROLE hl_a3_member;
-SELECT throws_ok($$SELECT * FROM hitlai.human_testers$$, '42501', NULL, 'A3: the role cannot read human_testers');
+SELECT set_config('request.jwt.claims', '{"sub": "00000000-0000-0000-0000-0000000000a1"}', true);
+SELECT is((SELECT count(*) FROM hitlai.human_testers), 0::bigint,
+          'A3: the member sees no human_testers row');
+SELECT throws_ok($$SELECT * FROM hitlai.training_data$$, '42501', NULL,
+                 'A3: the member cannot read training_data');
 INSERT INTO hitlai.test_runs (id, company_id, tester_id, url, mission, cost)
   VALUES ('00000000-0000-0000-0000-0000000000f1', '00000000-0000-0000-0000-0000000000c1',
           '00000000-0000-0000-0000-000000000001', 'https://a.io', 'm', 10);

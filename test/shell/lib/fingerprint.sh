@@ -27,6 +27,7 @@ hl_table_fingerprints() {
   hl_psql "$db" -c "$q ORDER BY 1"
 }
 
+# (execution_time_ms is derived from timestamps too: completed_at - created_at)
 hl_shape_fingerprints() {
   local db=$1 q="" r
   for r in $(hl_relations "$db"); do
@@ -35,7 +36,7 @@ hl_shape_fingerprints() {
           FROM (SELECT (to_jsonb(t) - ARRAY(
                           SELECT a.attname::text FROM pg_attribute a
                            WHERE a.attrelid = 'hitlai.\"$r\"'::regclass AND a.attnum > 0
-                             AND (a.attname IN ('id', 'secret')
+                             AND (a.attname IN ('id', 'secret', 'execution_time_ms')
                                   OR a.atttypid IN ('timestamptz'::regtype, 'timestamp'::regtype))))::text AS x
                   FROM hitlai.\"$r\" t) s"
   done
