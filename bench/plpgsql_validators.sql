@@ -1,0 +1,259 @@
+-- The J1 and J2 rules written in PL/pgSQL, the way a competent team would write them
+-- without hitlai: same rules, same order of checks, same SQLSTATE, message and DETAIL as
+-- hitlai.validate_platform_details / hitlai.validate_issue_metadata. Used only by the
+-- benchmark (throughput of hitlai's compiled validators vs this, same rows, same run).
+--
+--   psql -d DB -f bench/plpgsql_validators.sql
+--   SELECT plpgsql_validators.validate_platform_details('{"type": "web"}');
+--
+-- Creates schema plpgsql_validators (drop it with DROP SCHEMA plpgsql_validators CASCADE).
+CREATE SCHEMA IF NOT EXISTS plpgsql_validators;
+
+-- How a value looks in a message: strings quoted, numbers as written, containers by kind.
+CREATE OR REPLACE FUNCTION plpgsql_validators.got(v jsonb) RETURNS text
+  LANGUAGE sql IMMUTABLE
+  SET search_path = pg_catalog, pg_temp
+  RETURN CASE jsonb_typeof(v)
+           WHEN 'object' THEN 'an object'
+           WHEN 'array' THEN 'an array'
+           ELSE v::text
+         END;
+
+CREATE OR REPLACE FUNCTION plpgsql_validators.fail(tbl text, col text, detail text)
+  RETURNS void
+  LANGUAGE plpgsql IMMUTABLE
+  SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  RAISE EXCEPTION USING ERRCODE = 'check_violation',
+    MESSAGE = format('invalid JSON document in column "%s" of relation "%s"', col, tbl),
+    DETAIL = detail;
+END $$;
+
+-- J1
+CREATE OR REPLACE FUNCTION plpgsql_validators.validate_platform_details(doc jsonb)
+  RETURNS jsonb
+  LANGUAGE plpgsql IMMUTABLE STRICT
+  SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  v jsonb;
+  side text;
+  n numeric;
+BEGIN
+  IF pg_column_size(doc) > 1048576 THEN
+    PERFORM plpgsql_validators.fail('test_runs', 'platform_details',
+      format('platform_details: document of %s bytes exceeds the limit of 1048576 bytes',
+             pg_column_size(doc)));
+  END IF;
+  IF jsonb_typeof(doc) <> 'object' THEN
+    PERFORM plpgsql_validators.fail('test_runs', 'platform_details',
+      'platform_details: expected an object, got ' || plpgsql_validators.got(doc));
+  END IF;
+
+  v := doc -> 'type';
+  IF v IS NULL THEN
+    PERFORM plpgsql_validators.fail('test_runs', 'platform_details',
+      'platform_details.type: required key is missing');
+  ELSIF jsonb_typeof(v) <> 'string' OR v ->> 0 NOT IN ('web', 'mobile', 'console', 'vr') THEN
+    PERFORM plpgsql_validators.fail('test_runs', 'platform_details',
+      'platform_details.type: expected one of web, mobile, console, vr, got '
+      || plpgsql_validators.got(v));
+  END IF;
+
+  v := doc -> 'browser';
+  IF v IS NOT NULL AND (jsonb_typeof(v) <> 'string'
+                        OR v ->> 0 NOT IN ('chrome', 'firefox', 'safari', 'edge')) THEN
+    PERFORM plpgsql_validators.fail('test_runs', 'platform_details',
+      'platform_details.browser: expected one of chrome, firefox, safari, edge, got '
+      || plpgsql_validators.got(v));
+  END IF;
+
+  v := doc -> 'device';
+  IF v IS NOT NULL AND (jsonb_typeof(v) <> 'string'
+                        OR v ->> 0 NOT IN ('desktop', 'mobile', 'tablet')) THEN
+    PERFORM plpgsql_validators.fail('test_runs', 'platform_details',
+      'platform_details.device: expected one of desktop, mobile, tablet, got '
+      || plpgsql_validators.got(v));
+  END IF;
+
+  v := doc -> 'viewport';
+  IF v IS NOT NULL THEN
+    IF jsonb_typeof(v) <> 'object' THEN
+      PERFORM plpgsql_validators.fail('test_runs', 'platform_details',
+        'platform_details.viewport: expected an object, got ' || plpgsql_validators.got(v));
+    END IF;
+    FOREACH side IN ARRAY ARRAY['width', 'height'] LOOP
+      IF NOT v ? side THEN
+        PERFORM plpgsql_validators.fail('test_runs', 'platform_details',
+          format('platform_details.viewport.%s: required key is missing', side));
+      END IF;
+      IF jsonb_typeof(v -> side) <> 'number' THEN
+        PERFORM plpgsql_validators.fail('test_runs', 'platform_details',
+          format('platform_details.viewport.%s: expected a positive integer, got %s',
+                 side, plpgsql_validators.got(v -> side)));
+      END IF;
+      n := (v ->> side)::numeric;
+      IF n <> trunc(n) OR n < 1 THEN
+        PERFORM plpgsql_validators.fail('test_runs', 'platform_details',
+          format('platform_details.viewport.%s: expected a positive integer, got %s',
+                 side, v ->> side));
+      ELSIF n > 100000 THEN
+        PERFORM plpgsql_validators.fail('test_runs', 'platform_details',
+          format('platform_details.viewport.%s: expected an integer of at most 100000, got %s',
+                 side, v ->> side));
+      END IF;
+    END LOOP;
+  END IF;
+
+  v := doc -> 'os';
+  IF v IS NOT NULL AND (jsonb_typeof(v) <> 'string'
+                        OR v ->> 0 NOT IN ('windows', 'macos', 'linux', 'ios', 'android')) THEN
+    PERFORM plpgsql_validators.fail('test_runs', 'platform_details',
+      'platform_details.os: expected one of windows, macos, linux, ios, android, got '
+      || plpgsql_validators.got(v));
+  END IF;
+
+  v := doc -> 'version';
+  IF v IS NOT NULL THEN
+    IF jsonb_typeof(v) <> 'string' THEN
+      PERFORM plpgsql_validators.fail('test_runs', 'platform_details',
+        'platform_details.version: expected a string of at most 64 characters, got '
+        || plpgsql_validators.got(v));
+    ELSIF length(v ->> 0) > 64 THEN
+      PERFORM plpgsql_validators.fail('test_runs', 'platform_details',
+        format('platform_details.version: expected a string of at most 64 characters, '
+               'got a string of %s characters', length(v ->> 0)));
+    END IF;
+  END IF;
+  RETURN doc;
+END $$;
+
+-- J2
+CREATE OR REPLACE FUNCTION plpgsql_validators.validate_issue_metadata(doc jsonb)
+  RETURNS jsonb
+  LANGUAGE plpgsql IMMUTABLE STRICT
+  SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  v jsonb;
+  e jsonb;
+  k text;
+  i integer;
+  n numeric;
+BEGIN
+  IF pg_column_size(doc) > 1048576 THEN
+    PERFORM plpgsql_validators.fail('issues', 'metadata',
+      format('metadata: document of %s bytes exceeds the limit of 1048576 bytes',
+             pg_column_size(doc)));
+  END IF;
+  IF jsonb_typeof(doc) <> 'object' THEN
+    PERFORM plpgsql_validators.fail('issues', 'metadata',
+      'metadata: expected an object, got ' || plpgsql_validators.got(doc));
+  END IF;
+
+  -- keys in SPEC order; arrays of strings and plain strings
+  FOREACH k IN ARRAY ARRAY['reproduction_steps', 'expected_behavior', 'actual_behavior',
+                           'browser_console_errors'] LOOP
+    v := doc -> k;
+    CONTINUE WHEN v IS NULL;
+    IF k IN ('expected_behavior', 'actual_behavior') THEN
+      IF jsonb_typeof(v) <> 'string' THEN
+        PERFORM plpgsql_validators.fail('issues', 'metadata',
+          format('metadata.%s: expected a string, got %s', k, plpgsql_validators.got(v)));
+      END IF;
+    ELSE
+      IF jsonb_typeof(v) <> 'array' THEN
+        PERFORM plpgsql_validators.fail('issues', 'metadata',
+          format('metadata.%s: expected an array, got %s', k, plpgsql_validators.got(v)));
+      END IF;
+      i := 0;
+      FOR e IN SELECT value FROM jsonb_array_elements(v) LOOP
+        IF jsonb_typeof(e) <> 'string' THEN
+          PERFORM plpgsql_validators.fail('issues', 'metadata',
+            format('metadata.%s[%s]: expected a string, got %s', k, i,
+                   plpgsql_validators.got(e)));
+        END IF;
+        i := i + 1;
+      END LOOP;
+    END IF;
+  END LOOP;
+
+  v := doc -> 'network_requests';
+  IF v IS NOT NULL THEN
+    IF jsonb_typeof(v) <> 'array' THEN
+      PERFORM plpgsql_validators.fail('issues', 'metadata',
+        'metadata.network_requests: expected an array, got ' || plpgsql_validators.got(v));
+    END IF;
+    i := 0;
+    FOR e IN SELECT value FROM jsonb_array_elements(v) LOOP
+      IF jsonb_typeof(e) <> 'object' THEN
+        PERFORM plpgsql_validators.fail('issues', 'metadata',
+          format('metadata.network_requests[%s]: expected an object, got %s', i,
+                 plpgsql_validators.got(e)));
+      END IF;
+      IF NOT e ? 'url' THEN
+        PERFORM plpgsql_validators.fail('issues', 'metadata',
+          format('metadata.network_requests[%s].url: required key is missing', i));
+      ELSIF jsonb_typeof(e -> 'url') <> 'string' THEN
+        PERFORM plpgsql_validators.fail('issues', 'metadata',
+          format('metadata.network_requests[%s].url: expected a string, got %s', i,
+                 plpgsql_validators.got(e -> 'url')));
+      END IF;
+      IF e ? 'status' THEN
+        IF jsonb_typeof(e -> 'status') <> 'number' THEN
+          PERFORM plpgsql_validators.fail('issues', 'metadata',
+            format('metadata.network_requests[%s].status: expected an integer between 100 and 599, got %s',
+                   i, plpgsql_validators.got(e -> 'status')));
+        END IF;
+        n := (e ->> 'status')::numeric;
+        IF n <> trunc(n) OR n < 100 THEN
+          PERFORM plpgsql_validators.fail('issues', 'metadata',
+            format('metadata.network_requests[%s].status: expected an integer between 100 and 599, got %s',
+                   i, e ->> 'status'));
+        ELSIF n > 599 THEN
+          PERFORM plpgsql_validators.fail('issues', 'metadata',
+            format('metadata.network_requests[%s].status: expected an integer of at most 599, got %s',
+                   i, e ->> 'status'));
+        END IF;
+      END IF;
+      IF e ? 'method' AND (jsonb_typeof(e -> 'method') <> 'string' OR e ->> 'method' NOT IN
+                           ('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS')) THEN
+        PERFORM plpgsql_validators.fail('issues', 'metadata',
+          format('metadata.network_requests[%s].method: expected one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, got %s',
+                 i, plpgsql_validators.got(e -> 'method')));
+      END IF;
+      i := i + 1;
+    END LOOP;
+  END IF;
+
+  v := doc -> 'device_info';
+  IF v IS NOT NULL THEN
+    IF jsonb_typeof(v) <> 'object' THEN
+      PERFORM plpgsql_validators.fail('issues', 'metadata',
+        'metadata.device_info: expected an object, got ' || plpgsql_validators.got(v));
+    END IF;
+    IF v ? 'user_agent' AND jsonb_typeof(v -> 'user_agent') <> 'string' THEN
+      PERFORM plpgsql_validators.fail('issues', 'metadata',
+        'metadata.device_info.user_agent: expected a string, got '
+        || plpgsql_validators.got(v -> 'user_agent'));
+    END IF;
+    IF v ? 'screen_resolution' AND (jsonb_typeof(v -> 'screen_resolution') <> 'string'
+        OR v ->> 'screen_resolution' !~ '^[1-9][0-9]{0,5}x[1-9][0-9]{0,5}$') THEN
+      PERFORM plpgsql_validators.fail('issues', 'metadata',
+        'metadata.device_info.screen_resolution: expected a screen resolution like 1920x1080, got '
+        || plpgsql_validators.got(v -> 'screen_resolution'));
+    END IF;
+  END IF;
+  RETURN doc;
+END $$;
+
+-- For CHECK constraints in the insert-path comparison.
+CREATE OR REPLACE FUNCTION plpgsql_validators.check_platform_details(doc jsonb) RETURNS boolean
+  LANGUAGE sql IMMUTABLE STRICT
+  SET search_path = pg_catalog, pg_temp
+  RETURN plpgsql_validators.validate_platform_details(doc) IS NOT NULL;
+CREATE OR REPLACE FUNCTION plpgsql_validators.check_issue_metadata(doc jsonb) RETURNS boolean
+  LANGUAGE sql IMMUTABLE STRICT
+  SET search_path = pg_catalog, pg_temp
+  RETURN plpgsql_validators.validate_issue_metadata(doc) IS NOT NULL;
