@@ -257,3 +257,127 @@ CREATE OR REPLACE FUNCTION plpgsql_validators.check_issue_metadata(doc jsonb) RE
   LANGUAGE sql IMMUTABLE STRICT
   SET search_path = pg_catalog, pg_temp
   RETURN plpgsql_validators.validate_issue_metadata(doc) IS NOT NULL;
+
+-- ---- measurement ------------------------------------------------------------------------
+-- Realistic documents: n rows of platform_details (J1) and issue metadata (J2).
+CREATE OR REPLACE FUNCTION plpgsql_validators.make_docs(n integer)
+  RETURNS TABLE (g integer, pd jsonb, md jsonb)
+  LANGUAGE sql VOLATILE
+  SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT g,
+    jsonb_build_object('type', (ARRAY['web', 'mobile', 'console', 'vr'])[1 + g % 4],
+      'browser', (ARRAY['chrome', 'firefox', 'safari', 'edge'])[1 + g % 4],
+      'device', (ARRAY['desktop', 'mobile', 'tablet'])[1 + g % 3],
+      'viewport', jsonb_build_object('width', 320 + g % 1600, 'height', 480 + g % 900),
+      'os', (ARRAY['windows', 'macos', 'linux', 'ios', 'android'])[1 + g % 5],
+      'version', (100 + g % 30)::text || '.0.' || (g % 7)::text),
+    jsonb_build_object(
+      'reproduction_steps', jsonb_build_array('Open https://app.example.com/checkout',
+                                              'Add item ' || g, 'Click Pay', 'Observe the error banner'),
+      'expected_behavior', 'Payment succeeds and the confirmation page is shown',
+      'actual_behavior', 'A red banner says "Something went wrong" (code ' || g % 500 || ')',
+      'browser_console_errors', jsonb_build_array(
+         'TypeError: cannot read properties of undefined (reading ''total'')',
+         'Failed to load resource: the server responded with a status of 500'),
+      'network_requests', jsonb_build_array(
+         jsonb_build_object('url', 'https://api.example.com/cart/' || g, 'status', 200, 'method', 'GET'),
+         jsonb_build_object('url', 'https://api.example.com/pay', 'status', 500, 'method', 'POST')),
+      'device_info', jsonb_build_object(
+         'user_agent', 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/120.0 Safari/537.36',
+         'screen_resolution', '1920x1080'))
+  FROM generate_series(1, n) AS g
+$$;
+
+-- Validation throughput, same rows, same run, variants interleaved `rounds` times; median
+-- milliseconds per variant ("scan" = the same query without validation).
+--   SELECT * FROM plpgsql_validators.compare_throughput(50000, 7);
+CREATE OR REPLACE FUNCTION plpgsql_validators.compare_throughput(n integer, rounds integer)
+  RETURNS TABLE (variant text, median_ms numeric, us_per_doc_net numeric)
+  LANGUAGE plpgsql VOLATILE
+  SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  q text[] := ARRAY[
+    'J1 scan',    'SELECT count(*) FROM pg_temp.bench_docs WHERE pd IS NOT NULL',
+    'J1 hitlai',  'SELECT count(*) FROM pg_temp.bench_docs WHERE hitlai.validate_platform_details(pd) IS NOT NULL',
+    'J1 plpgsql', 'SELECT count(*) FROM pg_temp.bench_docs WHERE plpgsql_validators.validate_platform_details(pd) IS NOT NULL',
+    'J2 scan',    'SELECT count(*) FROM pg_temp.bench_docs WHERE md IS NOT NULL',
+    'J2 hitlai',  'SELECT count(*) FROM pg_temp.bench_docs WHERE hitlai.validate_issue_metadata(md) IS NOT NULL',
+    'J2 plpgsql', 'SELECT count(*) FROM pg_temp.bench_docs WHERE plpgsql_validators.validate_issue_metadata(md) IS NOT NULL'];
+  t0 timestamptz;
+  c bigint;
+BEGIN
+  DROP TABLE IF EXISTS pg_temp.bench_docs;
+  DROP TABLE IF EXISTS pg_temp.bench_times;
+  CREATE TEMP TABLE bench_docs AS SELECT * FROM plpgsql_validators.make_docs(n);
+  ANALYZE pg_temp.bench_docs;
+  CREATE TEMP TABLE bench_times (v text, ms float8);
+  FOR r IN 1..rounds LOOP
+    FOR i IN 1..array_length(q, 1) / 2 LOOP
+      t0 := clock_timestamp();
+      EXECUTE q[2 * i] INTO c;
+      INSERT INTO pg_temp.bench_times VALUES (q[2 * i - 1], 1000 * extract(epoch FROM clock_timestamp() - t0));
+    END LOOP;
+  END LOOP;
+  RETURN QUERY
+    WITH m AS (SELECT v, percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS med
+               FROM pg_temp.bench_times GROUP BY v)
+    SELECT m.v, round(m.med::numeric, 1),
+           round((1000 * (m.med - s.med) / n)::numeric, 3)
+    FROM m JOIN m s ON s.v = left(m.v, 2) || ' scan'
+    ORDER BY m.v;
+END $$;
+
+-- Insert path: INSERT … SELECT of n test_runs (J1) and n issues (J2) with hitlai's CHECK
+-- constraints, without any validation, and with the PL/pgSQL rules as CHECKs; variants
+-- interleaved `rounds` times. It swaps the tables' CHECK constraints and adds rows: run it
+-- as a superuser inside a transaction that is rolled back. Median milliseconds.
+--   BEGIN; SELECT * FROM plpgsql_validators.compare_insert(20000, 5); ROLLBACK;
+CREATE OR REPLACE FUNCTION plpgsql_validators.compare_insert(n integer, rounds integer)
+  RETURNS TABLE (tbl text, variant text, median_ms numeric)
+  LANGUAGE plpgsql VOLATILE
+  SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  variants text[] := ARRAY['none', 'hitlai', 'plpgsql'];
+  fn_pd text[] := ARRAY[NULL, 'hitlai.check_platform_details', 'plpgsql_validators.check_platform_details'];
+  fn_md text[] := ARRAY[NULL, 'hitlai.check_issue_metadata', 'plpgsql_validators.check_issue_metadata'];
+  company uuid;
+  run uuid;
+  t0 timestamptz;
+BEGIN
+  DROP TABLE IF EXISTS pg_temp.bench_docs;
+  DROP TABLE IF EXISTS pg_temp.bench_times;
+  CREATE TEMP TABLE bench_docs AS SELECT * FROM plpgsql_validators.make_docs(n);
+  CREATE TEMP TABLE bench_times (t text, v text, ms float8);
+  INSERT INTO hitlai.companies (name, email, monthly_test_quota)
+    VALUES ('bench', 'bench-' || gen_random_uuid() || '@example.com', NULL) RETURNING id INTO company;
+  INSERT INTO hitlai.test_runs (company_id, url, mission)
+    VALUES (company, 'https://app.example.com', 'bench parent') RETURNING id INTO run;
+  ALTER TABLE hitlai.test_runs DROP CONSTRAINT test_runs_platform_details_check;
+  ALTER TABLE hitlai.issues DROP CONSTRAINT issues_metadata_check;
+  FOR r IN 1..rounds LOOP
+    FOR i IN 1..3 LOOP
+      IF fn_pd[i] IS NOT NULL THEN
+        EXECUTE format('ALTER TABLE hitlai.test_runs ADD CONSTRAINT bench_pd CHECK (%s(platform_details)) NOT VALID', fn_pd[i]);
+        EXECUTE format('ALTER TABLE hitlai.issues ADD CONSTRAINT bench_md CHECK (%s(metadata)) NOT VALID', fn_md[i]);
+      END IF;
+      t0 := clock_timestamp();
+      INSERT INTO hitlai.test_runs (company_id, url, mission, platform_details)
+        SELECT company, 'https://app.example.com/p/' || g, 'bench', pd FROM pg_temp.bench_docs;
+      INSERT INTO pg_temp.bench_times VALUES ('test_runs', variants[i], 1000 * extract(epoch FROM clock_timestamp() - t0));
+      t0 := clock_timestamp();
+      INSERT INTO hitlai.issues (test_run_id, title, severity, metadata)
+        SELECT run, 'Payment fails ' || g, 'high', md FROM pg_temp.bench_docs;
+      INSERT INTO pg_temp.bench_times VALUES ('issues', variants[i], 1000 * extract(epoch FROM clock_timestamp() - t0));
+      DELETE FROM hitlai.issues WHERE test_run_id = run;
+      DELETE FROM hitlai.test_runs WHERE company_id = company AND mission = 'bench';
+      ALTER TABLE hitlai.test_runs DROP CONSTRAINT IF EXISTS bench_pd;
+      ALTER TABLE hitlai.issues DROP CONSTRAINT IF EXISTS bench_md;
+    END LOOP;
+  END LOOP;
+  RETURN QUERY
+    SELECT b.t, b.v, round((percentile_cont(0.5) WITHIN GROUP (ORDER BY b.ms))::numeric, 1)
+    FROM pg_temp.bench_times b GROUP BY b.t, b.v ORDER BY 1, 2;
+END $$;
