@@ -291,11 +291,13 @@ $$;
 
 -- Validation throughput, same rows, same run, variants interleaved `rounds` times; median
 -- milliseconds per variant ("scan" = the same query without validation).
+--   SET temp_buffers = '256MB';  -- first thing in a fresh session: keeps the rows in memory
 --   SELECT * FROM plpgsql_validators.compare_throughput(50000, 7);
 CREATE OR REPLACE FUNCTION plpgsql_validators.compare_throughput(n integer, rounds integer)
   RETURNS TABLE (variant text, median_ms numeric, us_per_doc_net numeric)
   LANGUAGE plpgsql VOLATILE
-  SET search_path = pg_catalog, pg_temp
+  -- no SET search_path here (every name is qualified): the validators then run exactly as
+  -- they do when called from a top-level statement
 AS $$
 DECLARE
   q text[] := ARRAY[
@@ -308,6 +310,7 @@ DECLARE
   t0 timestamptz;
   c bigint;
 BEGIN
+  SET LOCAL client_min_messages = warning;
   DROP TABLE IF EXISTS pg_temp.bench_docs;
   DROP TABLE IF EXISTS pg_temp.bench_times;
   CREATE TEMP TABLE bench_docs AS SELECT * FROM plpgsql_validators.make_docs(n);
@@ -347,6 +350,7 @@ DECLARE
   run uuid;
   t0 timestamptz;
 BEGIN
+  SET LOCAL client_min_messages = warning;
   DROP TABLE IF EXISTS pg_temp.bench_docs;
   DROP TABLE IF EXISTS pg_temp.bench_times;
   CREATE TEMP TABLE bench_docs AS SELECT * FROM plpgsql_validators.make_docs(n);
