@@ -7,7 +7,7 @@
 #   hitlai--P--V.sql = the parts of V                     (upgrade from the version before)
 # and an upgrade runs exactly the statements a fresh install runs, in the same order:
 # the catalogs end up the same (S9). Released versions' parts never change
-# (test/shell/30_release_frozen.t checks their checksums).
+# (test/shell/02_release_frozen.t checks their checksums).
 #
 #   scripts/assemble_sql.sh --list         file names that would be written
 #   scripts/assemble_sql.sh OUTDIR         write them into OUTDIR

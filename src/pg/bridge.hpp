@@ -35,6 +35,7 @@ extern "C" {
 #include <utility>
 
 #include "core/error.hpp"
+#include "pg/version_check.hpp"
 
 namespace hitlai::pg {
 
@@ -151,12 +152,20 @@ text* make_text(std::string_view s);
 // Defines an SQL-callable function `name` (LANGUAGE C, fmgr version 1) whose body is
 // C++ run under hitlai::pg::entry. Use exactly like a function definition:
 //   HITLAI_FUNCTION(hitlai_version) { return CStringGetTextDatum(...); }
-#define HITLAI_FUNCTION(name)                                               \
+// Before the body, hitlai::pg::check_extension_version() (version_check.hpp) refuses to
+// run a library older than the installed SQL objects (one catalog lookup per
+// transaction, then one comparison per call). HITLAI_FUNCTION_UNCHECKED skips it: only
+// for hitlai.version(), which must answer even when the versions disagree.
+#define HITLAI_FUNCTION_IMPL_(name, before)                                \
   static Datum name##_body(FunctionCallInfo fcinfo);                       \
   extern "C" {                                                             \
   PG_FUNCTION_INFO_V1(name);                                               \
   Datum name(PG_FUNCTION_ARGS) {                                           \
+    before;                                                                \
     return hitlai::pg::entry(fcinfo, name##_body);                          \
   }                                                                        \
   }                                                                        \
   static Datum name##_body(FunctionCallInfo fcinfo)
+#define HITLAI_FUNCTION(name) \
+  HITLAI_FUNCTION_IMPL_(name, hitlai::pg::check_extension_version())
+#define HITLAI_FUNCTION_UNCHECKED(name) HITLAI_FUNCTION_IMPL_(name, (void)0)

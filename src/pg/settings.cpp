@@ -6,7 +6,10 @@ extern "C" {
 #include "miscadmin.h"
 #include "utils/acl.h"
 #include "utils/guc.h"
+#include "utils/rls.h"
 }
+
+#include <cstring>
 
 namespace {
 bool restore_mode = false;
@@ -24,11 +27,28 @@ void define_settings() {
   MarkGUCPrefixReserved("hitlai");
 }
 
+namespace {
+
+// The outer user: the session's role (or SET ROLE), not a SECURITY DEFINER owner.
+bool outer_user_is_privileged(Oid who) {
+  return superuser_arg(who) || has_bypassrls_privilege(who);
+}
+
+// A session of pg_restore itself: it names itself "pg_restore" and turns row_security
+// off (unless --enable-row-security). Only a privileged role counts: for anyone else
+// nothing is skipped (and the application name proves nothing).
+bool looks_like_pg_restore() {
+  return !row_security && application_name &&
+         std::strcmp(application_name, "pg_restore") == 0 &&
+         outer_user_is_privileged(GetOuterUserId());
+}
+
+}  // namespace
+
 bool restore_mode_active() {
-  if (!restore_mode) return false;
-  // The outer user: the session's role (or SET ROLE), not a SECURITY DEFINER owner.
+  if (!restore_mode) return looks_like_pg_restore();
   Oid who = GetOuterUserId();
-  if (!superuser_arg(who) && !has_bypassrls_privilege(who))
+  if (!outer_user_is_privileged(who))
     ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
                     errmsg("hitlai.restore_mode is only for privileged roles"),
                     errdetail("Role \"%s\" is neither superuser nor BYPASSRLS.",

@@ -11,6 +11,10 @@ namespace hitlai::pg {
 // those counters directly anyway) may use it: for anyone else, a trigger that sees it
 // on raises 42501 instead of silently skipping.
 //
+// The same holds, without the setting, for a privileged session that pg_restore itself
+// opened (application_name "pg_restore" and row_security off, as pg_restore sets them),
+// so that a plain `pg_restore -d newdb dump` counts nothing twice either.
+//
 // Returns true when the side effects must be skipped. Call it without live C++ objects
 // (it may ereport).
 bool restore_mode_active();

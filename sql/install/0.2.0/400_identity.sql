@@ -1,0 +1,187 @@
+-- Identity and membership (A1, A2, S6). The row-level security policies that use these
+-- functions are in 410_policies.sql; grants in 900_grants.sql.
+
+-- A1: the caller's user id from the JWT settings PostgREST sets (compiled, never raises).
+CREATE FUNCTION @extschema@.uid() RETURNS uuid
+  LANGUAGE c STABLE PARALLEL SAFE
+  SET search_path = pg_catalog, pg_temp
+  AS 'MODULE_PATHNAME', 'hitlai_uid';
+COMMENT ON FUNCTION @extschema@.uid() IS
+  'A1: the caller''s user id: request.jwt.claim.sub, else request.jwt.claims->>''sub''; NULL when anonymous or malformed';
+REVOKE ALL ON FUNCTION @extschema@.uid() FROM PUBLIC;
+
+-- Helpers for the policies. Each is SECURITY DEFINER (so that a policy never queries
+-- company_members / human_testers / tester_assignments under their own RLS, which
+-- would recurse), STABLE, and answers only about the caller (hitlai.uid()): they take
+-- no user id argument. Policies call them as `(SELECT hitlai.f(…))`, once per
+-- statement, and compare with `= ANY (…)`, which an index scan can use.
+
+-- Companies where the caller is a joined member whose role is at least min_role
+-- (viewer < member < admin < owner). Uses company_members (user_id, company_id).
+CREATE FUNCTION @extschema@.member_company_ids(min_role text DEFAULT 'viewer') RETURNS uuid[]
+  LANGUAGE plpgsql STABLE SECURITY DEFINER PARALLEL SAFE
+  SET search_path = pg_catalog, pg_temp
+  AS $$
+DECLARE
+  roles text[];
+  me uuid := @extschema@.uid();
+BEGIN
+  roles := CASE min_role
+             WHEN 'viewer' THEN '{owner,admin,member,viewer}'::text[]
+             WHEN 'member' THEN '{owner,admin,member}'::text[]
+             WHEN 'admin'  THEN '{owner,admin}'::text[]
+             WHEN 'owner'  THEN '{owner}'::text[]
+           END;
+  IF roles IS NULL THEN
+    RAISE EXCEPTION 'invalid role "%"', min_role USING ERRCODE = '22023',
+      HINT = 'Use one of viewer, member, admin, owner.';
+  END IF;
+  IF me IS NULL THEN
+    RETURN '{}';
+  END IF;
+  RETURN (SELECT coalesce(array_agg(m.company_id), '{}')
+            FROM @extschema@.company_members m
+           WHERE m.user_id = me AND m.joined_at IS NOT NULL AND m.role = ANY (roles));
+END
+$$;
+COMMENT ON FUNCTION @extschema@.member_company_ids(text) IS
+  'A2: ids of the companies where the caller is a joined member with at least this role (policy helper)';
+REVOKE ALL ON FUNCTION @extschema@.member_company_ids(text) FROM PUBLIC;
+
+-- The caller's human_testers.id (NULL if the caller has no tester profile).
+CREATE FUNCTION @extschema@.my_tester_id() RETURNS uuid
+  LANGUAGE sql STABLE SECURITY DEFINER PARALLEL SAFE
+  SET search_path = pg_catalog, pg_temp
+  AS $$
+  SELECT h.id FROM @extschema@.human_testers h WHERE h.user_id = @extschema@.uid()
+$$;
+COMMENT ON FUNCTION @extschema@.my_tester_id() IS
+  'A2: the caller''s human_testers.id, NULL without a tester profile (policy helper)';
+REVOKE ALL ON FUNCTION @extschema@.my_tester_id() FROM PUBLIC;
+
+-- Runs the caller works on as a tester: runs whose tester_id is the caller's profile,
+-- and runs with an assignment of the caller's profile (for_write: only assignments in
+-- status assigned, started or completed; declined and expired ones still let the
+-- tester read the run, not write to it).
+CREATE FUNCTION @extschema@.tester_run_ids(for_write boolean DEFAULT false) RETURNS uuid[]
+  LANGUAGE sql STABLE SECURITY DEFINER PARALLEL SAFE
+  SET search_path = pg_catalog, pg_temp
+  AS $$
+  WITH me AS (
+    SELECT h.id FROM @extschema@.human_testers h WHERE h.user_id = @extschema@.uid()
+  )
+  SELECT coalesce(array_agg(DISTINCT s.id), '{}')
+    FROM (SELECT r.id FROM @extschema@.test_runs r, me WHERE r.tester_id = me.id
+          UNION ALL
+          SELECT a.test_run_id FROM @extschema@.tester_assignments a, me
+           WHERE a.tester_id = me.id
+             AND (NOT coalesce(for_write, false)
+                  OR a.status IN ('assigned', 'started', 'completed'))) s
+$$;
+COMMENT ON FUNCTION @extschema@.tester_run_ids(boolean) IS
+  'A2: ids of the runs the caller tests (tester_id or an assignment; for_write: live assignments only) (policy helper)';
+REVOKE ALL ON FUNCTION @extschema@.tester_run_ids(boolean) FROM PUBLIC;
+
+-- A2: a signed-in user creates a company and becomes its joined owner.
+CREATE FUNCTION @extschema@.create_company(name text, email text) RETURNS uuid
+  LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+  SET search_path = pg_catalog, pg_temp
+  AS $$
+DECLARE
+  me uuid := @extschema@.uid();
+  company uuid;
+BEGIN
+  IF me IS NULL THEN
+    RAISE EXCEPTION 'only a signed-in user can create a company' USING ERRCODE = '42501',
+      HINT = 'hitlai.uid() is NULL: set request.jwt.claims (or request.jwt.claim.sub).';
+  END IF;
+  INSERT INTO @extschema@.companies (name, email)
+  VALUES ($1, @extschema@.normalize_email($2))
+  RETURNING id INTO company;
+  INSERT INTO @extschema@.company_members (company_id, user_id, role, joined_at)
+  VALUES (company, me, 'owner', pg_catalog.now());
+  RETURN company;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.create_company(text, text) IS
+  'A2: creates a company whose joined owner is the caller; 23505 if the email is taken, 42501 when anonymous';
+REVOKE ALL ON FUNCTION @extschema@.create_company(text, text) FROM PUBLIC;
+
+-- A2: the invitee accepts a pending invitation (sets joined_at). Idempotent for a
+-- member who already joined; 42501 without an invitation or when anonymous.
+CREATE FUNCTION @extschema@.accept_invitation(company_id uuid) RETURNS void
+  LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+  SET search_path = pg_catalog, pg_temp
+  AS $$
+DECLARE
+  me uuid := @extschema@.uid();
+BEGIN
+  IF me IS NULL THEN
+    RAISE EXCEPTION 'only a signed-in user can accept an invitation' USING ERRCODE = '42501';
+  END IF;
+  UPDATE @extschema@.company_members m SET joined_at = pg_catalog.now()
+   WHERE m.company_id = $1 AND m.user_id = me AND m.joined_at IS NULL;
+  IF NOT FOUND AND NOT EXISTS (SELECT 1 FROM @extschema@.company_members m
+                                WHERE m.company_id = $1 AND m.user_id = me) THEN
+    RAISE EXCEPTION 'no invitation to company % for the current user', $1
+      USING ERRCODE = '42501';
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.accept_invitation(uuid) IS
+  'A2: the caller accepts a pending invitation to the company (sets joined_at)';
+REVOKE ALL ON FUNCTION @extschema@.accept_invitation(uuid) FROM PUBLIC;
+
+-- A2/E: a company keeps at least one joined owner (HL004). Compiled (src/pg/members.cpp);
+-- SECURITY DEFINER so that its look-ups see every member whoever changes them.
+CREATE FUNCTION @extschema@.keep_last_owner() RETURNS trigger
+  LANGUAGE c SECURITY DEFINER
+  SET search_path = pg_catalog, pg_temp
+  AS 'MODULE_PATHNAME', 'hitlai_keep_last_owner';
+COMMENT ON FUNCTION @extschema@.keep_last_owner() IS
+  'A2: trigger keeping at least one joined owner per company (SQLSTATE HL004)';
+REVOKE ALL ON FUNCTION @extschema@.keep_last_owner() FROM PUBLIC;
+CREATE TRIGGER keep_last_owner
+  BEFORE UPDATE OR DELETE ON @extschema@.company_members
+  FOR EACH ROW EXECUTE FUNCTION @extschema@.keep_last_owner();
+
+-- A2: an assigned tester who is not a member changes only the tester's columns of a run
+-- (42501). Named to fire before every other BEFORE UPDATE trigger of test_runs.
+CREATE FUNCTION @extschema@.guard_tester_columns() RETURNS trigger
+  LANGUAGE c
+  SET search_path = pg_catalog, pg_temp
+  AS 'MODULE_PATHNAME', 'hitlai_guard_tester_columns';
+COMMENT ON FUNCTION @extschema@.guard_tester_columns() IS
+  'A2: trigger letting a non-member tester change only status, sentiment_score, recommendations, positives, final_report';
+REVOKE ALL ON FUNCTION @extschema@.guard_tester_columns() FROM PUBLIC;
+CREATE TRIGGER a_guard_tester_columns
+  BEFORE UPDATE ON @extschema@.test_runs
+  FOR EACH ROW EXECUTE FUNCTION @extschema@.guard_tester_columns();
+
+-- S6: with Supabase's auth.users present at install time, user ids reference it.
+DO $$
+DECLARE
+  users regclass := pg_catalog.to_regclass('auth.users');
+BEGIN
+  IF users IS NULL THEN
+    RETURN;
+  END IF;
+  IF NOT EXISTS (
+       SELECT 1
+         FROM pg_catalog.pg_index i
+         JOIN pg_catalog.pg_attribute a
+           ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+        WHERE i.indrelid = users AND i.indisunique AND i.indnatts = 1
+          AND i.indpred IS NULL AND a.attname = 'id'
+          AND a.atttypid = 'pg_catalog.uuid'::pg_catalog.regtype) THEN
+    RAISE NOTICE 'hitlai: auth.users has no unique uuid column "id"; user_id columns stay plain uuids';
+    RETURN;
+  END IF;
+  ALTER TABLE @extschema@.company_members
+    ADD CONSTRAINT company_members_user_id_fkey FOREIGN KEY (user_id)
+    REFERENCES auth.users (id) ON DELETE CASCADE;
+  ALTER TABLE @extschema@.human_testers
+    ADD CONSTRAINT human_testers_user_id_fkey FOREIGN KEY (user_id)
+    REFERENCES auth.users (id) ON DELETE CASCADE;
+END
+$$;

@@ -1,0 +1,141 @@
+-- Row-level security policies (A2, A5, A6, S8). A DO block only so that the policy
+-- creation stays one unit (and could become conditional again).
+--
+-- Shape: one permissive policy per table and command, for PUBLIC (so the same policies
+-- serve Supabase's `authenticated`/`anon` and any role given hitlai.grant_app_role, and a
+-- dump restores into a database whatever roles it has). Who may try a command at all is
+-- decided by the grants (900_grants.sql); which rows is decided here. Identity is always
+-- taken once per statement: `(SELECT hitlai.uid())` or a `(SELECT hitlai.helper(…))`
+-- that calls it (400_identity.sql). Array helpers are compared as
+-- `col = ANY ((SELECT hitlai.f(…))::uuid[])`: the cast makes ANY take the array (not a
+-- subquery), the sub-SELECT makes it an init plan run once, and `= ANY (array)` can use
+-- the column's index. Tables without a policy for a command (training_data,
+-- fine_tuning_jobs, DELETE on companies, …) are closed to every role that doesn't bypass
+-- RLS (A6); privileged roles (owner, superuser, BYPASSRLS such as service_role) bypass.
+--
+-- S8, measured (test/shell/50_policies_restore.t): pg_dump of PostgreSQL 15 does NOT
+-- dump the policies of extension member tables (only their ACL deltas; the old
+-- behaviour that dumped them, and made pg_restore fail with "policy … already exists",
+-- is gone). So the policies are created here unconditionally, also under
+-- hitlai.restore_mode: a restored database gets them from its CREATE EXTENSION, exactly
+-- once. The flip side: a policy a user adds to a hitlai table by hand is not dumped;
+-- the suite fails loudly if a pg_dump ever starts dumping them again.
+DO $policies$
+BEGIN
+  -- companies: members read; owner/admin update (columns: see grants); create through
+  -- hitlai.create_company; delete privileged.
+  CREATE POLICY companies_select ON @extschema@.companies FOR SELECT
+    USING (id = ANY ((SELECT @extschema@.member_company_ids('viewer'))::uuid[]));
+  CREATE POLICY companies_update ON @extschema@.companies FOR UPDATE
+    USING (id = ANY ((SELECT @extschema@.member_company_ids('admin'))::uuid[]))
+    WITH CHECK (id = ANY ((SELECT @extschema@.member_company_ids('admin'))::uuid[]));
+
+  -- company_members: joined members read their company's members (invitations
+  -- included); owner/admin invite, change and remove; only an owner touches owners.
+  -- An invitee (joined_at NULL) sees nothing; joins with hitlai.accept_invitation.
+  CREATE POLICY company_members_select ON @extschema@.company_members FOR SELECT
+    USING (company_id = ANY ((SELECT @extschema@.member_company_ids('viewer'))::uuid[]));
+  CREATE POLICY company_members_insert ON @extschema@.company_members FOR INSERT
+    WITH CHECK (company_id = ANY ((SELECT @extschema@.member_company_ids('admin'))::uuid[])
+                AND joined_at IS NULL
+                AND (role <> 'owner'
+                     OR company_id = ANY ((SELECT @extschema@.member_company_ids('owner'))::uuid[])));
+  CREATE POLICY company_members_update ON @extschema@.company_members FOR UPDATE
+    USING (company_id = ANY ((SELECT @extschema@.member_company_ids('admin'))::uuid[])
+           AND (role <> 'owner'
+                OR company_id = ANY ((SELECT @extschema@.member_company_ids('owner'))::uuid[])))
+    WITH CHECK (company_id = ANY ((SELECT @extschema@.member_company_ids('admin'))::uuid[])
+                AND (role <> 'owner'
+                     OR company_id = ANY ((SELECT @extschema@.member_company_ids('owner'))::uuid[])));
+  CREATE POLICY company_members_delete ON @extschema@.company_members FOR DELETE
+    USING (company_id = ANY ((SELECT @extschema@.member_company_ids('admin'))::uuid[])
+           AND (role <> 'owner'
+                OR company_id = ANY ((SELECT @extschema@.member_company_ids('owner'))::uuid[])));
+
+  -- human_testers: the tester's own row; protected columns by grants.
+  CREATE POLICY human_testers_select ON @extschema@.human_testers FOR SELECT
+    USING (user_id = (SELECT @extschema@.uid()));
+  CREATE POLICY human_testers_insert ON @extschema@.human_testers FOR INSERT
+    WITH CHECK (user_id = (SELECT @extschema@.uid()));
+  CREATE POLICY human_testers_update ON @extschema@.human_testers FOR UPDATE
+    USING (user_id = (SELECT @extschema@.uid()))
+    WITH CHECK (user_id = (SELECT @extschema@.uid()));
+
+  -- test_runs: members of the company read, members other than viewers insert and
+  -- update; testers read the runs they test and update live ones (columns limited by
+  -- the trigger a_guard_tester_columns). No DELETE policy: deleting runs is privileged.
+  CREATE POLICY test_runs_select ON @extschema@.test_runs FOR SELECT
+    USING (company_id = ANY ((SELECT @extschema@.member_company_ids('viewer'))::uuid[])
+           OR id = ANY ((SELECT @extschema@.tester_run_ids(false))::uuid[]));
+  CREATE POLICY test_runs_insert ON @extschema@.test_runs FOR INSERT
+    WITH CHECK (company_id = ANY ((SELECT @extschema@.member_company_ids('member'))::uuid[]));
+  CREATE POLICY test_runs_update ON @extschema@.test_runs FOR UPDATE
+    USING (company_id = ANY ((SELECT @extschema@.member_company_ids('member'))::uuid[])
+           OR id = ANY ((SELECT @extschema@.tester_run_ids(true))::uuid[]))
+    WITH CHECK (company_id = ANY ((SELECT @extschema@.member_company_ids('member'))::uuid[])
+                OR id = ANY ((SELECT @extschema@.tester_run_ids(true))::uuid[]));
+
+  -- issues: readable by whoever can read the run (test_runs' own policy applies inside
+  -- the EXISTS); members (not viewers) and the run's live testers insert.
+  CREATE POLICY issues_select ON @extschema@.issues FOR SELECT
+    USING (EXISTS (SELECT 1 FROM @extschema@.test_runs r WHERE r.id = test_run_id));
+  CREATE POLICY issues_insert ON @extschema@.issues FOR INSERT
+    WITH CHECK (EXISTS (SELECT 1 FROM @extschema@.test_runs r
+                         WHERE r.id = test_run_id
+                           AND (r.company_id = ANY ((SELECT @extschema@.member_company_ids('member'))::uuid[])
+                                OR r.id = ANY ((SELECT @extschema@.tester_run_ids(true))::uuid[]))));
+
+  -- tester_assignments: the assigned tester and the run company's members read;
+  -- owner/admin write; the tester moves an own assignment assigned -> started
+  -- (with started_at) | declined.
+  CREATE POLICY tester_assignments_select ON @extschema@.tester_assignments FOR SELECT
+    USING (tester_id = (SELECT @extschema@.my_tester_id())
+           OR EXISTS (SELECT 1 FROM @extschema@.test_runs r
+                       WHERE r.id = test_run_id
+                         AND r.company_id = ANY ((SELECT @extschema@.member_company_ids('viewer'))::uuid[])));
+  CREATE POLICY tester_assignments_insert ON @extschema@.tester_assignments FOR INSERT
+    WITH CHECK (EXISTS (SELECT 1 FROM @extschema@.test_runs r
+                         WHERE r.id = test_run_id
+                           AND r.company_id = ANY ((SELECT @extschema@.member_company_ids('admin'))::uuid[])));
+  CREATE POLICY tester_assignments_update ON @extschema@.tester_assignments FOR UPDATE
+    USING (EXISTS (SELECT 1 FROM @extschema@.test_runs r
+                    WHERE r.id = test_run_id
+                      AND r.company_id = ANY ((SELECT @extschema@.member_company_ids('admin'))::uuid[]))
+           OR (tester_id = (SELECT @extschema@.my_tester_id()) AND status = 'assigned'))
+    WITH CHECK (EXISTS (SELECT 1 FROM @extschema@.test_runs r
+                         WHERE r.id = test_run_id
+                           AND r.company_id = ANY ((SELECT @extschema@.member_company_ids('admin'))::uuid[]))
+                OR (tester_id = (SELECT @extschema@.my_tester_id())
+                    AND completed_at IS NULL
+                    AND (status = 'declined' OR (status = 'started' AND started_at IS NOT NULL))));
+  CREATE POLICY tester_assignments_delete ON @extschema@.tester_assignments FOR DELETE
+    USING (EXISTS (SELECT 1 FROM @extschema@.test_runs r
+                    WHERE r.id = test_run_id
+                      AND r.company_id = ANY ((SELECT @extschema@.member_company_ids('admin'))::uuid[])));
+
+  -- milestones: everyone reads (anonymous included); writes are privileged.
+  CREATE POLICY milestones_select ON @extschema@.milestones FOR SELECT
+    USING (true);
+
+  -- applications: anyone inserts a pending, unreviewed application; nobody but
+  -- privileged roles reads them. status/reviewed_* can't even be named (grants), so
+  -- they take their defaults; the check below states it once more.
+  CREATE POLICY early_adopter_apps_insert ON @extschema@.early_adopter_apps FOR INSERT
+    WITH CHECK (status = 'pending' AND reviewed_by IS NULL AND reviewed_at IS NULL);
+  CREATE POLICY founding_tester_apps_insert ON @extschema@.founding_tester_apps FOR INSERT
+    WITH CHECK (status = 'pending' AND reviewed_by IS NULL AND reviewed_at IS NULL);
+
+  -- webhooks: owner/admin of the company, for everything.
+  CREATE POLICY webhooks_select ON @extschema@.webhooks FOR SELECT
+    USING (company_id = ANY ((SELECT @extschema@.member_company_ids('admin'))::uuid[]));
+  CREATE POLICY webhooks_insert ON @extschema@.webhooks FOR INSERT
+    WITH CHECK (company_id = ANY ((SELECT @extschema@.member_company_ids('admin'))::uuid[]));
+  CREATE POLICY webhooks_update ON @extschema@.webhooks FOR UPDATE
+    USING (company_id = ANY ((SELECT @extschema@.member_company_ids('admin'))::uuid[]))
+    WITH CHECK (company_id = ANY ((SELECT @extschema@.member_company_ids('admin'))::uuid[]));
+  CREATE POLICY webhooks_delete ON @extschema@.webhooks FOR DELETE
+    USING (company_id = ANY ((SELECT @extschema@.member_company_ids('admin'))::uuid[]));
+
+  -- training_data, fine_tuning_jobs: no policy, privileged only.
+END
+$policies$;

@@ -1,0 +1,231 @@
+// Membership rules enforced by triggers (SPEC A2, E):
+//
+//  * hitlai_keep_last_owner (BEFORE UPDATE OR DELETE ON company_members, SECURITY
+//    DEFINER): a company keeps at least one joined owner. Removing, demoting, moving or
+//    "un-joining" the last joined owner raises HL004 -- for every role, privileged ones
+//    included, except when the company itself or the owner's auth.users row is being
+//    deleted (ON DELETE CASCADE must keep working, S6).
+//
+//  * hitlai_guard_tester_columns (BEFORE UPDATE ON test_runs, SECURITY INVOKER): an
+//    assigned tester who is not a member (owner/admin/member) of the run's company may
+//    change only status, sentiment_score, recommendations, positives and final_report;
+//    any other column raises 42501. Column privileges can't express this (testers and
+//    members are the same database role), RLS policies can't see OLD. Roles that bypass
+//    RLS, and SECURITY DEFINER triggers writing as the table owner, are not checked.
+//    The trigger is named so that it fires before every other BEFORE UPDATE trigger of
+//    test_runs (`a_guard_tester_columns`): it judges what the caller wrote, not what
+//    the status machine (T4) adds.
+//
+// Concurrency of the last-owner check: the other joined owner found is locked FOR
+// SHARE until the end of the transaction, so two sessions demoting the two last owners
+// can't both succeed (one waits, then sees the other's change, or a deadlock is
+// detected and one of them is rolled back). Lock order: the company_members row being
+// changed (locked by the UPDATE/DELETE itself), then another owner's row.
+//
+// No C++ object with a destructor is alive in these bodies: PostgreSQL is called
+// directly (see bridge.hpp).
+#include "pg/bridge.hpp"
+
+// commands/trigger.h pulls in s_lock.h / atomics, which use `register` (an error in
+// C++17 with -Werror): silenced for these headers only.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wregister"
+extern "C" {
+#include "access/htup_details.h"
+#include "catalog/pg_type_d.h"
+#include "commands/trigger.h"
+#include "executor/spi.h"
+#include "utils/builtins.h"
+#include "utils/datum.h"
+#include "utils/rel.h"
+#include "utils/rls.h"
+}
+#pragma GCC diagnostic pop
+
+#include <cstring>
+#include <string>
+
+namespace {
+
+// Attribute number of `name` in `desc` (1-based); raises if missing.
+int attnum_of(TupleDesc desc, const char* name) {
+  int n = SPI_fnumber(desc, name);
+  if (n <= 0)
+    throw hitlai::Error(hitlai::sqlstate::kInternalError,
+                        std::string("hitlai trigger: column \"") + name + "\" not found");
+  return n;
+}
+
+bool text_equals(HeapTuple tup, TupleDesc desc, int attnum, const char* expected) {
+  bool isnull = false;
+  Datum d = heap_getattr(tup, attnum, desc, &isnull);
+  if (isnull) return false;
+  text* t = DatumGetTextPP(d);
+  size_t len = VARSIZE_ANY_EXHDR(t);
+  return len == std::strlen(expected) && std::memcmp(VARDATA_ANY(t), expected, len) == 0;
+}
+
+bool is_null(HeapTuple tup, TupleDesc desc, int attnum) {
+  bool isnull = false;
+  heap_getattr(tup, attnum, desc, &isnull);
+  return isnull;
+}
+
+Datum get_datum(HeapTuple tup, TupleDesc desc, int attnum) {
+  bool isnull = false;
+  Datum d = heap_getattr(tup, attnum, desc, &isnull);
+  return isnull ? (Datum)0 : d;
+}
+
+TriggerData* trigger_data(FunctionCallInfo fcinfo, const char* name) {
+  if (!CALLED_AS_TRIGGER(fcinfo))
+    throw hitlai::Error(hitlai::sqlstate::kInternalError,
+                        std::string(name) + ": not called as a trigger");
+  auto* td = reinterpret_cast<TriggerData*>(fcinfo->context);
+  if (!TRIGGER_FIRED_BEFORE(td->tg_event) || !TRIGGER_FIRED_FOR_ROW(td->tg_event))
+    throw hitlai::Error(hitlai::sqlstate::kInternalError,
+                        std::string(name) + ": must be a BEFORE ... FOR EACH ROW trigger");
+  return td;
+}
+
+// Runs a kept plan with uuid arguments; returns SPI_processed.
+uint64 run_plan(SPIPlanPtr plan, Datum* args, int nargs) {
+  char nulls[4] = {' ', ' ', ' ', ' '};
+  (void)nargs;
+  int rc = SPI_execute_plan(plan, args, nulls, false, 1);
+  if (rc < 0) elog(ERROR, "hitlai: SPI_execute_plan failed: %s", SPI_result_code_string(rc));
+  return SPI_processed;
+}
+
+SPIPlanPtr keep_plan(SPIPlanPtr* slot, const char* sql, int nargs, Oid* types) {
+  if (*slot) return *slot;
+  SPIPlanPtr p = SPI_prepare(sql, nargs, types);
+  if (!p) elog(ERROR, "hitlai: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+  SPI_keepplan(p);
+  *slot = p;
+  return p;
+}
+
+SPIPlanPtr company_exists_plan = nullptr;
+SPIPlanPtr other_owner_plan = nullptr;
+SPIPlanPtr is_member_plan = nullptr;
+
+// Whether auth.users exists and has no row for `user_id` (the owner's account is being
+// deleted: its ON DELETE CASCADE must not be blocked). Rare path, not cached.
+bool auth_user_deleted(Datum user_id) {
+  int rc = SPI_execute("SELECT pg_catalog.to_regclass('auth.users') IS NOT NULL", true, 1);
+  if (rc != SPI_OK_SELECT || SPI_processed != 1) return false;
+  bool isnull = false;
+  Datum has = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+  if (isnull || !DatumGetBool(has)) return false;
+  Oid types[1] = {UUIDOID};
+  Datum args[1] = {user_id};
+  rc = SPI_execute_with_args("SELECT 1 FROM auth.users u WHERE u.id OPERATOR(pg_catalog.=) $1",
+                             1, types, args, nullptr, false, 1);
+  return rc == SPI_OK_SELECT && SPI_processed == 0;
+}
+
+}  // namespace
+
+// Trigger function hitlai.keep_last_owner() on company_members (A2, SQLSTATE HL004).
+HITLAI_FUNCTION(hitlai_keep_last_owner) {
+  TriggerData* td = trigger_data(fcinfo, "keep_last_owner");
+  bool is_update = TRIGGER_FIRED_BY_UPDATE(td->tg_event);
+  if (!is_update && !TRIGGER_FIRED_BY_DELETE(td->tg_event))
+    throw hitlai::Error(hitlai::sqlstate::kInternalError,
+                        "keep_last_owner: must fire for UPDATE or DELETE");
+  TupleDesc desc = td->tg_relation->rd_att;
+  HeapTuple oldtup = td->tg_trigtuple;
+  HeapTuple newtup = is_update ? td->tg_newtuple : nullptr;
+  Datum result = PointerGetDatum(is_update ? newtup : oldtup);
+
+  const int a_id = attnum_of(desc, "id"), a_company = attnum_of(desc, "company_id"),
+            a_user = attnum_of(desc, "user_id"), a_role = attnum_of(desc, "role"),
+            a_joined = attnum_of(desc, "joined_at");
+
+  // Only a joined owner leaving that state matters.
+  if (!text_equals(oldtup, desc, a_role, "owner") || is_null(oldtup, desc, a_joined))
+    return result;
+  Datum company = get_datum(oldtup, desc, a_company);
+  if (is_update && text_equals(newtup, desc, a_role, "owner") && !is_null(newtup, desc, a_joined) &&
+      !is_null(newtup, desc, a_company) &&
+      datum_image_eq(company, get_datum(newtup, desc, a_company), false, 16))
+    return result;
+
+  if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "hitlai: SPI_connect failed");
+  Oid one[1] = {UUIDOID};
+  Oid two[2] = {UUIDOID, UUIDOID};
+  keep_plan(&company_exists_plan,
+            "SELECT 1 FROM hitlai.companies c WHERE c.id OPERATOR(pg_catalog.=) $1", 1, one);
+  keep_plan(&other_owner_plan,
+            "SELECT 1 FROM hitlai.company_members m"
+            " WHERE m.company_id OPERATOR(pg_catalog.=) $1"
+            "   AND m.role OPERATOR(pg_catalog.=) 'owner' AND m.joined_at IS NOT NULL"
+            "   AND m.id OPERATOR(pg_catalog.<>) $2"
+            " LIMIT 1 FOR SHARE OF m",
+            2, two);
+  Datum args[2] = {company, get_datum(oldtup, desc, a_id)};
+  bool allowed = run_plan(company_exists_plan, args, 1) == 0  // company being deleted
+                 || run_plan(other_owner_plan, args, 2) > 0 ||
+                 auth_user_deleted(get_datum(oldtup, desc, a_user));
+  SPI_finish();
+  if (!allowed) {
+    char* company_text = DatumGetCString(DirectFunctionCall1(uuid_out, company));
+    ereport(ERROR,
+            (errcode(MAKE_SQLSTATE('H', 'L', '0', '0', '4')),
+             errmsg("company %s must keep at least one joined owner", company_text),
+             errdetail("This %s would leave the company without an owner.",
+                       is_update ? "update" : "delete"),
+             errhint("Make another member owner first, or delete the company.")));
+  }
+  return result;
+}
+
+// Trigger function hitlai.guard_tester_columns() on test_runs (A2, SQLSTATE 42501).
+HITLAI_FUNCTION(hitlai_guard_tester_columns) {
+  TriggerData* td = trigger_data(fcinfo, "guard_tester_columns");
+  if (!TRIGGER_FIRED_BY_UPDATE(td->tg_event))
+    throw hitlai::Error(hitlai::sqlstate::kInternalError,
+                        "guard_tester_columns: must fire for UPDATE");
+  Relation rel = td->tg_relation;
+  HeapTuple oldtup = td->tg_trigtuple, newtup = td->tg_newtuple;
+  Datum result = PointerGetDatum(newtup);
+  // Privileged (RLS bypassed) writers, and SECURITY DEFINER triggers, are not judged.
+  if (check_enable_rls(RelationGetRelid(rel), InvalidOid, true) != RLS_ENABLED) return result;
+
+  static const char* const kTesterColumns[] = {"status", "sentiment_score", "recommendations",
+                                               "positives", "final_report"};
+  TupleDesc desc = rel->rd_att;
+  const char* changed = nullptr;
+  for (int i = 0; i < desc->natts && !changed; ++i) {
+    Form_pg_attribute att = TupleDescAttr(desc, i);
+    if (att->attisdropped) continue;
+    const char* name = NameStr(att->attname);
+    bool tester_column = false;
+    for (const char* c : kTesterColumns)
+      if (std::strcmp(c, name) == 0) tester_column = true;
+    if (tester_column) continue;
+    bool n1 = false, n2 = false;
+    Datum v1 = heap_getattr(oldtup, i + 1, desc, &n1);
+    Datum v2 = heap_getattr(newtup, i + 1, desc, &n2);
+    if (n1 != n2 || (!n1 && !datum_image_eq(v1, v2, att->attbyval, att->attlen))) changed = name;
+  }
+  if (!changed) return result;
+
+  // Something only members may change: is the caller one (owner, admin or member)?
+  if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "hitlai: SPI_connect failed");
+  Oid one[1] = {UUIDOID};
+  keep_plan(&is_member_plan,
+            "SELECT 1 WHERE $1 OPERATOR(pg_catalog.=) ANY (hitlai.member_company_ids('member'))", 1,
+            one);
+  Datum args[1] = {get_datum(oldtup, desc, attnum_of(desc, "company_id"))};
+  bool member = run_plan(is_member_plan, args, 1) > 0;
+  SPI_finish();
+  if (!member)
+    ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+                    errmsg("permission denied to change column \"%s\" of test run", changed),
+                    errdetail("A tester who is not a member of the run's company may change only "
+                              "status, sentiment_score, recommendations, positives and final_report."),
+                    errhint("Ask a member of the company to make this change.")));
+  return result;
+}

@@ -1,0 +1,87 @@
+-- Shared body of the catalog lint (A5, S7, G1, D14): what Supabase's database linter
+-- would flag on hitlai's objects. Included by test/pgtap/59_lint.sql (vanilla, own
+-- roles) and 59_lint_supabase.sql; the includer set :app_role and :anon_role.
+SELECT plan(14);
+
+SELECT is(ARRAY(SELECT c.relname::text FROM pg_class c
+                 WHERE c.relnamespace = 'hitlai'::regnamespace AND c.relkind IN ('r', 'p')
+                   AND NOT c.relrowsecurity ORDER BY 1), '{}'::text[],
+  'A5/A6: row-level security is enabled on every table');
+SELECT is(ARRAY(SELECT p.oid::regprocedure::text FROM pg_proc p
+                 WHERE p.pronamespace = 'hitlai'::regnamespace
+                   AND NOT EXISTS (SELECT 1 FROM unnest(p.proconfig) s WHERE s LIKE 'search_path=%')
+                 ORDER BY 1), '{}'::text[],
+  'A5/S7: every function has a fixed search_path');
+-- SECURITY DEFINER functions an application role may call: each must answer only about
+-- the caller or check it. Keep this list in step with 900_grants.sql.
+SELECT is(ARRAY(SELECT p.oid::regprocedure::text FROM pg_proc p
+                 WHERE p.pronamespace = 'hitlai'::regnamespace AND p.prosecdef
+                   AND (has_function_privilege(:'app_role', p.oid, 'EXECUTE')
+                        OR has_function_privilege(:'anon_role', p.oid, 'EXECUTE'))
+                   AND p.proname NOT IN ('member_company_ids', 'my_tester_id', 'tester_run_ids',
+                                         'create_company', 'accept_invitation')
+                 ORDER BY 1), '{}'::text[],
+  'A5: no SECURITY DEFINER function outside the allow-list is executable by application roles');
+SELECT is(ARRAY(SELECT p.oid::regprocedure::text FROM pg_proc p
+                 WHERE p.pronamespace = 'hitlai'::regnamespace AND p.prosecdef
+                   AND has_function_privilege(:'anon_role', p.oid, 'EXECUTE') ORDER BY 1), '{}'::text[],
+  'A5: no SECURITY DEFINER function is executable by the anonymous role');
+SELECT is(ARRAY(SELECT p.oid::regprocedure::text FROM pg_proc p
+                 WHERE p.pronamespace = 'hitlai'::regnamespace
+                   AND (p.proacl IS NULL OR EXISTS (SELECT 1 FROM aclexplode(p.proacl) a
+                                                     WHERE a.grantee = 0 AND a.privilege_type = 'EXECUTE'))
+                 ORDER BY 1), '{}'::text[],
+  'G1: no hitlai function is executable by PUBLIC');
+SELECT is(ARRAY(SELECT p.oid::regprocedure::text FROM pg_proc p
+                 WHERE p.pronamespace = 'hitlai'::regnamespace
+                   AND p.proname IN ('reset_monthly_usage', 'rebuild_stats', 'check_stats', 'grant_app_role')
+                   AND (has_function_privilege(:'app_role', p.oid, 'EXECUTE')
+                        OR has_function_privilege(:'anon_role', p.oid, 'EXECUTE'))
+                 ORDER BY 1), '{}'::text[],
+  'G1: admin functions are not executable by application roles');
+SELECT is(ARRAY(SELECT c.relname::text FROM pg_class c
+                 WHERE c.relnamespace = 'hitlai'::regnamespace AND c.relkind IN ('r', 'p')
+                   AND (has_table_privilege(:'app_role', c.oid, 'TRUNCATE')
+                        OR has_table_privilege(:'anon_role', c.oid, 'TRUNCATE'))
+                 ORDER BY 1), '{}'::text[],
+  'G1: no TRUNCATE for application roles');
+SELECT is(ARRAY(SELECT c.relname || ':' || pr FROM pg_class c,
+                       unnest('{SELECT,INSERT,UPDATE,DELETE}'::text[]) pr
+                 WHERE c.relnamespace = 'hitlai'::regnamespace AND c.relkind IN ('r', 'p', 'v')
+                   AND CASE pr WHEN 'DELETE' THEN has_table_privilege(:'anon_role', c.oid, pr)
+                            ELSE has_any_column_privilege(:'anon_role', c.oid, pr) END
+                 ORDER BY 1),
+  ARRAY['early_adopter_apps:INSERT', 'founding_tester_apps:INSERT', 'milestones:SELECT'],
+  'G1: the anonymous role reads milestones and inserts applications, nothing else');
+SELECT is(ARRAY(SELECT format('%s(%s)', c.conrelid::regclass, c.conkey) FROM pg_constraint c
+                 WHERE c.contype = 'f' AND c.connamespace = 'hitlai'::regnamespace
+                   AND NOT EXISTS (SELECT 1 FROM pg_index i
+                                    WHERE i.indrelid = c.conrelid
+                                      AND (i.indkey::int2[])[0:cardinality(c.conkey) - 1] @> c.conkey
+                                      AND (i.indkey::int2[])[0:cardinality(c.conkey) - 1] <@ c.conkey)
+                 ORDER BY 1), '{}'::text[],
+  'A5/D14: every foreign key has an index leading with its columns');
+SELECT is(ARRAY(SELECT c.relname::text FROM pg_class c
+                 WHERE c.relnamespace = 'hitlai'::regnamespace AND c.relkind = 'v'
+                   AND NOT coalesce('security_invoker=true' = ANY (c.reloptions)
+                                    OR 'security_invoker=on' = ANY (c.reloptions), false)
+                 ORDER BY 1), '{}'::text[],
+  'A4/A5: every view is security_invoker');
+SELECT is(ARRAY(SELECT tablename || '.' || policyname FROM pg_policies
+                 WHERE schemaname = 'hitlai' AND cmd IN ('INSERT', 'UPDATE', 'DELETE', 'ALL')
+                   AND (btrim(coalesce(with_check, ''), '() ') = 'true'
+                        OR (cmd IN ('UPDATE', 'DELETE', 'ALL') AND btrim(coalesce(qual, ''), '() ') = 'true'))
+                 ORDER BY 1), '{}'::text[],
+  'A5: no write policy whose check is plain true');
+SELECT is(ARRAY(SELECT format('%s %s %s', tablename, r, c) FROM (
+                  SELECT p.tablename, r, c FROM pg_policies p, unnest(p.roles) r,
+                         unnest(CASE p.cmd WHEN 'ALL' THEN '{SELECT,INSERT,UPDATE,DELETE}'::text[]
+                                           ELSE ARRAY[p.cmd] END) c
+                   WHERE p.schemaname = 'hitlai' AND p.permissive = 'PERMISSIVE') s
+                 GROUP BY 1 HAVING count(*) > 1 ORDER BY 1), '{}'::text[],
+  'A5: no table has two permissive policies for the same role and command');
+SELECT is(ARRAY(SELECT tablename || '.' || policyname FROM pg_policies
+                 WHERE schemaname = 'hitlai' AND permissive <> 'PERMISSIVE' ORDER BY 1), '{}'::text[],
+  'A2: all policies are permissive (one per table and command)');
+SELECT is((SELECT count(*)::int FROM pg_policies WHERE schemaname = 'hitlai'), 25,
+  'A2: the 25 policies of the matrix are installed');
