@@ -290,7 +290,8 @@ AS $$
 $$;
 
 -- Validation throughput, same rows, same run, variants interleaved `rounds` times; median
--- milliseconds per variant ("scan" = the same query without validation).
+-- milliseconds per variant ("scan" = the same query without validation; "without SET
+-- search_path" = hitlai's C function bound without that clause). Run as a superuser.
 --   SET temp_buffers = '256MB';  -- first thing in a fresh session: keeps the rows in memory
 --   SELECT * FROM plpgsql_validators.compare_throughput(50000, 7);
 CREATE OR REPLACE FUNCTION plpgsql_validators.compare_throughput(n integer, rounds integer)
@@ -303,9 +304,11 @@ DECLARE
   q text[] := ARRAY[
     'J1 scan',    'SELECT count(*) FROM pg_temp.bench_docs WHERE pd IS NOT NULL',
     'J1 hitlai',  'SELECT count(*) FROM pg_temp.bench_docs WHERE hitlai.validate_platform_details(pd) IS NOT NULL',
+    'J1 hitlai without SET search_path', 'SELECT count(*) FROM pg_temp.bench_docs WHERE pg_temp.validate_platform_details_noset(pd) IS NOT NULL',
     'J1 plpgsql', 'SELECT count(*) FROM pg_temp.bench_docs WHERE plpgsql_validators.validate_platform_details(pd) IS NOT NULL',
     'J2 scan',    'SELECT count(*) FROM pg_temp.bench_docs WHERE md IS NOT NULL',
     'J2 hitlai',  'SELECT count(*) FROM pg_temp.bench_docs WHERE hitlai.validate_issue_metadata(md) IS NOT NULL',
+    'J2 hitlai without SET search_path', 'SELECT count(*) FROM pg_temp.bench_docs WHERE pg_temp.validate_issue_metadata_noset(md) IS NOT NULL',
     'J2 plpgsql', 'SELECT count(*) FROM pg_temp.bench_docs WHERE plpgsql_validators.validate_issue_metadata(md) IS NOT NULL'];
   t0 timestamptz;
   c bigint;
@@ -316,6 +319,12 @@ BEGIN
   CREATE TEMP TABLE bench_docs AS SELECT * FROM plpgsql_validators.make_docs(n);
   ANALYZE pg_temp.bench_docs;
   CREATE TEMP TABLE bench_times (v text, ms float8);
+  -- the same C functions without the SET search_path clause (superuser only: LANGUAGE c),
+  -- to show what the clause costs per call
+  CREATE OR REPLACE FUNCTION pg_temp.validate_platform_details_noset(jsonb) RETURNS jsonb
+    LANGUAGE c IMMUTABLE STRICT AS 'hitlai', 'hitlai_validate_platform_details';
+  CREATE OR REPLACE FUNCTION pg_temp.validate_issue_metadata_noset(jsonb) RETURNS jsonb
+    LANGUAGE c IMMUTABLE STRICT AS 'hitlai', 'hitlai_validate_issue_metadata';
   FOR r IN 1..rounds LOOP
     FOR i IN 1..array_length(q, 1) / 2 LOOP
       t0 := clock_timestamp();

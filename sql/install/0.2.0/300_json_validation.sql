@@ -8,28 +8,31 @@
 -- C function call per written row, no trigger machinery; it runs on every INSERT and
 -- UPDATE (also COPY), including UPDATEs that leave the column unchanged.
 --
--- search_path (S7): these C functions look nothing up by name (no SQL, no catalog lookup
--- by name: their bodies are "fully qualified" in S7's sense), so they carry no
--- `SET search_path` clause. That clause is not free: PostgreSQL then calls every function
--- through fmgr_security_definer, which saves, sets and restores the GUC on each call
--- (measured 0.65 us per call, over twice the cost of validating a platform_details
--- document, 0.28 us). On a per-row CHECK that doubles the validation cost. Functions
--- owned by an extension are outside the Supabase linter's search_path lint (A5).
+-- search_path (S7, A5): pinned like every hitlai function, although these C functions look
+-- nothing up by name. The clause has a price on this per-row path: PostgreSQL then calls
+-- the function through fmgr_security_definer, which saves, sets and restores the GUC on
+-- every call (measured about 0.4-0.65 us per call, more than validating a typical
+-- platform_details document, about 0.3 us). See README "JSON validation".
 
 CREATE FUNCTION @extschema@.validate_platform_details(doc jsonb) RETURNS jsonb
   LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE
+  SET search_path = pg_catalog, pg_temp
   AS 'MODULE_PATHNAME', 'hitlai_validate_platform_details';
 CREATE FUNCTION @extschema@.validate_issue_metadata(doc jsonb) RETURNS jsonb
   LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE
+  SET search_path = pg_catalog, pg_temp
   AS 'MODULE_PATHNAME', 'hitlai_validate_issue_metadata';
 CREATE FUNCTION @extschema@.validate_training_input(doc jsonb) RETURNS jsonb
   LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE
+  SET search_path = pg_catalog, pg_temp
   AS 'MODULE_PATHNAME', 'hitlai_validate_training_input';
 CREATE FUNCTION @extschema@.validate_training_output(doc jsonb) RETURNS jsonb
   LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE
+  SET search_path = pg_catalog, pg_temp
   AS 'MODULE_PATHNAME', 'hitlai_validate_training_output';
 CREATE FUNCTION @extschema@.validate_hyperparameters(doc jsonb) RETURNS jsonb
   LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE
+  SET search_path = pg_catalog, pg_temp
   AS 'MODULE_PATHNAME', 'hitlai_validate_hyperparameters';
 
 COMMENT ON FUNCTION @extschema@.validate_platform_details(jsonb) IS
@@ -45,21 +48,27 @@ COMMENT ON FUNCTION @extschema@.validate_hyperparameters(jsonb) IS
 
 CREATE FUNCTION @extschema@.check_platform_details(doc jsonb) RETURNS boolean
   LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE
+  SET search_path = pg_catalog, pg_temp
   AS 'MODULE_PATHNAME', 'hitlai_check_platform_details';
 CREATE FUNCTION @extschema@.check_issue_metadata(doc jsonb) RETURNS boolean
   LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE
+  SET search_path = pg_catalog, pg_temp
   AS 'MODULE_PATHNAME', 'hitlai_check_issue_metadata';
 CREATE FUNCTION @extschema@.check_training_input(doc jsonb) RETURNS boolean
   LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE
+  SET search_path = pg_catalog, pg_temp
   AS 'MODULE_PATHNAME', 'hitlai_check_training_input';
 CREATE FUNCTION @extschema@.check_training_output(doc jsonb) RETURNS boolean
   LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE
+  SET search_path = pg_catalog, pg_temp
   AS 'MODULE_PATHNAME', 'hitlai_check_training_output';
 CREATE FUNCTION @extschema@.check_hyperparameters(doc jsonb) RETURNS boolean
   LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE
+  SET search_path = pg_catalog, pg_temp
   AS 'MODULE_PATHNAME', 'hitlai_check_hyperparameters';
 CREATE FUNCTION @extschema@.check_text_list(list text[], tbl text, col text) RETURNS boolean
   LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE
+  SET search_path = pg_catalog, pg_temp
   AS 'MODULE_PATHNAME', 'hitlai_check_text_list';
 
 COMMENT ON FUNCTION @extschema@.check_text_list(text[], text, text) IS
