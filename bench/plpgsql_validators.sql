@@ -259,6 +259,14 @@ CREATE OR REPLACE FUNCTION plpgsql_validators.check_issue_metadata(doc jsonb) RE
   RETURN plpgsql_validators.validate_issue_metadata(doc) IS NOT NULL;
 
 -- ---- measurement ------------------------------------------------------------------------
+-- Nanoseconds this backend has spent on a CPU (Linux /proc/<pid>/schedstat; superuser).
+-- The comparisons below time with it rather than the wall clock, so that other load on the
+-- machine (waiting for a CPU) does not count.
+CREATE OR REPLACE FUNCTION plpgsql_validators.cpu_ns() RETURNS bigint
+  LANGUAGE sql VOLATILE
+  SET search_path = pg_catalog, pg_temp
+  RETURN split_part(pg_read_file('/proc/' || pg_backend_pid() || '/schedstat'), ' ', 1)::bigint;
+
 -- Realistic documents: n rows of platform_details (J1) and issue metadata (J2).
 CREATE OR REPLACE FUNCTION plpgsql_validators.make_docs(n integer)
   RETURNS TABLE (g integer, pd jsonb, md jsonb)
@@ -290,12 +298,13 @@ AS $$
 $$;
 
 -- Validation throughput, same rows, same run, variants interleaved `rounds` times; median
--- milliseconds per variant ("scan" = the same query without validation; "without SET
+-- CPU milliseconds per variant ("scan" = the same query without validation; "without SET
 -- search_path" = hitlai's C function bound without that clause). Run as a superuser.
 --   SET temp_buffers = '256MB';  -- first thing in a fresh session: keeps the rows in memory
 --   SELECT * FROM plpgsql_validators.compare_throughput(50000, 7);
-CREATE OR REPLACE FUNCTION plpgsql_validators.compare_throughput(n integer, rounds integer)
-  RETURNS TABLE (variant text, median_ms numeric, us_per_doc_net numeric)
+DROP FUNCTION IF EXISTS plpgsql_validators.compare_throughput(integer, integer);
+CREATE FUNCTION plpgsql_validators.compare_throughput(n integer, rounds integer)
+  RETURNS TABLE (variant text, median_cpu_ms numeric, us_per_doc_net numeric)
   LANGUAGE plpgsql VOLATILE
   -- no SET search_path here (every name is qualified): the validators then run exactly as
   -- they do when called from a top-level statement
@@ -310,7 +319,7 @@ DECLARE
     'J2 hitlai',  'SELECT count(*) FROM pg_temp.bench_docs WHERE hitlai.validate_issue_metadata(md) IS NOT NULL',
     'J2 hitlai without SET search_path', 'SELECT count(*) FROM pg_temp.bench_docs WHERE pg_temp.validate_issue_metadata_noset(md) IS NOT NULL',
     'J2 plpgsql', 'SELECT count(*) FROM pg_temp.bench_docs WHERE plpgsql_validators.validate_issue_metadata(md) IS NOT NULL'];
-  t0 timestamptz;
+  t0 bigint;
   c bigint;
 BEGIN
   SET LOCAL client_min_messages = warning;
@@ -327,9 +336,9 @@ BEGIN
     LANGUAGE c IMMUTABLE STRICT AS 'hitlai', 'hitlai_validate_issue_metadata';
   FOR r IN 1..rounds LOOP
     FOR i IN 1..array_length(q, 1) / 2 LOOP
-      t0 := clock_timestamp();
+      t0 := plpgsql_validators.cpu_ns();
       EXECUTE q[2 * i] INTO c;
-      INSERT INTO pg_temp.bench_times VALUES (q[2 * i - 1], 1000 * extract(epoch FROM clock_timestamp() - t0));
+      INSERT INTO pg_temp.bench_times VALUES (q[2 * i - 1], (plpgsql_validators.cpu_ns() - t0) / 1e6);
     END LOOP;
   END LOOP;
   RETURN QUERY
@@ -343,11 +352,12 @@ END $$;
 
 -- Insert path: INSERT … SELECT of n test_runs (J1) and n issues (J2) with hitlai's CHECK
 -- constraints, without any validation, and with the PL/pgSQL rules as CHECKs; variants
--- interleaved `rounds` times. It swaps the tables' CHECK constraints and adds rows: run it
+-- interleaved `rounds` times, backend CPU time. It swaps the tables' CHECK constraints and adds rows: run it
 -- as a superuser inside a transaction that is rolled back. Median milliseconds.
 --   BEGIN; SELECT * FROM plpgsql_validators.compare_insert(20000, 5); ROLLBACK;
-CREATE OR REPLACE FUNCTION plpgsql_validators.compare_insert(n integer, rounds integer)
-  RETURNS TABLE (tbl text, variant text, median_ms numeric)
+DROP FUNCTION IF EXISTS plpgsql_validators.compare_insert(integer, integer);
+CREATE FUNCTION plpgsql_validators.compare_insert(n integer, rounds integer)
+  RETURNS TABLE (tbl text, variant text, median_cpu_ms numeric)
   LANGUAGE plpgsql VOLATILE
   SET search_path = pg_catalog, pg_temp
 AS $$
@@ -357,7 +367,7 @@ DECLARE
   fn_md text[] := ARRAY[NULL, 'hitlai.check_issue_metadata', 'plpgsql_validators.check_issue_metadata'];
   company uuid;
   run uuid;
-  t0 timestamptz;
+  t0 bigint;
 BEGIN
   SET LOCAL client_min_messages = warning;
   DROP TABLE IF EXISTS pg_temp.bench_docs;
@@ -376,14 +386,14 @@ BEGIN
         EXECUTE format('ALTER TABLE hitlai.test_runs ADD CONSTRAINT bench_pd CHECK (%s(platform_details)) NOT VALID', fn_pd[i]);
         EXECUTE format('ALTER TABLE hitlai.issues ADD CONSTRAINT bench_md CHECK (%s(metadata)) NOT VALID', fn_md[i]);
       END IF;
-      t0 := clock_timestamp();
+      t0 := plpgsql_validators.cpu_ns();
       INSERT INTO hitlai.test_runs (company_id, url, mission, platform_details)
         SELECT company, 'https://app.example.com/p/' || g, 'bench', pd FROM pg_temp.bench_docs;
-      INSERT INTO pg_temp.bench_times VALUES ('test_runs', variants[i], 1000 * extract(epoch FROM clock_timestamp() - t0));
-      t0 := clock_timestamp();
+      INSERT INTO pg_temp.bench_times VALUES ('test_runs', variants[i], (plpgsql_validators.cpu_ns() - t0) / 1e6);
+      t0 := plpgsql_validators.cpu_ns();
       INSERT INTO hitlai.issues (test_run_id, title, severity, metadata)
         SELECT run, 'Payment fails ' || g, 'high', md FROM pg_temp.bench_docs;
-      INSERT INTO pg_temp.bench_times VALUES ('issues', variants[i], 1000 * extract(epoch FROM clock_timestamp() - t0));
+      INSERT INTO pg_temp.bench_times VALUES ('issues', variants[i], (plpgsql_validators.cpu_ns() - t0) / 1e6);
       DELETE FROM hitlai.issues WHERE test_run_id = run;
       DELETE FROM hitlai.test_runs WHERE company_id = company AND mission = 'bench';
       ALTER TABLE hitlai.test_runs DROP CONSTRAINT IF EXISTS bench_pd;
