@@ -51,20 +51,87 @@ SELECT tr.id, i.title, i.severity, i.category, i.metadata::jsonb
   ) AS i(url, title, severity, category, metadata)
   JOIN hitlai.test_runs tr ON tr.url = i.url;
 
+-- The runs move through their life cycle: a hybrid run gets a second tester, runs start,
+-- complete with a cost and a sentiment, and the companies rate the AI's work.
+INSERT INTO hitlai.tester_assignments (test_run_id, tester_id)
+SELECT tr.id, t.id FROM hitlai.test_runs tr, hitlai.human_testers t
+ WHERE tr.url = 'https://app.fjordbank.test/pay' AND t.display_name = 'Ola';
+UPDATE hitlai.test_runs SET status = 'running' WHERE url <> 'https://tinygames.test/';
+UPDATE hitlai.test_runs SET status = 'completed', sentiment_score = 0.62,
+       recommendations = '{"Fix card validation","Show coupon field on mobile"}',
+       positives = '{"Fast page load"}', ai_model_used = 'hitl-agent-2', company_ai_rating = 5
+ WHERE url = 'https://acme-shop.test/checkout';
+UPDATE hitlai.test_runs SET status = 'completed', sentiment_score = 0.80, company_ai_rating = 4
+ WHERE url = 'https://app.fjordbank.test/pay';
+UPDATE hitlai.test_runs SET status = 'failed' WHERE url = 'https://acme-shop.test/returns';
+
 \echo
-\echo '== companies (emails normalised)'
-SELECT name, email, plan_type, monthly_test_quota AS quota, tests_used_this_month AS used
+\echo '== companies: emails normalised (T5), monthly quota used (Q1)'
+SELECT name, email, plan_type, monthly_test_quota AS quota, tests_used_this_month AS used,
+       hitlai.remaining_quota(id) AS remaining
   FROM hitlai.companies ORDER BY name;
 
-\echo '== test runs'
+\echo '== test runs: status machine (T4), live issue count (T6)'
 SELECT c.name AS company, tr.test_type, tr.platform_details ->> 'type' AS platform,
-       tr.status, tr.issues_found, tr.cost
+       tr.status, tr.issues_found, tr.cost, tr.completed_at IS NOT NULL AS has_completed_at
   FROM hitlai.test_runs tr JOIN hitlai.companies c ON c.id = tr.company_id
  ORDER BY c.name, tr.url;
 
-\echo '== a bad document is refused with the path of the problem'
+\echo '== human testers: credited runs and earnings split to the cent (T3)'
+SELECT display_name, email, tests_completed, total_earnings, average_rating
+  FROM hitlai.human_testers ORDER BY display_name;
+
+\echo '== milestones (T1)'
+SELECT phase, tests_required, tests_completed, is_unlocked FROM hitlai.milestones ORDER BY tests_required;
+
+\echo '== training data captured from well-rated completed runs (T2)'
+SELECT td.rating, td.model_type, td.input_data ->> 'mission' AS mission,
+       jsonb_pretty(td.output_data) AS output_data
+  FROM hitlai.training_data td ORDER BY td.rating DESC;
+
+\echo '== company_stats and tester_performance (V1, V2): O(1) point lookups'
+SELECT name, total_tests, round(avg_sentiment, 3) AS avg_sentiment, total_spent,
+       tests_used_this_month, monthly_test_quota
+  FROM hitlai.company_stats ORDER BY name;
+SELECT display_name, tests_completed, average_rating, total_earnings, active_assignments
+  FROM hitlai.tester_performance ORDER BY display_name;
+-- (three rows would be read by a sequential scan; force the plan a real table gets)
+BEGIN;
+SET LOCAL enable_seqscan = off;
+EXPLAIN (COSTS OFF) SELECT * FROM hitlai.company_stats WHERE id = '00000000-0000-4000-8000-000000000000';
+ROLLBACK;
+
+\echo '== what hitlai refuses, with the SQLSTATEs of SPEC E'
 \set ON_ERROR_STOP 0
 \set VERBOSITY default
+-- HL001: Tiny Games is on the free plan with 3 tests a month and has used 1
 INSERT INTO hitlai.test_runs (company_id, url, mission)
-SELECT id, 'not a url', 'x' FROM hitlai.companies WHERE name = 'Acme Shop';
+SELECT id, 'https://tinygames.test/level/' || g, 'Play level ' || g
+  FROM hitlai.companies, generate_series(1, 3) g WHERE name = 'Tiny Games';
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+-- HL002: a completed run can't go back to running
+UPDATE hitlai.test_runs SET status = 'running' WHERE url = 'https://acme-shop.test/checkout';
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+-- 23514: a document that breaks J1, with the path of the problem
+UPDATE hitlai.test_runs SET platform_details = '{"type": "web", "viewport": {"width": -5, "height": 800}}'
+ WHERE url = 'https://tinygames.test/';
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+-- 23514: a relative URL
+INSERT INTO hitlai.test_runs (company_id, url, mission)
+SELECT id, '/checkout', 'x' FROM hitlai.companies WHERE name = 'Acme Shop';
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
 \set ON_ERROR_STOP 1
+
+\echo
+\echo '== row-level security: a member of Acme Shop sees only Acme Shop (A2)'
+BEGIN;
+CREATE ROLE hitlai_demo_app NOLOGIN;
+SELECT hitlai.grant_app_role('hitlai_demo_app');
+INSERT INTO hitlai.company_members (company_id, user_id, role, joined_at)
+SELECT id, '11111111-1111-4111-8111-111111111111', 'owner', now() FROM hitlai.companies WHERE name = 'Acme Shop';
+SET LOCAL ROLE hitlai_demo_app;
+SELECT set_config('request.jwt.claims', '{"sub": "11111111-1111-4111-8111-111111111111", "role": "authenticated"}', true);
+SELECT hitlai.uid() AS "hitlai.uid()";
+SELECT name, total_tests, total_spent FROM hitlai.company_stats;
+SELECT count(*) AS runs_visible FROM hitlai.test_runs;
+ROLLBACK;
