@@ -438,7 +438,9 @@ class Bench:
             return "%.0f" % x
         if x >= 10:
             return "%.1f" % x
-        return "%.2f" % x
+        if x >= 0.1:
+            return "%.2f" % x
+        return "%.2g" % x
 
     def write_outputs(self):
         csv_path = os.path.join(self.work, "results.csv")
