@@ -1,0 +1,13 @@
+-- PL/pgSQL baseline of hitlai's behaviour (bench variant `plpgsql`).
+--
+-- Loaded on top of `CREATE EXTENSION hitlai VERSION '0.1.0'` (tables, CHECK helper
+-- functions, no triggers). This is what a competent team would write without hitlai:
+-- row-level triggers where the work is per row, statement-level triggers with
+-- transition tables where a bulk INSERT would otherwise update one shared row per
+-- inserted row (quota, milestones, issues_found), SELECT ... FOR UPDATE in a fixed
+-- order where several shared rows are locked. It implements T1-T6, Q1-Q4, V1/V2 (the
+-- seed's GROUP BY views); J1/J2 come from bench/plpgsql_validators.sql when present
+-- (bench/plpgsql/90_validators.sql wires them in as CHECK constraints).
+--
+-- Everything lives in schema bench_plpgsql; the triggers are on the hitlai tables.
+CREATE SCHEMA bench_plpgsql;

@@ -1,0 +1,11 @@
+-- lifecycle: what the application does for one run, each step its own transaction:
+-- insert -> running -> completed with a tester, cost and sentiment -> rated 5 -> 3 issues.
+-- Exercises Q1/T1 (insert), T4 (every status move), T3 (tester stats), T2 (training
+-- capture on rating, refreshed by the issues), T6 (issues_found), J1/J2.
+\set n random(1, :companies)
+\set t random(1, :testers)
+INSERT INTO hitlai.test_runs (company_id, url, mission, test_type, persona, platform_details, ai_model_used) VALUES (md5('company' || :n)::uuid, 'https://shop.example.com/checkout', 'Buy the cheapest item and pay by card', 'hybrid', 'casual_user', '{"type": "mobile", "device": "mobile", "viewport": {"width": 390, "height": 844}, "os": "ios", "version": "17.2"}', 'gpt-4o') RETURNING id AS run_id \gset
+UPDATE hitlai.test_runs SET status = 'running' WHERE id = :run_id;
+UPDATE hitlai.test_runs SET status = 'completed', tester_id = md5('tester' || :t)::uuid, cost = 25.00, sentiment_score = 0.72, recommendations = '{"Show a loading state on pay","Keep the cart visible"}', positives = '{"Fast page load","Clear prices"}', final_report = 'Checkout works; payment feedback is slow.' WHERE id = :run_id;
+UPDATE hitlai.test_runs SET company_ai_rating = 5 WHERE id = :run_id;
+INSERT INTO hitlai.issues (test_run_id, title, description, severity, category, element_selector, metadata) VALUES (:run_id, 'Payment form validation broken', 'Card number accepted with 15 digits', 'critical', 'functional', '#card-number', '{"reproduction_steps": ["Open checkout", "Type 15 digits", "Press pay"], "expected_behavior": "Error under the field", "actual_behavior": "Spinner forever", "browser_console_errors": ["TypeError: x is undefined"], "network_requests": [{"url": "https://api.example.com/pay", "status": 500, "method": "POST"}], "device_info": {"user_agent": "Mozilla/5.0 (iPhone)", "screen_resolution": "390x844"}}'), (:run_id, 'No loading state', NULL, 'medium', 'ux', 'button.pay', '{"expected_behavior": "Spinner on the button", "actual_behavior": "Nothing happens for 3 s"}'), (:run_id, 'Low contrast price', NULL, 'low', 'accessibility', '.price', '{"reproduction_steps": ["Open cart"], "device_info": {"user_agent": "Mozilla/5.0 (iPhone)", "screen_resolution": "390x844"}}');

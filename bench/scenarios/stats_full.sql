@@ -1,0 +1,2 @@
+-- stats_full: the whole @VIEW@ (every company's row).
+SELECT * FROM @VIEW@;
