@@ -42,7 +42,8 @@ BITCODE_CXXFLAGS += -Werror
 endif
 
 $(DATA_built): build/sql.stamp
-build/sql.stamp: $(INSTALL_PARTS) $(EXTENSION).control scripts/assemble_sql.sh
+# (the version directories are prerequisites too: removing a part changes their mtime)
+build/sql.stamp: $(INSTALL_PARTS) $(wildcard sql/install/*/) $(EXTENSION).control scripts/assemble_sql.sh
 	@mkdir -p build
 	scripts/assemble_sql.sh sql
 	@touch $@
