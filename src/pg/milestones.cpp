@@ -2,7 +2,7 @@
 //
 // The INSERT trigger on test_runs adds the statement's row count to a backend-local
 // pending count kept per subtransaction level (milestones_add_pending). The count is
-// written to hitlai.milestones by hitlai.update_milestone_progress(), a DEFERRABLE
+// written to hitlai.milestones by hitlai.flush_milestone_progress(), a DEFERRABLE
 // INITIALLY DEFERRED constraint trigger riding on the company-row UPDATE that the same
 // INSERT trigger makes for the quota (one event per company per statement, not per run):
 // its first firing at commit (or at SET CONSTRAINTS ... IMMEDIATE) moves the whole pending
@@ -115,12 +115,12 @@ void milestones_add_pending(int64_t n) {
 }
 }  // namespace hitlai::pg
 
-// hitlai.update_milestone_progress(): DEFERRABLE INITIALLY DEFERRED constraint trigger
+// hitlai.flush_milestone_progress(): DEFERRABLE INITIALLY DEFERRED constraint trigger
 // AFTER UPDATE ON companies (see above). SECURITY DEFINER: milestones are privileged.
-HITLAI_FUNCTION(hitlai_update_milestone_progress) {
+HITLAI_FUNCTION(hitlai_flush_milestone_progress) {
   auto* td = reinterpret_cast<TriggerData*>(fcinfo->context);
   if (!CALLED_AS_TRIGGER(fcinfo))
-    throw hitlai::Error("39P01", "update_milestone_progress: must be called as a trigger");
+    throw hitlai::Error("39P01", "flush_milestone_progress: must be called as a trigger");
   if (hitlai::pg::restore_mode_active()) return PointerGetDatum(nullptr);
   const int64_t n = total();
   if (n == 0) return PointerGetDatum(nullptr);

@@ -2,14 +2,19 @@
 
 #include "pg/bridge.hpp"
 
+#include <cstring>
+
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wregister"
 extern "C" {
 #include "catalog/pg_type.h"
+#include "executor/executor.h"
+#include "executor/tuptable.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
 #include "utils/lsyscache.h"
+#include "utils/rel.h"
 #include "utils/tuplestore.h"
 }
 #pragma GCC diagnostic pop
@@ -107,6 +112,33 @@ Datum text_array(const std::vector<std::string>& items) {
 int64_t tuple_count(Tuplestorestate* ts) {
   if (!ts) return 0;
   return guarded([&] { return static_cast<int64>(tuplestore_tuple_count(ts)); });
+}
+
+int64_t count_text_equal(Tuplestorestate* ts, Relation rel, const char* column,
+                         const char* value) {
+  if (!ts) return 0;
+  const size_t vlen = std::strlen(value);
+  return guarded([&]() -> int64 {
+    TupleDesc desc = RelationGetDescr(rel);
+    int att = SPI_fnumber(desc, column);
+    if (att <= 0) elog(ERROR, "hitlai: relation has no column \"%s\"", column);
+    // A read pointer of our own, as a NamedTuplestoreScan makes one: every reader selects
+    // its pointer before it reads, so the other triggers' scans are not disturbed.
+    int ptr = tuplestore_alloc_read_pointer(ts, EXEC_FLAG_REWIND);
+    tuplestore_select_read_pointer(ts, ptr);
+    tuplestore_rescan(ts);
+    TupleTableSlot* slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
+    int64 n = 0;
+    while (tuplestore_gettupleslot(ts, true, false, slot)) {
+      bool isnull;
+      Datum d = slot_getattr(slot, att, &isnull);
+      if (isnull) continue;
+      auto* t = reinterpret_cast<::text*>(PG_DETOAST_DATUM_PACKED(d));
+      if (VARSIZE_ANY_EXHDR(t) == vlen && std::memcmp(VARDATA_ANY(t), value, vlen) == 0) ++n;
+    }
+    ExecDropSingleTupleTableSlot(slot);
+    return n;
+  });
 }
 
 }  // namespace hitlai::pg::spi

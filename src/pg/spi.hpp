@@ -51,4 +51,10 @@ Datum text_array(const std::vector<std::string>& items);
 // Number of rows in a trigger's transition table (0 when there is none).
 int64_t tuple_count(Tuplestorestate* ts);
 
+// Number of rows of a trigger's transition table (rows of relation `rel`) whose text
+// column `column` equals `value`: a direct scan of the tuplestore with a read pointer of
+// its own, no SPI query (cheap enough for every statement).
+int64_t count_text_equal(Tuplestorestate* ts, Relation rel, const char* column,
+                         const char* value);
+
 }  // namespace hitlai::pg::spi

@@ -1,4 +1,7 @@
-// The AFTER ... FOR EACH STATEMENT triggers on test_runs (T1, T2, T3, Q1, Q2, V1, V2).
+// The AFTER ... FOR EACH STATEMENT triggers on test_runs (T1, T2, T3, Q1, Q2, V1, V2),
+// named as the seed names its triggers: update_milestone_progress_trigger (INSERT),
+// update_tester_stats_trigger (UPDATE), capture_training_data_trigger (UPDATE; with
+// capture_training_data_on_insert_trigger for INSERT), test_runs_after_delete_trigger.
 // Each reads the statement's transition tables (new_runs / old_runs) and runs the
 // concerns in the lock order of triggers.hpp: companies, then testers, then the
 // training rows of the statement's own runs; milestones follow at commit.
@@ -29,16 +32,19 @@ SELECT pg_catalog.count(*) FILTER (WHERE n.cost <> o.cost
        pg_catalog.count(*) FILTER (WHERE n.status <> o.status
                           OR n.tester_id IS DISTINCT FROM o.tester_id),
        pg_catalog.count(*) FILTER (WHERE n.company_ai_rating IS DISTINCT FROM o.company_ai_rating),
-       pg_catalog.count(*) FILTER (WHERE n.status = 'completed' AND o.status <> 'completed'),
-       pg_catalog.count(*) FILTER (WHERE n.status = 'completed')
+       pg_catalog.count(*) FILTER (WHERE n.status = 'completed' AND o.status <> 'completed')
   FROM new_runs n JOIN old_runs o ON o.id = n.id)SQL",
     0, {}, nullptr};
 
 }  // namespace
 
-// hitlai.test_runs_after_insert(): AFTER INSERT ... REFERENCING NEW TABLE AS new_runs
-HITLAI_FUNCTION(hitlai_test_runs_after_insert) {
-  TriggerData* td = statement_trigger(fcinfo, "test_runs_after_insert");
+// hitlai.update_milestone_progress() (trigger update_milestone_progress_trigger):
+// AFTER INSERT ... REFERENCING NEW TABLE AS new_runs. Named after the seed's T1 trigger;
+// it does every side effect of an INSERT but T2 (capture_training_data_trigger, which
+// fires first, by name): quota and company stats, the pending milestone count (flushed
+// at commit, milestones.cpp), testers' active runs and T3 for runs inserted completed.
+HITLAI_FUNCTION(hitlai_update_milestone_progress) {
+  TriggerData* td = statement_trigger(fcinfo, "update_milestone_progress");
   if (hitlai::pg::restore_mode_active()) return PointerGetDatum(nullptr);
   const int64_t n = spi::tuple_count(td->tg_newtable);
   if (n == 0) return PointerGetDatum(nullptr);  // e.g. every row skipped by ON CONFLICT
@@ -53,21 +59,22 @@ HITLAI_FUNCTION(hitlai_test_runs_after_insert) {
       if (s.completed > 0) hitlai::pg::testers_credit_completed(RunEvent::kInsert);
     }
   }
-  if (s.completed > 0) hitlai::pg::training_capture(RunEvent::kInsert);
   spi::finish();
   return PointerGetDatum(nullptr);
 }
 
-// hitlai.test_runs_after_update(): AFTER UPDATE ... REFERENCING OLD TABLE AS old_runs
-// NEW TABLE AS new_runs (rows are matched by id, which T4 keeps immutable).
-HITLAI_FUNCTION(hitlai_test_runs_after_update) {
-  TriggerData* td = statement_trigger(fcinfo, "test_runs_after_update");
+// hitlai.update_tester_stats() (trigger update_tester_stats_trigger): AFTER UPDATE ...
+// REFERENCING OLD TABLE AS old_runs NEW TABLE AS new_runs (rows are matched by id, which
+// T4 keeps immutable). T3 and the stats deltas of V1/V2; T2 is
+// capture_training_data_trigger, which fires first, by name.
+HITLAI_FUNCTION(hitlai_update_tester_stats) {
+  TriggerData* td = statement_trigger(fcinfo, "update_tester_stats");
   if (hitlai::pg::restore_mode_active()) return PointerGetDatum(nullptr);
   if (spi::tuple_count(td->tg_newtable) == 0) return PointerGetDatum(nullptr);
   spi::connect(td);
   spi::exec(kUpdateSummary);
   const int64_t money = *spi::int8(0, 1), moved = *spi::int8(0, 2), rated = *spi::int8(0, 3),
-                completing = *spi::int8(0, 4), completed = *spi::int8(0, 5);
+                completing = *spi::int8(0, 4);
   if (money > 0) hitlai::pg::company_stats_on_update();  // companies
   if (moved + rated + completing > 0 && hitlai::pg::testers_lock_for(RunEvent::kUpdate) > 0) {
     if (moved > 0) hitlai::pg::testers_active_delta(RunEvent::kUpdate);
@@ -76,7 +83,24 @@ HITLAI_FUNCTION(hitlai_test_runs_after_update) {
     if (rated > 0) hitlai::pg::testers_rating_delta_on_run_update();
     if (completing > 0) hitlai::pg::testers_credit_completed(RunEvent::kUpdate);
   }
-  if (completed > 0) hitlai::pg::training_capture(RunEvent::kUpdate);
+  spi::finish();
+  return PointerGetDatum(nullptr);
+}
+
+// hitlai.capture_training_data() (T2): AFTER INSERT / AFTER UPDATE ... FOR EACH STATEMENT
+// with the statement's rows as new_runs (triggers capture_training_data_trigger on
+// UPDATE, as the seed names it, and capture_training_data_on_insert_trigger on INSERT:
+// PostgreSQL allows transition tables only on single-event triggers). It touches only the
+// training_data rows of the statement's own runs, so its place in the lock order does not
+// matter. Statements without a completed run return after a scan of the transition table.
+HITLAI_FUNCTION(hitlai_capture_training_data) {
+  TriggerData* td = statement_trigger(fcinfo, "capture_training_data");
+  if (hitlai::pg::restore_mode_active()) return PointerGetDatum(nullptr);
+  if (spi::count_text_equal(td->tg_newtable, td->tg_relation, "status", "completed") == 0)
+    return PointerGetDatum(nullptr);
+  spi::connect(td);
+  hitlai::pg::training_capture(TRIGGER_FIRED_BY_INSERT(td->tg_event) ? RunEvent::kInsert
+                                                                       : RunEvent::kUpdate);
   spi::finish();
   return PointerGetDatum(nullptr);
 }

@@ -1,21 +1,33 @@
 -- T1-T3, Q1-Q2, V1-V2: statement-level AFTER triggers on test_runs reading transition
 -- tables (src/pg/test_run_triggers.cpp). SECURITY DEFINER (A3): they write companies,
--- human_testers, tester_assignments and training_data whoever fires them.
-CREATE FUNCTION @extschema@.test_runs_after_insert() RETURNS trigger
+-- human_testers, tester_assignments and training_data whoever fires them. Trigger and
+-- function names are the seed's (T1 update_milestone_progress, T2 capture_training_data,
+-- T3 update_tester_stats). Triggers of one event fire in name order: capture_* first
+-- (it only touches the statement's own training rows), then update_* (companies, then
+-- testers; milestones at commit: the lock order of src/pg/triggers.hpp).
+CREATE FUNCTION @extschema@.update_milestone_progress() RETURNS trigger
   LANGUAGE c SECURITY DEFINER
   SET search_path = pg_catalog, pg_temp
-  AS 'MODULE_PATHNAME', 'hitlai_test_runs_after_insert';
-COMMENT ON FUNCTION @extschema@.test_runs_after_insert() IS
-  'Q1/Q2 quota, V1 company stats, T1 milestone count, T3 credit and T2 capture of runs inserted completed, V2 active runs';
-REVOKE ALL ON FUNCTION @extschema@.test_runs_after_insert() FROM PUBLIC;
+  AS 'MODULE_PATHNAME', 'hitlai_update_milestone_progress';
+COMMENT ON FUNCTION @extschema@.update_milestone_progress() IS
+  'T1 milestone count (flushed at commit), Q1/Q2 quota, V1 company stats, T3 credit of runs inserted completed, V2 active runs';
+REVOKE ALL ON FUNCTION @extschema@.update_milestone_progress() FROM PUBLIC;
 
-CREATE FUNCTION @extschema@.test_runs_after_update() RETURNS trigger
+CREATE FUNCTION @extschema@.update_tester_stats() RETURNS trigger
   LANGUAGE c SECURITY DEFINER
   SET search_path = pg_catalog, pg_temp
-  AS 'MODULE_PATHNAME', 'hitlai_test_runs_after_update';
-COMMENT ON FUNCTION @extschema@.test_runs_after_update() IS
-  'T3 update_tester_stats, T2 capture_training_data, V1/V2 stats deltas';
-REVOKE ALL ON FUNCTION @extschema@.test_runs_after_update() FROM PUBLIC;
+  AS 'MODULE_PATHNAME', 'hitlai_update_tester_stats';
+COMMENT ON FUNCTION @extschema@.update_tester_stats() IS
+  'T3 tester credit and rating, V1/V2 stats deltas of updated runs';
+REVOKE ALL ON FUNCTION @extschema@.update_tester_stats() FROM PUBLIC;
+
+CREATE FUNCTION @extschema@.capture_training_data() RETURNS trigger
+  LANGUAGE c SECURITY DEFINER
+  SET search_path = pg_catalog, pg_temp
+  AS 'MODULE_PATHNAME', 'hitlai_capture_training_data';
+COMMENT ON FUNCTION @extschema@.capture_training_data() IS
+  'T2: training_data of completed runs rated 4 or 5 (inserted, refreshed, frozen once used, deleted when the rating drops)';
+REVOKE ALL ON FUNCTION @extschema@.capture_training_data() FROM PUBLIC;
 
 CREATE FUNCTION @extschema@.test_runs_after_delete() RETURNS trigger
   LANGUAGE c SECURITY DEFINER
@@ -25,14 +37,22 @@ COMMENT ON FUNCTION @extschema@.test_runs_after_delete() IS
   'V1/V2 stats deltas and T3 rating recount after runs are deleted';
 REVOKE ALL ON FUNCTION @extschema@.test_runs_after_delete() FROM PUBLIC;
 
-CREATE TRIGGER test_runs_after_insert_trigger
+CREATE TRIGGER capture_training_data_on_insert_trigger
   AFTER INSERT ON @extschema@.test_runs
   REFERENCING NEW TABLE AS new_runs
-  FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.test_runs_after_insert();
-CREATE TRIGGER test_runs_after_update_trigger
+  FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.capture_training_data();
+CREATE TRIGGER update_milestone_progress_trigger
+  AFTER INSERT ON @extschema@.test_runs
+  REFERENCING NEW TABLE AS new_runs
+  FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.update_milestone_progress();
+CREATE TRIGGER capture_training_data_trigger
   AFTER UPDATE ON @extschema@.test_runs
   REFERENCING OLD TABLE AS old_runs NEW TABLE AS new_runs
-  FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.test_runs_after_update();
+  FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.capture_training_data();
+CREATE TRIGGER update_tester_stats_trigger
+  AFTER UPDATE ON @extschema@.test_runs
+  REFERENCING OLD TABLE AS old_runs NEW TABLE AS new_runs
+  FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.update_tester_stats();
 CREATE TRIGGER test_runs_after_delete_trigger
   AFTER DELETE ON @extschema@.test_runs
   REFERENCING OLD TABLE AS old_runs

@@ -7,7 +7,8 @@
 -- issues_found, T2's refresh of training rows, the stats deltas) stay out of it.
 ALTER TABLE @extschema@.test_runs DISABLE TRIGGER a_guard_tester_columns;
 ALTER TABLE @extschema@.test_runs DISABLE TRIGGER test_runs_status_trigger;
-ALTER TABLE @extschema@.test_runs DISABLE TRIGGER test_runs_after_update_trigger;
+ALTER TABLE @extschema@.test_runs DISABLE TRIGGER update_tester_stats_trigger;
+ALTER TABLE @extschema@.test_runs DISABLE TRIGGER capture_training_data_trigger;
 UPDATE @extschema@.test_runs r
    SET issues_found = coalesce(i.n, 0)
   FROM @extschema@.test_runs r2
@@ -16,5 +17,6 @@ UPDATE @extschema@.test_runs r
  WHERE r.id = r2.id AND r.issues_found IS DISTINCT FROM coalesce(i.n, 0);
 ALTER TABLE @extschema@.test_runs ENABLE TRIGGER a_guard_tester_columns;
 ALTER TABLE @extschema@.test_runs ENABLE TRIGGER test_runs_status_trigger;
-ALTER TABLE @extschema@.test_runs ENABLE TRIGGER test_runs_after_update_trigger;
+ALTER TABLE @extschema@.test_runs ENABLE TRIGGER update_tester_stats_trigger;
+ALTER TABLE @extschema@.test_runs ENABLE TRIGGER capture_training_data_trigger;
 SELECT @extschema@.rebuild_stats();
