@@ -3,6 +3,8 @@
 // Policies call it as `(SELECT hitlai.uid())`, once per statement; it is still kept
 // cheap: the last settings seen and their answer are cached per backend, so a call
 // whose settings did not change costs two string comparisons and no JSON parse.
+#include "pg/identity.hpp"
+
 #include "pg/bridge.hpp"
 
 extern "C" {
@@ -37,13 +39,14 @@ UidCache& cache() {
 
 }  // namespace
 
-// hitlai.uid() -> uuid, NULL when anonymous or the claims are malformed (never raises).
-HITLAI_FUNCTION(hitlai_uid) {
+namespace hitlai::pg {
+
+std::optional<hitlai::Uuid> current_uid() {
   // Absent settings give NULL (missing_ok); custom "request.*" settings are placeholders.
-  const char* sub = hitlai::pg::guarded(
-      [] { return GetConfigOption("request.jwt.claim.sub", true, false); });
-  const char* claims = hitlai::pg::guarded(
-      [] { return GetConfigOption("request.jwt.claims", true, false); });
+  const char* sub =
+      guarded([] { return GetConfigOption("request.jwt.claim.sub", true, false); });
+  const char* claims =
+      guarded([] { return GetConfigOption("request.jwt.claims", true, false); });
 
   UidCache& c = cache();
   if (!c.matches(sub, claims)) {
@@ -55,9 +58,17 @@ HITLAI_FUNCTION(hitlai_uid) {
     c.claims.assign(claims ? claims : "");
     c.valid = true;
   }
-  if (!c.uid) PG_RETURN_NULL();
+  return c.uid;
+}
+
+}  // namespace hitlai::pg
+
+// hitlai.uid() -> uuid, NULL when anonymous or the claims are malformed (never raises).
+HITLAI_FUNCTION(hitlai_uid) {
+  const std::optional<hitlai::Uuid> uid = hitlai::pg::current_uid();
+  if (!uid) PG_RETURN_NULL();
   auto* out = static_cast<pg_uuid_t*>(
       hitlai::pg::guarded([] { return palloc(sizeof(pg_uuid_t)); }));
-  std::memcpy(out->data, c.uid->data(), UUID_LEN);
+  std::memcpy(out->data, uid->data(), UUID_LEN);
   PG_RETURN_UUID_P(out);
 }

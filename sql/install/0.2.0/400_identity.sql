@@ -13,48 +13,30 @@ REVOKE ALL ON FUNCTION @extschema@.uid() FROM PUBLIC;
 -- Helpers for the policies. Each is SECURITY DEFINER (so that a policy never queries
 -- company_members / human_testers / tester_assignments under their own RLS, which
 -- would recurse), STABLE, and answers only about the caller (hitlai.uid()): they take
--- no user id argument. Policies call them as `(SELECT hitlai.f(…))`, once per
--- statement, and compare with `= ANY (…)`, which an index scan can use.
+-- no user id argument. Compiled (src/pg/policy_helpers.cpp): one prepared, schema-
+-- qualified look-up each, run in the caller's snapshot, answered from a cache while
+-- the caller's identity and snapshot stay the same (so at most once per statement, and
+-- never across transactions). Policies call them as `(SELECT hitlai.f(…))` (an init
+-- plan, once per statement) and compare with `= ANY (…)`, which an index scan can use;
+-- test_runs_select also calls them directly so that the planner can estimate the rows
+-- (410_policies.sql).
 
 -- Companies where the caller is a joined member whose role is at least min_role
--- (viewer < member < admin < owner). Uses company_members (user_id, company_id).
+-- (viewer < member < admin < owner); '{}' when anonymous; 22023 for any other role.
+-- Uses company_members (user_id, company_id).
 CREATE FUNCTION @extschema@.member_company_ids(min_role text DEFAULT 'viewer') RETURNS uuid[]
-  LANGUAGE plpgsql STABLE SECURITY DEFINER PARALLEL SAFE
+  LANGUAGE c STABLE SECURITY DEFINER PARALLEL SAFE
   SET search_path = pg_catalog, pg_temp
-  AS $$
-DECLARE
-  roles text[];
-  me uuid := @extschema@.uid();
-BEGIN
-  roles := CASE min_role
-             WHEN 'viewer' THEN '{owner,admin,member,viewer}'::text[]
-             WHEN 'member' THEN '{owner,admin,member}'::text[]
-             WHEN 'admin'  THEN '{owner,admin}'::text[]
-             WHEN 'owner'  THEN '{owner}'::text[]
-           END;
-  IF roles IS NULL THEN
-    RAISE EXCEPTION 'invalid role "%"', min_role USING ERRCODE = '22023',
-      HINT = 'Use one of viewer, member, admin, owner.';
-  END IF;
-  IF me IS NULL THEN
-    RETURN '{}';
-  END IF;
-  RETURN (SELECT coalesce(array_agg(m.company_id), '{}')
-            FROM @extschema@.company_members m
-           WHERE m.user_id = me AND m.joined_at IS NOT NULL AND m.role = ANY (roles));
-END
-$$;
+  AS 'MODULE_PATHNAME', 'hitlai_member_company_ids';
 COMMENT ON FUNCTION @extschema@.member_company_ids(text) IS
   'A2: ids of the companies where the caller is a joined member with at least this role (policy helper)';
 REVOKE ALL ON FUNCTION @extschema@.member_company_ids(text) FROM PUBLIC;
 
 -- The caller's human_testers.id (NULL if the caller has no tester profile).
 CREATE FUNCTION @extschema@.my_tester_id() RETURNS uuid
-  LANGUAGE sql STABLE SECURITY DEFINER PARALLEL SAFE
+  LANGUAGE c STABLE SECURITY DEFINER PARALLEL SAFE
   SET search_path = pg_catalog, pg_temp
-  AS $$
-  SELECT h.id FROM @extschema@.human_testers h WHERE h.user_id = @extschema@.uid()
-$$;
+  AS 'MODULE_PATHNAME', 'hitlai_my_tester_id';
 COMMENT ON FUNCTION @extschema@.my_tester_id() IS
   'A2: the caller''s human_testers.id, NULL without a tester profile (policy helper)';
 REVOKE ALL ON FUNCTION @extschema@.my_tester_id() FROM PUBLIC;
@@ -64,20 +46,9 @@ REVOKE ALL ON FUNCTION @extschema@.my_tester_id() FROM PUBLIC;
 -- status assigned, started or completed; declined and expired ones still let the
 -- tester read the run, not write to it).
 CREATE FUNCTION @extschema@.tester_run_ids(for_write boolean DEFAULT false) RETURNS uuid[]
-  LANGUAGE sql STABLE SECURITY DEFINER PARALLEL SAFE
+  LANGUAGE c STABLE SECURITY DEFINER PARALLEL SAFE
   SET search_path = pg_catalog, pg_temp
-  AS $$
-  WITH me AS (
-    SELECT h.id FROM @extschema@.human_testers h WHERE h.user_id = @extschema@.uid()
-  )
-  SELECT coalesce(array_agg(DISTINCT s.id), '{}')
-    FROM (SELECT r.id FROM @extschema@.test_runs r, me WHERE r.tester_id = me.id
-          UNION ALL
-          SELECT a.test_run_id FROM @extschema@.tester_assignments a, me
-           WHERE a.tester_id = me.id
-             AND (NOT coalesce(for_write, false)
-                  OR a.status IN ('assigned', 'started', 'completed'))) s
-$$;
+  AS 'MODULE_PATHNAME', 'hitlai_tester_run_ids';
 COMMENT ON FUNCTION @extschema@.tester_run_ids(boolean) IS
   'A2: ids of the runs the caller tests (tester_id or an assignment; for_write: live assignments only) (policy helper)';
 REVOKE ALL ON FUNCTION @extschema@.tester_run_ids(boolean) FROM PUBLIC;
