@@ -23,6 +23,7 @@ extern "C" {
 }
 #pragma GCC diagnostic pop
 
+#include <cstring>
 #include <optional>
 #include <string>
 
@@ -68,6 +69,30 @@ RETURNING c.name, c.tests_used_this_month::int8, c.monthly_test_quota::int8, d.n
           d.active, d.completed)SQL",
     1, {DATEOID}, nullptr};
 
+// The same for a statement that inserted one run (the common case of an application
+// INSERT): a plain UPDATE by primary key with the run's values as parameters; the
+// UPDATE itself locks the one company row. About half the work of the set-based form.
+spi::Statement kInsertOneCompany{
+    R"SQL(
+UPDATE hitlai.companies c
+   SET tests_used_this_month =
+         CASE WHEN c.usage_period_start < $1 THEN 0 ELSE c.tests_used_this_month END + 1,
+       usage_period_start =
+         CASE WHEN c.usage_period_start < $1 THEN $1 ELSE c.usage_period_start END,
+       stats_run_count = c.stats_run_count + 1,
+       stats_cost_sum = c.stats_cost_sum + $3,
+       stats_sentiment_sum = c.stats_sentiment_sum + COALESCE($4, 0),
+       stats_sentiment_count = c.stats_sentiment_count + CASE WHEN $4 IS NULL THEN 0 ELSE 1 END
+ WHERE c.id = $2
+RETURNING c.name, c.tests_used_this_month::int8, c.monthly_test_quota::int8)SQL",
+    4, {DATEOID, UUIDOID, NUMERICOID, NUMERICOID}, nullptr};
+
+bool text_is(Datum d, const char* s) {
+  auto* t = reinterpret_cast<::text*>(PG_DETOAST_DATUM_PACKED(d));
+  const size_t n = std::strlen(s);
+  return VARSIZE_ANY_EXHDR(t) == n && std::memcmp(VARDATA_ANY(t), s, n) == 0;
+}
+
 spi::Statement kRemaining{
     R"SQL(SELECT c.tests_used_this_month::int8, c.usage_period_start, c.monthly_test_quota::int8
   FROM hitlai.companies c WHERE c.id = $1)SQL",
@@ -88,7 +113,30 @@ UPDATE hitlai.companies c
 
 namespace hitlai::pg {
 
-InsertSummary quota_on_insert() {
+InsertSummary quota_on_insert(TriggerData* td, int64_t inserted) {
+  if (inserted == 1) {
+    Datum v[5];
+    bool isnull[5];
+    if (!spi::first_row(td->tg_newtable, td->tg_relation,
+                        {"company_id", "cost", "sentiment_score", "tester_id", "status"}, v,
+                        isnull))
+      return {};
+    Datum args[4] = {DateADTGetDatum(current_month()), v[0], v[1], v[2]};
+    const char nulls[4] = {' ', ' ', isnull[1] ? 'n' : ' ', isnull[2] ? 'n' : ' '};
+    if (spi::exec(kInsertOneCompany, args, nulls) != 1)
+      throw hitlai::Error(hitlai::sqlstate::kInternalError,
+                          "quota: the company of an inserted test run was not found");
+    const int64_t used_after = *spi::int8(0, 2);
+    const std::optional<int64_t> quota = spi::int8(0, 3);
+    if (quota::exceeds(used_after - 1, 1, quota))
+      quota::raise_exceeded(spi::text_not_null(0, 1), used_after - 1, *quota, 1);
+    InsertSummary sum;
+    const bool pending_or_running =
+        !isnull[4] && (text_is(v[4], "pending") || text_is(v[4], "running"));
+    sum.active_with_tester = (!isnull[3] && pending_or_running) ? 1 : 0;
+    sum.completed = (!isnull[4] && text_is(v[4], "completed")) ? 1 : 0;
+    return sum;
+  }
   Datum args[1] = {DateADTGetDatum(current_month())};
   const uint64_t rows = spi::exec(kInsertCompanies, args);
   InsertSummary sum;

@@ -13,6 +13,7 @@ extern "C" {
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
+#include "utils/datum.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/tuplestore.h"
@@ -138,6 +139,36 @@ int64_t count_text_equal(Tuplestorestate* ts, Relation rel, const char* column,
     }
     ExecDropSingleTupleTableSlot(slot);
     return n;
+  });
+}
+
+bool first_row(Tuplestorestate* ts, Relation rel, const std::vector<const char*>& columns,
+               Datum* values, bool* nulls) {
+  if (!ts) return false;
+  int atts[16];
+  if (columns.size() > 16) throw hitlai::Error("XX000", "first_row: too many columns");
+  const int ncols = static_cast<int>(columns.size());
+  const char* const* names = columns.data();
+  return guarded([&]() -> bool {
+    TupleDesc desc = RelationGetDescr(rel);
+    for (int i = 0; i < ncols; ++i) {
+      atts[i] = SPI_fnumber(desc, names[i]);
+      if (atts[i] <= 0) elog(ERROR, "hitlai: relation has no column \"%s\"", names[i]);
+    }
+    int ptr = tuplestore_alloc_read_pointer(ts, EXEC_FLAG_REWIND);
+    tuplestore_select_read_pointer(ts, ptr);
+    tuplestore_rescan(ts);
+    TupleTableSlot* slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
+    bool found = tuplestore_gettupleslot(ts, true, false, slot);
+    if (found) {
+      for (int i = 0; i < ncols; ++i) {
+        Form_pg_attribute a = TupleDescAttr(desc, atts[i] - 1);
+        Datum d = slot_getattr(slot, atts[i], &nulls[i]);
+        values[i] = nulls[i] ? (Datum)0 : datumCopy(d, a->attbyval, a->attlen);
+      }
+    }
+    ExecDropSingleTupleTableSlot(slot);
+    return found;
   });
 }
 

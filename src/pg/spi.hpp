@@ -57,4 +57,10 @@ int64_t tuple_count(Tuplestorestate* ts);
 int64_t count_text_equal(Tuplestorestate* ts, Relation rel, const char* column,
                          const char* value);
 
+// The first row of a trigger's transition table (rows of relation `rel`): for each name
+// in `columns`, its value (copied into the current memory context) and null flag.
+// Returns false when the table is empty.
+bool first_row(Tuplestorestate* ts, Relation rel, const std::vector<const char*>& columns,
+               Datum* values, bool* nulls);
+
 }  // namespace hitlai::pg::spi

@@ -52,7 +52,7 @@ HITLAI_FUNCTION(hitlai_update_milestone_progress) {
   // Before the company update: its deferred event may fire at once under
   // SET CONSTRAINTS ... IMMEDIATE, and must then see this statement's runs (T1).
   hitlai::pg::milestones_add_pending(n);
-  const hitlai::pg::InsertSummary s = hitlai::pg::quota_on_insert();  // companies, Q1
+  const hitlai::pg::InsertSummary s = hitlai::pg::quota_on_insert(td, n);  // companies, Q1
   if (s.active_with_tester > 0 || s.completed > 0) {
     if (hitlai::pg::testers_lock_for(RunEvent::kInsert) > 0) {
       if (s.active_with_tester > 0) hitlai::pg::testers_active_delta(RunEvent::kInsert);

@@ -23,6 +23,8 @@
 #include <string>
 #include <vector>
 
+struct TriggerData;  // commands/trigger.h
+
 namespace hitlai::pg {
 
 // run_status.cpp: while an IssueCountWriter is alive, the T4 trigger lets
@@ -47,7 +49,9 @@ struct InsertSummary {
   int64_t active_with_tester = 0;
   int64_t completed = 0;
 };
-InsertSummary quota_on_insert();
+// `inserted` is the number of rows of new_runs (td's transition table); a single-row
+// statement takes a cheaper path.
+InsertSummary quota_on_insert(TriggerData* td, int64_t inserted);
 
 // company_stats.cpp (V1): company stats deltas for UPDATE (old_runs + new_runs) and
 // DELETE (old_runs).
