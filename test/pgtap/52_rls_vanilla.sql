@@ -6,7 +6,7 @@ CREATE ROLE hl_rls_app NOLOGIN;
 CREATE ROLE hl_rls_anon NOLOGIN;
 DO $$ BEGIN
   PERFORM hitlai.grant_app_role('hl_rls_app');
-  PERFORM hitlai.grant_app_role('hl_rls_anon', anonymous => true);
+  PERFORM hitlai.grant_anon_role('hl_rls_anon');
 END $$;
 \set app_role hl_rls_app
 \set anon_role hl_rls_anon

@@ -5,7 +5,7 @@ CREATE ROLE hl_lint_app NOLOGIN;
 CREATE ROLE hl_lint_anon NOLOGIN;
 DO $$ BEGIN
   PERFORM hitlai.grant_app_role('hl_lint_app');
-  PERFORM hitlai.grant_app_role('hl_lint_anon', anonymous => true);
+  PERFORM hitlai.grant_anon_role('hl_lint_anon');
 END $$;
 \set app_role hl_lint_app
 \set anon_role hl_lint_anon

@@ -1,7 +1,7 @@
 -- Shared body of the catalog lint (A5, S7, G1, D14): what Supabase's database linter
 -- would flag on hitlai's objects. Included by test/pgtap/59_lint.sql (vanilla, own
 -- roles) and 59_lint_supabase.sql; the includer set :app_role and :anon_role.
-SELECT plan(14);
+SELECT plan(17);
 
 SELECT is(ARRAY(SELECT c.relname::text FROM pg_class c
                  WHERE c.relnamespace = 'hitlai'::regnamespace AND c.relkind IN ('r', 'p')
@@ -34,7 +34,8 @@ SELECT is(ARRAY(SELECT p.oid::regprocedure::text FROM pg_proc p
   'G1: no hitlai function is executable by PUBLIC');
 SELECT is(ARRAY(SELECT p.oid::regprocedure::text FROM pg_proc p
                  WHERE p.pronamespace = 'hitlai'::regnamespace
-                   AND p.proname IN ('reset_monthly_usage', 'rebuild_stats', 'check_stats', 'grant_app_role')
+                   AND p.proname IN ('reset_monthly_usage', 'rebuild_stats', 'check_stats', 'grant_app_role',
+                                     'grant_anon_role', 'grant_role_privileges', 'restore_mode_active')
                    AND (has_function_privilege(:'app_role', p.oid, 'EXECUTE')
                         OR has_function_privilege(:'anon_role', p.oid, 'EXECUTE'))
                  ORDER BY 1), '{}'::text[],
@@ -80,8 +81,46 @@ SELECT is(ARRAY(SELECT format('%s %s %s', tablename, r, c) FROM (
                    WHERE p.schemaname = 'hitlai' AND p.permissive = 'PERMISSIVE') s
                  GROUP BY 1 HAVING count(*) > 1 ORDER BY 1), '{}'::text[],
   'A5: no table has two permissive policies for the same role and command');
-SELECT is(ARRAY(SELECT tablename || '.' || policyname FROM pg_policies
-                 WHERE schemaname = 'hitlai' AND permissive <> 'PERMISSIVE' ORDER BY 1), '{}'::text[],
-  'A2: all policies are permissive (one per table and command)');
-SELECT is((SELECT count(*)::int FROM pg_policies WHERE schemaname = 'hitlai'), 25,
-  'A2: the 25 policies of the matrix are installed');
+SELECT is(ARRAY(SELECT format('%s.%s %s %s %s %s', tablename, policyname, cmd, roles, qual, with_check)
+                   FROM pg_policies
+                 WHERE schemaname = 'hitlai' AND permissive <> 'PERMISSIVE' ORDER BY 1),
+  ARRAY['fine_tuning_jobs.fine_tuning_jobs_privileged_only ALL {public} false false',
+        'training_data.training_data_privileged_only ALL {public} false false'],
+  'A2/A5: the only restrictive policies are the privileged-only ones, admitting no row');
+SELECT is((SELECT count(*)::int FROM pg_policies WHERE schemaname = 'hitlai'), 27,
+  'A2: the 25 policies of the matrix and the 2 privileged-only ones are installed');
+SELECT is(ARRAY(SELECT c.relname::text FROM pg_class c
+                 WHERE c.relnamespace = 'hitlai'::regnamespace AND c.relkind IN ('r', 'p') AND c.relrowsecurity
+                   AND NOT EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid)
+                 ORDER BY 1), '{}'::text[],
+  'A5: no table with RLS enabled and no policy (linter "RLS enabled, no policy")');
+-- G1: table-level privileges of the application role (column-level UPDATE aside).
+SELECT is(ARRAY(SELECT c.relname || ':' || pr FROM pg_class c,
+                       unnest('{SELECT,INSERT,UPDATE,DELETE,TRUNCATE,REFERENCES,TRIGGER}'::text[]) pr
+                 WHERE c.relnamespace = 'hitlai'::regnamespace AND c.relkind IN ('r', 'p')
+                   AND has_table_privilege(:'app_role', c.oid, pr)
+                 ORDER BY (c.relname || ':' || pr) COLLATE "C"),
+  ARRAY['companies:DELETE', 'companies:SELECT',
+        'company_members:DELETE', 'company_members:INSERT', 'company_members:SELECT',
+        'early_adopter_apps:INSERT', 'founding_tester_apps:INSERT',
+        'human_testers:DELETE', 'human_testers:INSERT', 'human_testers:SELECT',
+        'issues:DELETE', 'issues:INSERT', 'issues:SELECT',
+        'milestones:DELETE', 'milestones:SELECT',
+        'test_runs:DELETE', 'test_runs:INSERT', 'test_runs:SELECT',
+        'tester_assignments:DELETE', 'tester_assignments:INSERT', 'tester_assignments:SELECT',
+        'webhooks:DELETE', 'webhooks:INSERT', 'webhooks:SELECT'],
+  'G1: the application role has table-level SELECT/INSERT/DELETE where A2 lets it (rows by policy)');
+-- G1/A2: UPDATE only on the columns A2 names.
+SELECT is(ARRAY(SELECT c.relname || '.' || a.attname FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid
+                 WHERE c.relnamespace = 'hitlai'::regnamespace AND c.relkind IN ('r', 'p')
+                   AND a.attnum > 0 AND NOT a.attisdropped
+                   AND has_column_privilege(:'app_role', c.oid, a.attnum, 'UPDATE')
+                   AND c.relname IN ('companies', 'company_members', 'human_testers')
+                 ORDER BY (c.relname || '.' || a.attname) COLLATE "C"),
+  ARRAY['companies.company_size', 'companies.industry', 'companies.name', 'company_members.role',
+        'human_testers.age', 'human_testers.display_name', 'human_testers.education_level',
+        'human_testers.email', 'human_testers.gender', 'human_testers.languages',
+        'human_testers.location_country', 'human_testers.occupation',
+        'human_testers.previous_platforms', 'human_testers.primary_device',
+        'human_testers.tech_literacy', 'human_testers.years_of_testing_exp'],
+  'G1/A2: UPDATE of companies, company_members and human_testers only on the columns A2 names');

@@ -10,7 +10,7 @@
 --   run a3); d1 signed in, no membership.
 -- Outcomes are PostgreSQL's: 42501 for a denied INSERT or a column/table without the
 -- privilege, "no rows" for a denied UPDATE/DELETE/SELECT.
-SELECT plan(159);
+SELECT plan(182);
 
 -- Switch to a role and user id (NULL key: anonymous). SET ROLE is checked against the
 -- session user (superuser), so a test can switch from any role to any role.
@@ -83,8 +83,8 @@ SELECT throws_ok($$UPDATE hitlai.companies SET email = 'x@alpha.test'$$, '42501'
   'A2 companies: the owner can''t change email (privileged)');
 SELECT throws_ok($$INSERT INTO hitlai.companies (name, email) VALUES ('X', 'x@x.test')$$, '42501', NULL,
   'A2 companies: INSERT only through create_company');
-SELECT throws_ok($$DELETE FROM hitlai.companies$$, '42501', NULL,
-  'A2 companies: deleting a company is privileged');
+SELECT is(pg_temp.n($$DELETE FROM hitlai.companies$$), 0,
+  'A2/G1 companies: deleting a company is privileged (DELETE granted, no policy: no rows)');
 SELECT throws_ok($$TRUNCATE hitlai.companies$$, '42501', NULL, 'G1: no TRUNCATE for application roles');
 CALL pg_temp.become(:'app_role', 'a2');
 SELECT is(pg_temp.n($$UPDATE hitlai.companies SET industry = 'retail', company_size = '11-50'$$), 1,
@@ -118,6 +118,10 @@ SELECT results_eq($$SELECT role, joined_at IS NOT NULL FROM hitlai.company_membe
   'A2 create_company: the creator is its joined owner');
 SELECT throws_ok($$SELECT hitlai.create_company('Alpha again', 'OPS@alpha.test')$$, '23505', NULL,
   'A2 create_company: 23505 for an email in use');
+SELECT throws_ok($$SELECT hitlai.create_company(NULL, 'null@x.test')$$, '22023', NULL,
+  'E create_company: a NULL name is an invalid argument (22023)');
+SELECT throws_ok($$SELECT hitlai.create_company('Null', NULL)$$, '22023', NULL,
+  'E create_company: a NULL email is an invalid argument (22023)');
 CALL pg_temp.become(:'anon_role', NULL);
 SELECT throws_ok($$SELECT hitlai.create_company('Anon', 'anon@x.test')$$, '42501', NULL,
   'G1 create_company: anonymous role may not execute it');
@@ -217,7 +221,8 @@ SELECT throws_ok(format('UPDATE hitlai.human_testers SET %I = %s', c, v), '42501
                ('total_earnings', '1000'), ('founding_tester_tier', '''gold'''),
                ('revenue_share_pct', '100'), ('equity_percentage', '1'),
                ('user_id', '''10000000-0000-4000-8000-0000000000d1''')) p(c, v);
-SELECT throws_ok($$DELETE FROM hitlai.human_testers$$, '42501', NULL, 'A2 human_testers: deleting a profile is privileged');
+SELECT is(pg_temp.n($$DELETE FROM hitlai.human_testers$$), 0,
+  'A2/G1 human_testers: deleting a profile is privileged (no rows)');
 CALL pg_temp.become(:'app_role', 'a1');
 SELECT is((SELECT count(*)::int FROM hitlai.human_testers), 0, 'A2 human_testers: a company owner reads no tester');
 CALL pg_temp.become(:'app_role', 'd1');
@@ -227,9 +232,25 @@ SELECT throws_ok($$INSERT INTO hitlai.human_testers (user_id, email, display_nam
 SELECT throws_ok($$INSERT INTO hitlai.human_testers (user_id, email, display_name, is_verified) VALUES
   ('10000000-0000-4000-8000-0000000000d1', 'd1@people.test', 'Dee', true)$$, '42501', NULL,
   'A2 human_testers: a new profile can''t set protected columns');
-SELECT lives_ok($$INSERT INTO hitlai.human_testers (user_id, email, display_name, age, languages) VALUES
-  ('10000000-0000-4000-8000-0000000000d1', 'd1@people.test', 'Dee', 30, '{German}')$$,
-  'A2 human_testers: a signed-in user creates own profile');
+SELECT throws_ok(format($$INSERT INTO hitlai.human_testers (user_id, email, display_name, %I) VALUES
+  ('10000000-0000-4000-8000-0000000000d1', 'd1@people.test', 'Dee', %s)$$, c, v), '42501',
+  format('permission denied to set column "%s" of "human_testers"', c),
+  format('A2 human_testers: a new profile can''t set %s (42501 naming it)', c))
+  FROM (VALUES ('average_rating', '5'), ('tests_completed', '1'), ('total_earnings', '1'),
+               ('founding_tester_tier', '''gold'''), ('revenue_share_pct', '100'),
+               ('equity_percentage', '1'), ('stats_active_assignments', '1'),
+               ('stats_rating_sum', '5'), ('stats_rating_count', '1'),
+               ('created_at', '''2000-01-01''')) p(c, v);
+SELECT is(ARRAY(SELECT attname::text FROM pg_attribute
+                 WHERE attrelid = 'hitlai.human_testers'::regclass AND attname LIKE 'stats\_%' AND NOT attisdropped
+                   AND attname NOT IN ('stats_active_assignments', 'stats_rating_sum', 'stats_rating_count')),
+  '{}'::text[], 'A2 human_testers: every stats_* column is in the test above');
+SELECT lives_ok($$INSERT INTO hitlai.human_testers (user_id, email, display_name, age, languages,
+                    is_verified, revenue_share_pct, founding_tester_tier, stats_rating_sum) VALUES
+  ('10000000-0000-4000-8000-0000000000d1', 'd1@people.test', 'Dee', 30, '{German}', false, 70, NULL, 0)$$,
+  'A2 human_testers: a signed-in user creates own profile (protected columns may be named with their defaults)');
+SELECT is(pg_temp.n($$DELETE FROM hitlai.human_testers$$), 0,
+  'A2/G1 human_testers: the tester can''t delete own profile (no rows)');
 SELECT results_eq($$SELECT is_verified, average_rating, tests_completed, total_earnings, founding_tester_tier,
                            revenue_share_pct, equity_percentage FROM hitlai.human_testers$$,
   $$VALUES (false, 0::numeric, 0, 0::numeric, NULL::text, 70::numeric, 0::numeric)$$,
@@ -251,14 +272,18 @@ SELECT lives_ok($$INSERT INTO hitlai.test_runs (company_id, url, mission) VALUES
 SELECT throws_ok($$INSERT INTO hitlai.test_runs (company_id, url, mission) VALUES
   ('bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb', 'https://beta.test', 'x')$$, '42501', NULL,
   'A2 test_runs: a member of A can''t insert into B');
-SELECT throws_ok($$INSERT INTO hitlai.test_runs (company_id, url, mission, issues_found) VALUES
-  ('aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa', 'https://alpha.test', 'x', 5)$$, '42501', NULL,
-  'A2 test_runs: issues_found can''t be written (T6)');
+SELECT is(pg_temp.n($$INSERT INTO hitlai.test_runs (id, company_id, url, mission, issues_found) VALUES
+  ('30000000-0000-4000-8000-0000000000a9', 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa', 'https://alpha.test', 'x', 5)$$), 1,
+  'G1 test_runs: INSERT is granted at table level');
+SELECT is((SELECT issues_found FROM hitlai.test_runs WHERE id = '30000000-0000-4000-8000-0000000000a9'), 0,
+  'A2/T6 test_runs: issues_found given on INSERT is forced to 0');
+SELECT is(pg_temp.n($$DELETE FROM hitlai.test_runs WHERE id = '30000000-0000-4000-8000-0000000000a9'$$), 0,
+  'A2/G1 test_runs: a member''s DELETE of a run affects no rows (no DELETE policy)');
 SELECT is(pg_temp.n($$UPDATE hitlai.test_runs SET mission = 'pay twice'
   WHERE id = '30000000-0000-4000-8000-0000000000a2'$$), 1, 'A2 test_runs: a member updates a run');
 SELECT is(pg_temp.n($$UPDATE hitlai.test_runs SET mission = 'hacked'
   WHERE id = '30000000-0000-4000-8000-0000000000b1'$$), 0, 'A2 test_runs: a member of A can''t update B''s run');
-SELECT throws_ok($$DELETE FROM hitlai.test_runs$$, '42501', NULL, 'A2 test_runs: deleting runs is privileged');
+SELECT is(pg_temp.n($$DELETE FROM hitlai.test_runs$$), 0, 'A2/G1 test_runs: deleting runs is privileged (no rows)');
 SELECT throws_ok($$UPDATE hitlai.test_runs SET company_id = 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb'$$, '42501', NULL,
   'A2 test_runs: company_id can''t be changed');
 SELECT throws_ok($$UPDATE hitlai.test_runs SET issues_found = 9$$, '42501', NULL,
@@ -304,7 +329,10 @@ SELECT lives_ok($$INSERT INTO hitlai.issues (test_run_id, title) VALUES ('300000
 SELECT throws_ok($$INSERT INTO hitlai.issues (test_run_id, title) VALUES ('30000000-0000-4000-8000-0000000000b1', 'x')$$,
   '42501', NULL, 'A2 issues: a member of A can''t insert on B''s run');
 SELECT throws_ok($$UPDATE hitlai.issues SET title = 'x'$$, '42501', NULL, 'A2 issues: issues are not updated by application roles');
-SELECT throws_ok($$DELETE FROM hitlai.issues$$, '42501', NULL, 'A2 issues: issues are not deleted by application roles');
+SELECT is(pg_temp.n($$DELETE FROM hitlai.issues$$), 0, 'A2/G1 issues: issues are not deleted by application roles (no rows)');
+SELECT throws_ok($$INSERT INTO hitlai.issues (test_run_id, title, created_at) VALUES
+  ('30000000-0000-4000-8000-0000000000a2', 'Backdated', '2000-01-01')$$, '42501', NULL,
+  'A2 issues: created_at keeps its default on INSERT');
 CALL pg_temp.become(:'app_role', 'b1');
 SELECT results_eq('SELECT id FROM hitlai.issues', $$VALUES ('40000000-0000-4000-8000-0000000000b1'::uuid)$$,
   'A2 issues: B''s owner reads B''s issues only');
@@ -331,6 +359,9 @@ SELECT throws_ok($$INSERT INTO hitlai.tester_assignments (test_run_id, tester_id
   ('30000000-0000-4000-8000-0000000000a2', '20000000-0000-4000-8000-0000000000c2')$$, '42501', NULL,
   'A2 tester_assignments: a plain member can''t assign');
 CALL pg_temp.become(:'app_role', 'a2');
+SELECT throws_ok($$INSERT INTO hitlai.tester_assignments (test_run_id, tester_id, assigned_at) VALUES
+  ('30000000-0000-4000-8000-0000000000a2', '20000000-0000-4000-8000-0000000000c2', '2000-01-01')$$, '42501', NULL,
+  'A2 tester_assignments: assigned_at keeps its default on INSERT');
 SELECT lives_ok($$INSERT INTO hitlai.tester_assignments (test_run_id, tester_id) VALUES
   ('30000000-0000-4000-8000-0000000000a2', '20000000-0000-4000-8000-0000000000c2')$$,
   'A2 tester_assignments: an admin assigns a tester');
@@ -345,8 +376,10 @@ SELECT throws_ok($$UPDATE hitlai.tester_assignments SET status = 'completed', co
   'A2 tester_assignments: the tester can''t complete an assignment');
 SELECT throws_ok($$UPDATE hitlai.tester_assignments SET tester_id = '20000000-0000-4000-8000-0000000000c2'$$, '42501', NULL,
   'A2 tester_assignments: tester_id can''t be changed');
-SELECT is(pg_temp.n($$UPDATE hitlai.tester_assignments SET status = 'started', started_at = now()$$), 1,
-  'A2 tester_assignments: the tester starts own assignment (assigned -> started)');
+SELECT is(pg_temp.n($$UPDATE hitlai.tester_assignments SET status = 'started'$$), 1,
+  'A2 tester_assignments: the tester starts own assignment (assigned -> started) with status alone');
+SELECT is((SELECT started_at FROM hitlai.tester_assignments WHERE id = '50000000-0000-4000-8000-0000000000a1'), now(),
+  'A2 tester_assignments: ... started_at is set to now()');
 SELECT is(pg_temp.n($$UPDATE hitlai.tester_assignments SET status = 'assigned'$$), 0,
   'A2 tester_assignments: ... and can''t move it any further');
 SELECT is(pg_temp.n($$DELETE FROM hitlai.tester_assignments$$), 0, 'A2 tester_assignments: a tester deletes nothing');
@@ -397,12 +430,12 @@ SELECT throws_ok($$INSERT INTO hitlai.milestones (phase, tests_required) VALUES 
 CALL pg_temp.become(:'anon_role', NULL);
 SELECT lives_ok($$INSERT INTO hitlai.early_adopter_apps (company_name, contact_name, email, selected_tier)
   VALUES ('Gamma', 'Gina', 'gina@gamma.test', 'pioneer')$$, 'A2 early_adopter_apps: anonymous inserts');
-SELECT throws_ok($$INSERT INTO hitlai.early_adopter_apps (company_name, contact_name, email, selected_tier, status)
-  VALUES ('Gamma', 'Gina', 'gina2@gamma.test', 'pioneer', 'approved')$$, '42501', NULL,
-  'A2 early_adopter_apps: status can''t be chosen (stays pending)');
-SELECT throws_ok($$INSERT INTO hitlai.early_adopter_apps (company_name, contact_name, email, selected_tier, reviewed_by)
-  VALUES ('Gamma', 'Gina', 'gina3@gamma.test', 'pioneer', gen_random_uuid())$$, '42501', NULL,
-  'A2 early_adopter_apps: review columns can''t be set');
+SELECT lives_ok($$INSERT INTO hitlai.early_adopter_apps (company_name, contact_name, email, selected_tier, status)
+  VALUES ('Gamma', 'Gina', 'gina2@gamma.test', 'pioneer', 'approved')$$,
+  'A2 early_adopter_apps: an INSERT naming status succeeds (status forced to pending, checked below)');
+SELECT lives_ok($$INSERT INTO hitlai.early_adopter_apps (company_name, contact_name, email, selected_tier, reviewed_by, reviewed_at)
+  VALUES ('Gamma', 'Gina', 'gina3@gamma.test', 'pioneer', gen_random_uuid(), now())$$,
+  'A2 early_adopter_apps: an INSERT naming review columns succeeds (forced to NULL, checked below)');
 SELECT throws_ok($$SELECT * FROM hitlai.early_adopter_apps$$, '42501', NULL, 'A2 early_adopter_apps: anonymous can''t read back');
 SELECT throws_ok($$INSERT INTO hitlai.early_adopter_apps (company_name, contact_name, email, selected_tier)
   VALUES ('Gamma', 'Gina', 'gina4@gamma.test', 'pioneer') RETURNING id$$, '42501', NULL,
@@ -411,8 +444,9 @@ SELECT lives_ok($$INSERT INTO hitlai.founding_tester_apps (full_name, email, sel
   VALUES ('Finn', 'finn@people.test', 'founder', '{mobile}')$$, 'A2 founding_tester_apps: anonymous inserts');
 SELECT throws_ok($$SELECT * FROM hitlai.founding_tester_apps$$, '42501', NULL, 'A2 founding_tester_apps: anonymous can''t read back');
 CALL pg_temp.become(:'app_role', 'c1');
-SELECT lives_ok($$INSERT INTO hitlai.founding_tester_apps (full_name, email, selected_tier)
-  VALUES ('Tess', 'tess@people.test', 'founder')$$, 'A2 founding_tester_apps: a signed-in user inserts');
+SELECT lives_ok($$INSERT INTO hitlai.founding_tester_apps (full_name, email, selected_tier, status, reviewed_by, reviewed_at)
+  VALUES ('Tess', 'tess@people.test', 'founder', 'approved', gen_random_uuid(), now())$$,
+  'A2 founding_tester_apps: a signed-in user inserts (status and review columns forced)');
 SELECT throws_ok($$SELECT * FROM hitlai.founding_tester_apps$$, '42501', NULL, 'A2 founding_tester_apps: ... and can''t read');
 SELECT throws_ok($$UPDATE hitlai.founding_tester_apps SET status = 'approved'$$, '42501', NULL,
   'A2 founding_tester_apps: reviewing is privileged');
@@ -422,6 +456,13 @@ SELECT results_eq($$SELECT DISTINCT status, reviewed_by, reviewed_at FROM (
     UNION ALL SELECT status, reviewed_by, reviewed_at FROM hitlai.founding_tester_apps) s$$,
   $$VALUES ('pending'::text, NULL::uuid, NULL::timestamptz)$$,
   'A2 applications: what application roles inserted is pending and unreviewed');
+SELECT is((SELECT count(*)::int FROM hitlai.early_adopter_apps WHERE email LIKE 'gina%@gamma.test')
+          + (SELECT count(*)::int FROM hitlai.founding_tester_apps WHERE email IN ('finn@people.test', 'tess@people.test')),
+  5, 'A2 applications: every application inserted above is stored');
+INSERT INTO hitlai.founding_tester_apps (full_name, email, selected_tier, status, reviewed_at)
+  VALUES ('Priv', 'priv@people.test', 'founder', 'approved', now());
+SELECT is((SELECT status FROM hitlai.founding_tester_apps WHERE email = 'priv@people.test'), 'approved',
+  'A2 applications: a privileged role inserts any status');
 
 -- ---------------------------------------------------------------- privileged-only tables
 CALL pg_temp.become(:'app_role', 'a1');
@@ -438,6 +479,9 @@ SELECT is(hitlai.member_company_ids('viewer'), ARRAY['bbbbbbbb-bbbb-4bbb-8bbb-bb
   'A2 helpers: member_company_ids answers only about the caller');
 SELECT is(hitlai.tester_run_ids(false), '{}'::uuid[], 'A2 helpers: tester_run_ids answers only about the caller');
 SELECT throws_ok($$SELECT hitlai.grant_app_role(current_user::regrole)$$, '42501', NULL, 'G1: grant_app_role is for privileged roles');
+SELECT throws_ok($$SELECT hitlai.grant_anon_role(current_user::regrole)$$, '42501', NULL, 'G1: grant_anon_role is for privileged roles');
+SELECT throws_ok($$SELECT hitlai.grant_role_privileges(current_user::regrole, false)$$, '42501', NULL,
+  'G1: grant_role_privileges is for privileged roles');
 SELECT is((SELECT count(*)::int FROM hitlai.issues i JOIN hitlai.test_runs r ON r.id = i.test_run_id
             WHERE r.company_id = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa'), 0,
   'A2: joins don''t reach A''s rows from B');

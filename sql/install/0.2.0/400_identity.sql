@@ -66,6 +66,10 @@ BEGIN
     RAISE EXCEPTION 'only a signed-in user can create a company' USING ERRCODE = '42501',
       HINT = 'hitlai.uid() is NULL: set request.jwt.claims (or request.jwt.claim.sub).';
   END IF;
+  IF $1 IS NULL OR $2 IS NULL THEN
+    RAISE EXCEPTION 'create_company: % must not be NULL', CASE WHEN $1 IS NULL THEN 'name' ELSE 'email' END
+      USING ERRCODE = '22023';
+  END IF;
   INSERT INTO @extschema@.companies (name, email)
   VALUES ($1, @extschema@.normalize_email($2))
   RETURNING id INTO company;
@@ -75,7 +79,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.create_company(text, text) IS
-  'A2: creates a company whose joined owner is the caller; 23505 if the email is taken, 42501 when anonymous';
+  'A2: creates a company whose joined owner is the caller; 23505 if the email is taken, 42501 when anonymous, 22023 for a NULL argument';
 REVOKE ALL ON FUNCTION @extschema@.create_company(text, text) FROM PUBLIC;
 
 -- A2: the invitee accepts a pending invitation (sets joined_at). Idempotent for a
