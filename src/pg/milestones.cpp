@@ -6,7 +6,8 @@
 // INITIALLY DEFERRED constraint trigger riding on the company-row UPDATE that the same
 // INSERT trigger makes for the quota (one event per company per statement, not per run):
 // its first firing at commit (or at SET CONSTRAINTS ... IMMEDIATE) moves the whole pending
-// count in one UPDATE of all milestones, locked in id order; later firings find nothing
+// count in one UPDATE of all milestones, under an advisory lock that serializes the
+// flushers (so row lock order can't matter between them); later firings find nothing
 // pending and return at once. So milestone rows are locked only while committing, and a
 // 100k-row INSERT costs one milestone update.
 //
@@ -23,6 +24,7 @@
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wregister"
 extern "C" {
+#include "utils/fmgrprotos.h"
 #include "access/xact.h"
 }
 #pragma GCC diagnostic pop
@@ -93,18 +95,21 @@ int64_t total() {
   return t;
 }
 
+// Flushers serialize on a transaction-scoped advisory lock (kFlushLockKey) before they
+// touch the milestone rows, so two flushers never hold some milestone rows each while
+// waiting for the others': the plain UPDATE below then needs no ORDER BY ... FOR UPDATE
+// pass (half the work of one). The key pair is hitlai's own ("htla", 1).
+constexpr int32 kFlushLockClass = 0x68746c61;
+constexpr int32 kFlushLockObject = 1;
+
 hitlai::pg::spi::Statement kFlush{
     R"SQL(
-WITH l AS MATERIALIZED (
-  SELECT m.id FROM hitlai.milestones m ORDER BY m.id FOR NO KEY UPDATE OF m)
 UPDATE hitlai.milestones m
    SET tests_completed = m.tests_completed + $1,
        updated_at = pg_catalog.now(),
        is_unlocked = m.is_unlocked OR m.tests_completed + $1 >= m.tests_required,
        unlocked_at = CASE WHEN NOT m.is_unlocked AND m.tests_completed + $1 >= m.tests_required
-                          THEN pg_catalog.now() ELSE m.unlocked_at END
-  FROM l
- WHERE m.id = l.id)SQL",
+                          THEN pg_catalog.now() ELSE m.unlocked_at END)SQL",
     1, {INT4OID}, nullptr};
 
 }  // namespace
@@ -126,6 +131,10 @@ HITLAI_FUNCTION(hitlai_flush_milestone_progress) {
   if (n == 0) return PointerGetDatum(nullptr);
   if (n > PG_INT32_MAX)
     throw hitlai::Error("22003", "too many test runs in one transaction for milestones");
+  hitlai::pg::guarded([] {
+    DirectFunctionCall2(pg_advisory_xact_lock_int4, Int32GetDatum(kFlushLockClass),
+                        Int32GetDatum(kFlushLockObject));
+  });
   hitlai::pg::spi::connect(td);
   Datum args[1] = {Int32GetDatum(static_cast<int32>(n))};
   hitlai::pg::spi::exec(kFlush, args);

@@ -4,7 +4,7 @@
 // each table's rows sorted by id (SELECT ... ORDER BY id FOR NO KEY UPDATE before the
 // UPDATE), so concurrent sessions never wait on each other in a cycle:
 //
-//     companies (by id) -> test_runs -> human_testers (by id) -> milestones (by id)
+//     companies (by id) -> test_runs -> human_testers (by id) -> milestones (all, at commit)
 //
 //  - INSERT INTO test_runs: companies (quota + company stats, one locked UPDATE per
 //    statement), then testers (active runs, T3 for runs inserted completed); milestones
@@ -14,7 +14,8 @@
 //    company row, so this cannot form a cycle with inserts.
 //  - INSERT/UPDATE/DELETE of issues: test_runs (issues_found, by id); tester_assignments:
 //    human_testers (by id).
-//  - milestones: only at commit (or SET CONSTRAINTS ... IMMEDIATE), all rows by id, last.
+//  - milestones: only at commit (or SET CONSTRAINTS ... IMMEDIATE), all rows, last, by one
+//    flusher at a time (transaction advisory lock, milestones.cpp).
 // FOR NO KEY UPDATE (what UPDATE takes) does not conflict with the FOR KEY SHARE locks of
 // foreign-key checks, so concurrent inserts referencing the same company don't wait.
 #pragma once
