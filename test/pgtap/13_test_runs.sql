@@ -1,86 +1,11 @@
 -- D3 test_runs (and the D13 enumerations test_type/status): columns, FKs to companies
 -- (CASCADE) and human_testers (SET NULL), url must be an absolute http(s) URL, seed and
--- SPEC CHECKs with boundary values. Helpers (pg_temp.*) are repeated in every 1x file.
+-- SPEC CHECKs with boundary values.
 BEGIN;
 SELECT plan(149);
 
--- INSERT statement for the columns named in doc (others take their defaults).
-CREATE FUNCTION pg_temp.ins(tbl text, doc jsonb) RETURNS text LANGUAGE sql AS $$
-  SELECT format('INSERT INTO hitlai.%I (%s) SELECT %s FROM pg_catalog.jsonb_populate_record(NULL::hitlai.%I, %L::jsonb)',
-                tbl, cols, cols, tbl, doc)
-    FROM (SELECT string_agg(quote_ident(k), ', ' ORDER BY k) AS cols
-            FROM jsonb_object_keys(doc) AS k) s
-$$;
-CREATE FUNCTION pg_temp.rejects_check(tbl text, doc jsonb, con text, descr text)
-  RETURNS text LANGUAGE sql AS $$
-  SELECT throws_ok(pg_temp.ins(tbl, doc), '23514',
-                   format('new row for relation "%s" violates check constraint "%s"', tbl, con), descr)
-$$;
-CREATE FUNCTION pg_temp.rejects_null(tbl text, doc jsonb, col text, descr text)
-  RETURNS text LANGUAGE sql AS $$
-  SELECT throws_ok(pg_temp.ins(tbl, doc || jsonb_build_object(col, NULL)), '23502',
-                   format('null value in column "%s" of relation "%s" violates not-null constraint', col, tbl),
-                   descr)
-$$;
-CREATE FUNCTION pg_temp.rejects_dup(tbl text, doc jsonb, con text, descr text)
-  RETURNS text LANGUAGE sql AS $$
-  SELECT throws_ok(pg_temp.ins(tbl, doc), '23505',
-                   format('duplicate key value violates unique constraint "%s"', con), descr)
-$$;
-CREATE FUNCTION pg_temp.accepts(tbl text, doc jsonb, descr text) RETURNS text LANGUAGE sql AS $$
-  SELECT lives_ok(pg_temp.ins(tbl, doc), descr)
-$$;
-
--- Columns SPEC gives: table, order, name, type, NOT NULL, default (NULL: no default).
-CREATE TEMP TABLE spec (tbl name, ord int, col name, typ text, nn boolean, def text) ON COMMIT DROP;
--- 4 + 4 * (number of columns) assertions for table tbl, citing requirement req.
-CREATE FUNCTION pg_temp.column_tests(t name, req text) RETURNS SETOF text LANGUAGE plpgsql AS $$
-DECLARE
-  s record;
-BEGIN
-  RETURN NEXT has_table('hitlai', t, format('%s: table hitlai.%s exists', req, t));
-  RETURN NEXT has_pk('hitlai', t, format('%s: %s has a primary key', req, t));
-  RETURN NEXT col_is_pk('hitlai', t, 'id', format('D: %s.id is the primary key', t));
-  RETURN NEXT is_empty(format($q$
-    SELECT attname FROM pg_attribute
-     WHERE attrelid = 'hitlai.%I'::regclass AND attnum > 0 AND NOT attisdropped
-       AND attname NOT IN (SELECT col FROM spec WHERE tbl = %L)
-       AND (attname !~ '^stats_' OR %L NOT IN ('companies', 'human_testers'))$q$, t, t, t),
-    format('%s: %s has exactly the seed''s columns (plus stats_* state columns on companies/human_testers)', req, t));
-  FOR s IN SELECT * FROM spec WHERE tbl = t ORDER BY ord LOOP
-    RETURN NEXT has_column('hitlai', t, s.col, format('%s: %s.%s exists', req, t, s.col));
-  END LOOP;
-  FOR s IN SELECT * FROM spec WHERE tbl = t ORDER BY ord LOOP
-    RETURN NEXT col_type_is('hitlai', t, s.col, s.typ, format('%s: %s.%s is %s', req, t, s.col, s.typ));
-  END LOOP;
-  FOR s IN SELECT * FROM spec WHERE tbl = t ORDER BY ord LOOP
-    IF s.nn THEN
-      RETURN NEXT col_not_null('hitlai', t, s.col, format('%s: %s.%s is NOT NULL', req, t, s.col));
-    ELSE
-      RETURN NEXT col_is_null('hitlai', t, s.col, format('%s: %s.%s is nullable', req, t, s.col));
-    END IF;
-  END LOOP;
-  FOR s IN SELECT * FROM spec WHERE tbl = t ORDER BY ord LOOP
-    IF s.def IS NULL THEN
-      RETURN NEXT col_hasnt_default('hitlai', t, s.col, format('%s: %s.%s has no default', req, t, s.col));
-    ELSE
-      RETURN NEXT col_default_is('hitlai', t, s.col, s.def,
-                                 format('%s: %s.%s defaults to %s', req, t, s.col, s.def));
-    END IF;
-  END LOOP;
-END $$;
--- 23502 for each NOT NULL column of t, starting from the valid row doc.
-CREATE FUNCTION pg_temp.not_null_tests(t name, doc jsonb, req text) RETURNS SETOF text LANGUAGE sql AS $$
-  SELECT pg_temp.rejects_null(t, doc, col, format('%s: %s.%s NULL is rejected with 23502', req, t, col))
-    FROM spec WHERE tbl = t AND nn ORDER BY ord
-$$;
--- ON DELETE action of the foreign key on t(col): 'c' cascade, 'n' set null.
-CREATE FUNCTION pg_temp.fk_action(t name, c name) RETURNS "char" LANGUAGE sql AS $$
-  SELECT confdeltype FROM pg_constraint
-   WHERE conrelid = format('hitlai.%I', t)::regclass AND contype = 'f'
-     AND conkey = ARRAY[(SELECT attnum FROM pg_attribute
-                          WHERE attrelid = format('hitlai.%I', t)::regclass AND attname = c)]
-$$;
+\ir include/row_helpers.sql
+\ir include/spec_helpers.sql
 
 INSERT INTO spec VALUES
   ('test_runs',  1, 'id',                'uuid',                     true,  'gen_random_uuid()'),
