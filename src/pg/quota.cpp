@@ -87,12 +87,6 @@ UPDATE hitlai.companies c
 RETURNING c.name, c.tests_used_this_month::int8, c.monthly_test_quota::int8)SQL",
     4, {DATEOID, UUIDOID, NUMERICOID, NUMERICOID}, nullptr};
 
-bool text_is(Datum d, const char* s) {
-  auto* t = reinterpret_cast<::text*>(PG_DETOAST_DATUM_PACKED(d));
-  const size_t n = std::strlen(s);
-  return VARSIZE_ANY_EXHDR(t) == n && std::memcmp(VARDATA_ANY(t), s, n) == 0;
-}
-
 spi::Statement kRemaining{
     R"SQL(SELECT c.tests_used_this_month::int8, c.usage_period_start, c.monthly_test_quota::int8
   FROM hitlai.companies c WHERE c.id = $1)SQL",
@@ -132,9 +126,9 @@ InsertSummary quota_on_insert(TriggerData* td, int64_t inserted) {
       quota::raise_exceeded(spi::text_not_null(0, 1), used_after - 1, *quota, 1);
     InsertSummary sum;
     const bool pending_or_running =
-        !isnull[4] && (text_is(v[4], "pending") || text_is(v[4], "running"));
+        !isnull[4] && (spi::text_equals(v[4], "pending") || spi::text_equals(v[4], "running"));
     sum.active_with_tester = (!isnull[3] && pending_or_running) ? 1 : 0;
-    sum.completed = (!isnull[4] && text_is(v[4], "completed")) ? 1 : 0;
+    sum.completed = (!isnull[4] && spi::text_equals(v[4], "completed")) ? 1 : 0;
     return sum;
   }
   Datum args[1] = {DateADTGetDatum(current_month())};

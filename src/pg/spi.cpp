@@ -115,6 +115,13 @@ int64_t tuple_count(Tuplestorestate* ts) {
   return guarded([&] { return static_cast<int64>(tuplestore_tuple_count(ts)); });
 }
 
+bool text_equals(Datum d, const char* s) {
+  // Detoasting a packed short value needs no allocation; a toasted one would (guarded).
+  auto* t = guarded([&] { return reinterpret_cast<::text*>(PG_DETOAST_DATUM_PACKED(d)); });
+  const size_t n = std::strlen(s);
+  return VARSIZE_ANY_EXHDR(t) == n && std::memcmp(VARDATA_ANY(t), s, n) == 0;
+}
+
 int64_t count_text_equal(Tuplestorestate* ts, Relation rel, const char* column,
                          const char* value) {
   if (!ts) return 0;
@@ -170,6 +177,31 @@ bool first_row(Tuplestorestate* ts, Relation rel, const std::vector<const char*>
     ExecDropSingleTupleTableSlot(slot);
     return found;
   });
+}
+
+bool single_row_changes(TriggerData* td, const std::vector<const char*>& columns,
+                        bool* changed, Datum* new_values, bool* new_nulls) {
+  if (tuple_count(td->tg_newtable) != 1 || tuple_count(td->tg_oldtable) != 1) return false;
+  const int ncols = static_cast<int>(columns.size());
+  if (ncols > 16) throw hitlai::Error("XX000", "single_row_changes: too many columns");
+  Datum old_values[16];
+  bool old_nulls[16];
+  if (!first_row(td->tg_oldtable, td->tg_relation, columns, old_values, old_nulls) ||
+      !first_row(td->tg_newtable, td->tg_relation, columns, new_values, new_nulls))
+    return false;
+  const char* const* names = columns.data();
+  guarded([&] {
+    TupleDesc desc = RelationGetDescr(td->tg_relation);
+    for (int i = 0; i < ncols; ++i) {
+      if (old_nulls[i] || new_nulls[i]) {
+        changed[i] = old_nulls[i] != new_nulls[i];
+        continue;
+      }
+      Form_pg_attribute a = TupleDescAttr(desc, SPI_fnumber(desc, names[i]) - 1);
+      changed[i] = !datumIsEqual(old_values[i], new_values[i], a->attbyval, a->attlen);
+    }
+  });
+  return true;
 }
 
 }  // namespace hitlai::pg::spi

@@ -48,6 +48,9 @@ std::optional<int64_t> int8(uint64_t row, int col);  // int2/int4/int8/timestamp
 Datum text_array(const std::vector<std::optional<std::string>>& items);
 Datum text_array(const std::vector<std::string>& items);
 
+// Whether a text datum (short or not, never NULL) equals the C string s, byte for byte.
+bool text_equals(Datum d, const char* s);
+
 // Number of rows in a trigger's transition table (0 when there is none).
 int64_t tuple_count(Tuplestorestate* ts);
 
@@ -62,5 +65,13 @@ int64_t count_text_equal(Tuplestorestate* ts, Relation rel, const char* column,
 // Returns false when the table is empty.
 bool first_row(Tuplestorestate* ts, Relation rel, const std::vector<const char*>& columns,
                Datum* values, bool* nulls);
+
+// For an AFTER UPDATE statement trigger whose transition tables hold exactly one row
+// each: for each name in `columns`, whether the value changed (NULL-aware, binary
+// equality, which is value equality for the fixed-typmod columns it is used on), and the
+// new value. Returns false (and sets nothing) when the statement updated another number
+// of rows.
+bool single_row_changes(TriggerData* td, const std::vector<const char*>& columns,
+                        bool* changed, Datum* new_values, bool* new_nulls);
 
 }  // namespace hitlai::pg::spi
