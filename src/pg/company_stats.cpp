@@ -52,9 +52,29 @@ WITH x AS (
          -((r.sentiment_score IS NOT NULL)::int4) AS sc FROM old_runs r),)SQL" HITLAI_COMPANY_DELTA_TAIL,
     0, {}, nullptr};
 
+// One updated run (company_id can't change, T4): the delta by primary key.
+spi::Statement kUpdateOne{
+    R"SQL(
+UPDATE hitlai.companies c
+   SET stats_cost_sum = c.stats_cost_sum + ($3 - $2),
+       stats_sentiment_sum = c.stats_sentiment_sum + (COALESCE($5, 0) - COALESCE($4, 0)),
+       stats_sentiment_count = c.stats_sentiment_count
+                               + (CASE WHEN $5 IS NULL THEN 0 ELSE 1 END)
+                               - (CASE WHEN $4 IS NULL THEN 0 ELSE 1 END)
+ WHERE c.id = $1)SQL",
+    5, {UUIDOID, NUMERICOID, NUMERICOID, NUMERICOID, NUMERICOID}, nullptr};
+
 }  // namespace
 
 namespace hitlai::pg {
 void company_stats_on_update() { spi::exec(kUpdate); }
+void company_stats_on_update_one(Datum company_id, Datum old_cost, Datum new_cost,
+                                 std::optional<Datum> old_sentiment,
+                                 std::optional<Datum> new_sentiment) {
+  Datum args[5] = {company_id, old_cost, new_cost, old_sentiment.value_or(0),
+                   new_sentiment.value_or(0)};
+  const char nulls[5] = {' ', ' ', ' ', old_sentiment ? ' ' : 'n', new_sentiment ? ' ' : 'n'};
+  spi::exec(kUpdateOne, args, nulls);
+}
 void company_stats_on_delete() { spi::exec(kDelete); }
 }  // namespace hitlai::pg

@@ -180,25 +180,23 @@ bool first_row(Tuplestorestate* ts, Relation rel, const std::vector<const char*>
 }
 
 bool single_row_changes(TriggerData* td, const std::vector<const char*>& columns,
-                        bool* changed, Datum* new_values, bool* new_nulls) {
+                        RowChange& out) {
   if (tuple_count(td->tg_newtable) != 1 || tuple_count(td->tg_oldtable) != 1) return false;
   const int ncols = static_cast<int>(columns.size());
   if (ncols > 16) throw hitlai::Error("XX000", "single_row_changes: too many columns");
-  Datum old_values[16];
-  bool old_nulls[16];
-  if (!first_row(td->tg_oldtable, td->tg_relation, columns, old_values, old_nulls) ||
-      !first_row(td->tg_newtable, td->tg_relation, columns, new_values, new_nulls))
+  if (!first_row(td->tg_oldtable, td->tg_relation, columns, out.old_value, out.old_null) ||
+      !first_row(td->tg_newtable, td->tg_relation, columns, out.new_value, out.new_null))
     return false;
   const char* const* names = columns.data();
   guarded([&] {
     TupleDesc desc = RelationGetDescr(td->tg_relation);
     for (int i = 0; i < ncols; ++i) {
-      if (old_nulls[i] || new_nulls[i]) {
-        changed[i] = old_nulls[i] != new_nulls[i];
+      if (out.old_null[i] || out.new_null[i]) {
+        out.changed[i] = out.old_null[i] != out.new_null[i];
         continue;
       }
       Form_pg_attribute a = TupleDescAttr(desc, SPI_fnumber(desc, names[i]) - 1);
-      changed[i] = !datumIsEqual(old_values[i], new_values[i], a->attbyval, a->attlen);
+      out.changed[i] = !datumIsEqual(out.old_value[i], out.new_value[i], a->attbyval, a->attlen);
     }
   });
   return true;

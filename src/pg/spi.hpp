@@ -67,11 +67,15 @@ bool first_row(Tuplestorestate* ts, Relation rel, const std::vector<const char*>
                Datum* values, bool* nulls);
 
 // For an AFTER UPDATE statement trigger whose transition tables hold exactly one row
-// each: for each name in `columns`, whether the value changed (NULL-aware, binary
-// equality, which is value equality for the fixed-typmod columns it is used on), and the
-// new value. Returns false (and sets nothing) when the statement updated another number
-// of rows.
+// each: for each name in `columns`, the old and the new value and whether it changed
+// (NULL-aware, binary equality, which is value equality for the fixed-typmod columns it
+// is used on). Returns false (and sets nothing) when the statement updated another
+// number of rows.
+struct RowChange {
+  Datum old_value[16], new_value[16];
+  bool old_null[16], new_null[16], changed[16];
+};
 bool single_row_changes(TriggerData* td, const std::vector<const char*>& columns,
-                        bool* changed, Datum* new_values, bool* new_nulls);
+                        RowChange& out);
 
 }  // namespace hitlai::pg::spi

@@ -13,6 +13,7 @@
 #include "pg/triggers.hpp"
 
 #include <cstring>
+#include <optional>
 #include <vector>
 
 namespace {
@@ -75,31 +76,40 @@ HITLAI_FUNCTION(hitlai_update_tester_stats) {
   if (hitlai::pg::restore_mode_active()) return PointerGetDatum(nullptr);
   if (spi::tuple_count(td->tg_newtable) == 0) return PointerGetDatum(nullptr);
   int64_t money, moved, rated, completing;
-  {
-    // A one-row UPDATE (the usual application statement) is summarized from its two
-    // transition rows directly; others by one query over old_runs JOIN new_runs.
-    // columns:                       0       1                  2         3
-    static const std::vector<const char*> kCols = {"cost", "sentiment_score", "status",
-                                                   "tester_id", "company_ai_rating"};
-    bool changed[5], new_null[5];
-    Datum new_value[5];
-    if (spi::single_row_changes(td, kCols, changed, new_value, new_null)) {
-      const bool now_completed = !new_null[2] && spi::text_equals(new_value[2], "completed");
-      money = changed[0] || changed[1];
-      moved = changed[2] || changed[3];
-      rated = changed[4];
-      completing = changed[2] && now_completed;
-      spi::connect(td);
-    } else {
-      spi::connect(td);
-      spi::exec(kUpdateSummary);
-      money = *spi::int8(0, 1);
-      moved = *spi::int8(0, 2);
-      rated = *spi::int8(0, 3);
-      completing = *spi::int8(0, 4);
-    }
+  // A one-row UPDATE (the usual application statement) is summarized from its two
+  // transition rows directly, and its company delta applied by primary key; other
+  // statements by one query over old_runs JOIN new_runs and a set-based delta.
+  // columns:                             0       1                  2         3
+  static const std::vector<const char*> kCols = {"cost", "sentiment_score", "status",
+                                                 "tester_id", "company_ai_rating", "company_id"};
+  //                                              4                    5
+  spi::RowChange row;
+  const bool one_row = spi::single_row_changes(td, kCols, row);
+  if (one_row) {
+    const bool now_completed = !row.new_null[2] && spi::text_equals(row.new_value[2], "completed");
+    money = row.changed[0] || row.changed[1];
+    moved = row.changed[2] || row.changed[3];
+    rated = row.changed[4];
+    completing = row.changed[2] && now_completed;
+    spi::connect(td);
+  } else {
+    spi::connect(td);
+    spi::exec(kUpdateSummary);
+    money = *spi::int8(0, 1);
+    moved = *spi::int8(0, 2);
+    rated = *spi::int8(0, 3);
+    completing = *spi::int8(0, 4);
   }
-  if (money > 0) hitlai::pg::company_stats_on_update();  // companies
+  if (money > 0) {  // companies
+    if (one_row)
+      hitlai::pg::company_stats_on_update_one(row.new_value[5], row.old_value[0], row.new_value[0],
+                                              row.old_null[1] ? std::nullopt
+                                                              : std::optional<Datum>(row.old_value[1]),
+                                              row.new_null[1] ? std::nullopt
+                                                              : std::optional<Datum>(row.new_value[1]));
+    else
+      hitlai::pg::company_stats_on_update();
+  }
   if (moved + rated + completing > 0 && hitlai::pg::testers_lock_for(RunEvent::kUpdate) > 0) {
     if (moved > 0) hitlai::pg::testers_active_delta(RunEvent::kUpdate);
     // rating deltas for assignments completed before this statement, then T3 (whose new

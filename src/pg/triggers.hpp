@@ -20,7 +20,12 @@
 // foreign-key checks, so concurrent inserts referencing the same company don't wait.
 #pragma once
 
+extern "C" {
+#include "postgres.h"
+}
+
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -57,6 +62,10 @@ InsertSummary quota_on_insert(TriggerData* td, int64_t inserted);
 // company_stats.cpp (V1): company stats deltas for UPDATE (old_runs + new_runs) and
 // DELETE (old_runs).
 void company_stats_on_update();
+// The same for a statement that updated one run (values of that run, cost NOT NULL).
+void company_stats_on_update_one(Datum company_id, Datum old_cost, Datum new_cost,
+                                 std::optional<Datum> old_sentiment,
+                                 std::optional<Datum> new_sentiment);
 void company_stats_on_delete();
 
 // tester_stats.cpp (T3, V2).
