@@ -1,7 +1,7 @@
 -- Shared body of the catalog lint (A5, S7, G1, D14): what Supabase's database linter
 -- would flag on hitlai's objects. Included by test/pgtap/59_lint.sql (vanilla, own
 -- roles) and 59_lint_supabase.sql; the includer set :app_role and :anon_role.
--- (the includer declares the plan: SELECT plan(17))
+-- (the includer declares the number of tests: 17)
 
 SELECT is(ARRAY(SELECT c.relname::text FROM pg_class c
                  WHERE c.relnamespace = 'hitlai'::regnamespace AND c.relkind IN ('r', 'p')

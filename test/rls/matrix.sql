@@ -10,7 +10,7 @@
 --   run a3); d1 signed in, no membership.
 -- Outcomes are PostgreSQL's: 42501 for a denied INSERT or a column/table without the
 -- privilege, "no rows" for a denied UPDATE/DELETE/SELECT.
--- (the includer declares the plan: SELECT plan(182))
+-- (the includer declares the number of tests: 182)
 
 -- Switch to a role and user id (NULL key: anonymous). SET ROLE is checked against the
 -- session user (superuser), so a test can switch from any role to any role.

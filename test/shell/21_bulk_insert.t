@@ -12,6 +12,22 @@ echo "1..4"
 "${PSQL[@]}" -d postgres -c "CREATE DATABASE $DB" || { echo "Bail out! cannot create database"; exit 1; }
 trap '"${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1' EXIT
 
+# One timed INSERT ... SELECT of the bulk rows into an empty test_runs, with ($1 = with)
+# or without ($1 = without) hitlai's triggers.
+timed_round() {
+  local toggle=ENABLE
+  [ "$1" = without ] && toggle=DISABLE
+  cat <<ROUND
+ALTER TABLE hitlai.test_runs $toggle TRIGGER USER;
+TRUNCATE hitlai.test_runs CASCADE;
+\echo ${1}_triggers
+\timing on
+INSERT INTO hitlai.test_runs (company_id, tester_id, url, mission, cost, sentiment_score)
+  SELECT company_id, tester_id, url, mission, cost, sentiment_score FROM public.bulk_runs;
+\timing off
+ROUND
+}
+
 out=$("${PSQL[@]}" -d "$DB" 2>&1 <<SQL
 CREATE EXTENSION hitlai;
 INSERT INTO hitlai.milestones (phase, tests_required) VALUES ('a', 1000), ('b', 1000000);
@@ -36,48 +52,7 @@ SELECT 'counters', (SELECT tests_used_this_month || '/' || stats_run_count || '/
        (SELECT string_agg(tests_completed || ':' || is_unlocked, ',' ORDER BY phase) FROM hitlai.milestones),
        (SELECT stats_active_assignments FROM hitlai.human_testers),
        (SELECT count(*) || '/' || sum(cost) || '/' || count(sentiment_score) FROM public.bulk_runs);
-ALTER TABLE hitlai.test_runs DISABLE TRIGGER USER;
-TRUNCATE hitlai.test_runs CASCADE;
-\echo without_triggers
-\timing on
-INSERT INTO hitlai.test_runs (company_id, tester_id, url, mission, cost, sentiment_score)
-  SELECT company_id, tester_id, url, mission, cost, sentiment_score FROM public.bulk_runs;
-\timing off
-ALTER TABLE hitlai.test_runs ENABLE TRIGGER USER;
-TRUNCATE hitlai.test_runs CASCADE;
-\echo with_triggers
-\timing on
-INSERT INTO hitlai.test_runs (company_id, tester_id, url, mission, cost, sentiment_score)
-  SELECT company_id, tester_id, url, mission, cost, sentiment_score FROM public.bulk_runs;
-\timing off
-ALTER TABLE hitlai.test_runs DISABLE TRIGGER USER;
-TRUNCATE hitlai.test_runs CASCADE;
-\echo without_triggers
-\timing on
-INSERT INTO hitlai.test_runs (company_id, tester_id, url, mission, cost, sentiment_score)
-  SELECT company_id, tester_id, url, mission, cost, sentiment_score FROM public.bulk_runs;
-\timing off
-ALTER TABLE hitlai.test_runs ENABLE TRIGGER USER;
-TRUNCATE hitlai.test_runs CASCADE;
-\echo with_triggers
-\timing on
-INSERT INTO hitlai.test_runs (company_id, tester_id, url, mission, cost, sentiment_score)
-  SELECT company_id, tester_id, url, mission, cost, sentiment_score FROM public.bulk_runs;
-\timing off
-ALTER TABLE hitlai.test_runs DISABLE TRIGGER USER;
-TRUNCATE hitlai.test_runs CASCADE;
-\echo without_triggers
-\timing on
-INSERT INTO hitlai.test_runs (company_id, tester_id, url, mission, cost, sentiment_score)
-  SELECT company_id, tester_id, url, mission, cost, sentiment_score FROM public.bulk_runs;
-\timing off
-ALTER TABLE hitlai.test_runs ENABLE TRIGGER USER;
-TRUNCATE hitlai.test_runs CASCADE;
-\echo with_triggers
-\timing on
-INSERT INTO hitlai.test_runs (company_id, tester_id, url, mission, cost, sentiment_score)
-  SELECT company_id, tester_id, url, mission, cost, sentiment_score FROM public.bulk_runs;
-\timing off
+$(for i in 1 2 3; do timed_round without; timed_round with; done)
 SQL
 )
 rc=$?
