@@ -7,7 +7,7 @@ HL_PG_MAJOR=15
 HL_APT_PACKAGES=(
   postgresql-15 postgresql-client-15 postgresql-server-dev-15 postgresql-15-pgtap
   libtap-parser-sourcehandler-pgtap-perl libboost-json1.81-dev libgtest-dev
-  cmake make g++ clang-14 llvm-14-dev perl python3
+  cmake make g++ clang-14 llvm-14-dev perl python3 bc binutils
 )
 
 hl_log() { printf '==> %s\n' "$*" >&2; }
