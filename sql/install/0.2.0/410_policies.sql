@@ -64,9 +64,16 @@ BEGIN
   -- test_runs: members of the company read, members other than viewers insert and
   -- update; testers read the runs they test and update live ones (columns limited by
   -- the trigger a_guard_tester_columns). No DELETE policy: deleting runs is privileged.
+  -- The read policy is written with array_position(…) IS NOT NULL, which means exactly
+  -- `= ANY (…)` here, because the planner estimates it as nearly always true and can't
+  -- use it as an index condition: a member's query keeps the plan its own filter calls
+  -- for (e.g. `company_id = $1 ORDER BY created_at DESC LIMIT 20` walks
+  -- idx_test_runs_company_created_at for the largest company as for a small one), where
+  -- `= ANY (parameter)` made the planner expect one row and sort a whole company.
   CREATE POLICY test_runs_select ON @extschema@.test_runs FOR SELECT
-    USING (company_id = ANY ((SELECT @extschema@.member_company_ids('viewer'))::uuid[])
-           OR id = ANY ((SELECT @extschema@.tester_run_ids(false))::uuid[]));
+    USING (pg_catalog.array_position((SELECT @extschema@.member_company_ids('viewer')),
+                                     company_id) IS NOT NULL
+           OR pg_catalog.array_position((SELECT @extschema@.tester_run_ids(false)), id) IS NOT NULL);
   CREATE POLICY test_runs_insert ON @extschema@.test_runs FOR INSERT
     WITH CHECK (company_id = ANY ((SELECT @extschema@.member_company_ids('member'))::uuid[]));
   CREATE POLICY test_runs_update ON @extschema@.test_runs FOR UPDATE
