@@ -4,16 +4,7 @@
 BEGIN;
 SELECT plan(29);
 
--- "<sqlstate> | <message> | <detail>" of the error a statement raises, or 'no error'
-CREATE FUNCTION pg_temp.err(stmt text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE s text; m text; d text;
-BEGIN
-  EXECUTE stmt;
-  RETURN 'no error';
-EXCEPTION WHEN OTHERS THEN
-  GET STACKED DIAGNOSTICS s = RETURNED_SQLSTATE, m = MESSAGE_TEXT, d = PG_EXCEPTION_DETAIL;
-  RETURN s || ' | ' || m || ' | ' || coalesce(d, '');
-END $$;
+\ir include/error_text.sql
 CREATE FUNCTION pg_temp.ins(doc text) RETURNS text LANGUAGE sql AS $$
   SELECT format($f$INSERT INTO hitlai.test_runs (company_id, url, mission, platform_details)
                   SELECT id, 'https://app.example.com', 'J1 test', %L::jsonb

@@ -3,15 +3,7 @@
 BEGIN;
 SELECT plan(24);
 
-CREATE FUNCTION pg_temp.err(stmt text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE s text; m text; d text;
-BEGIN
-  EXECUTE stmt;
-  RETURN 'no error';
-EXCEPTION WHEN OTHERS THEN
-  GET STACKED DIAGNOSTICS s = RETURNED_SQLSTATE, m = MESSAGE_TEXT, d = PG_EXCEPTION_DETAIL;
-  RETURN s || ' | ' || m || ' | ' || coalesce(d, '');
-END $$;
+\ir include/error_text.sql
 CREATE FUNCTION pg_temp.ins(doc text) RETURNS text LANGUAGE sql AS $$
   SELECT format($f$INSERT INTO hitlai.issues (test_run_id, title, metadata)
                   SELECT id, 'J2 test', %L::jsonb FROM hitlai.test_runs WHERE mission = 'json41'$f$, doc)

@@ -3,15 +3,7 @@
 BEGIN;
 SELECT plan(16);
 
-CREATE FUNCTION pg_temp.err(stmt text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE s text; m text; d text;
-BEGIN
-  EXECUTE stmt;
-  RETURN 'no error';
-EXCEPTION WHEN OTHERS THEN
-  GET STACKED DIAGNOSTICS s = RETURNED_SQLSTATE, m = MESSAGE_TEXT, d = PG_EXCEPTION_DETAIL;
-  RETURN s || ' | ' || m || ' | ' || coalesce(d, '');
-END $$;
+\ir include/error_text.sql
 CREATE FUNCTION pg_temp.tester(col text, list text) RETURNS text LANGUAGE sql AS $$
   SELECT format($f$INSERT INTO hitlai.human_testers (user_id, email, display_name, %I)
                   VALUES (gen_random_uuid(), 'j3-' || gen_random_uuid() || '@example.com', 'T', %L::text[])$f$,

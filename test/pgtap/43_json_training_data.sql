@@ -2,15 +2,7 @@
 BEGIN;
 SELECT plan(28);
 
-CREATE FUNCTION pg_temp.err(stmt text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE s text; m text; d text;
-BEGIN
-  EXECUTE stmt;
-  RETURN 'no error';
-EXCEPTION WHEN OTHERS THEN
-  GET STACKED DIAGNOSTICS s = RETURNED_SQLSTATE, m = MESSAGE_TEXT, d = PG_EXCEPTION_DETAIL;
-  RETURN s || ' | ' || m || ' | ' || coalesce(d, '');
-END $$;
+\ir include/error_text.sql
 
 INSERT INTO hitlai.companies (name, email, monthly_test_quota)
   VALUES ('json43', 'json43@example.com', NULL);

@@ -2,15 +2,7 @@
 BEGIN;
 SELECT plan(14);
 
-CREATE FUNCTION pg_temp.err(stmt text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE s text; m text; d text;
-BEGIN
-  EXECUTE stmt;
-  RETURN 'no error';
-EXCEPTION WHEN OTHERS THEN
-  GET STACKED DIAGNOSTICS s = RETURNED_SQLSTATE, m = MESSAGE_TEXT, d = PG_EXCEPTION_DETAIL;
-  RETURN s || ' | ' || m || ' | ' || coalesce(d, '');
-END $$;
+\ir include/error_text.sql
 CREATE FUNCTION pg_temp.ins(doc text) RETURNS text LANGUAGE sql AS $$
   SELECT format($f$INSERT INTO hitlai.fine_tuning_jobs (model_type, hyperparameters)
                   VALUES ('gpt-test', %L::jsonb)$f$, doc)
