@@ -8,7 +8,7 @@ EXTVERSION = $(shell sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" $(EXTENS
 # sql/install/<version>/*.sql (one part per concern; each version a delta on the one
 # before): sql/hitlai--$(EXTVERSION).sql for a fresh install of every version, and
 # sql/hitlai--<prev>--<version>.sql for each upgrade step.
-INSTALL_PARTS = $(sort $(wildcard sql/install/*/*.sql))
+INSTALL_PARTS = $(sort $(wildcard sql/install/*.sql sql/install/*/*.sql sql/install/*/base/*.sql))
 DATA_built    = $(addprefix sql/,$(shell scripts/assemble_sql.sh --list))
 
 MODULE_big = $(EXTENSION)
@@ -49,6 +49,8 @@ build/sql.stamp: $(INSTALL_PARTS) $(wildcard sql/install/*/) $(EXTENSION).contro
 	@touch $@
 
 $(OBJS): $(wildcard src/core/*.hpp src/pg/*.hpp)
+# HITLAI_VERSION comes from the control file.
+$(OBJS): $(EXTENSION).control
 
 installcheck: | build-regress-dir
 build-regress-dir:

@@ -1,0 +1,7 @@
+-- 0.3.0: the trusted install made safe (S7, S10, G1), tenant isolation, PostgreSQL 17
+-- and 18. The parts of this directory are deltas on 0.2.0 (see scripts/assemble_sql.sh):
+-- they create new objects and ALTER or replace the ones earlier versions made.
+--
+-- Part numbers: 0xx security and grants repair, 1xx-2xx tenant isolation, 5xx training
+-- export and fine-tuning jobs, 6xx application review and tester matching, 7xx
+-- webhooks, 9xx grants (last).
