@@ -5,8 +5,9 @@
 #      system's PostgreSQL installation (the system's extension directory is untouched)
 #   3. builds with CMake (warnings are errors) and runs the C++ unit tests with ctest
 #   4. starts a throwaway cluster (Unix socket only) and runs
-#        - the pg_regress suites (sql/*.sql vs expected/*.out)      -> "regress: N passed, N failed"
-#        - the pgTAP suites (test/pgtap/*.sql) with pg_prove
+#        - the pg_regress suites (test/sql/*.sql vs test/expected/*.out, make installcheck)
+#                                                               -> "regress: N passed, N failed"
+#        - the pgTAP suites (test/pgtap/*.sql) with pg_prove (make installcheck-pgtap)
 #        - the shell suites (test/shell/*.t: CMake install, concurrency, restore, …) with prove
 #   5. fails if any backend died by a signal (server log)
 #
@@ -114,7 +115,7 @@ fi
 
 if [ ${#pgtap_files[@]} -gt 0 ]; then
   hl_log "pgTAP suites"
-  pg_prove -d hitlai_test -U postgres --pset tuples_only=1 "${pgtap_files[@]}" || status=1
+  make -s PG_CONFIG="$PGC" installcheck-pgtap PGTAP_DB=hitlai_test PGTAP_TESTS="${pgtap_files[*]}" || status=1
 fi
 if [ ${#shell_files[@]} -gt 0 ]; then
   hl_log "shell suites"
