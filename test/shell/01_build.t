@@ -47,10 +47,10 @@ done
 tap_ok $rc "S4: the installed SQL scripts and hitlai.control are byte-identical"
 
 names=$(bash "$HL_ROOT/scripts/assemble_sql.sh" --list | LC_ALL=C sort | tr '\n' ' ')
-have=$(cd "$stage_mk/$rel_ext" 2>/dev/null && ls hitlai--*.sql | LC_ALL=C sort | tr '\n' ' ')
+have=$(cd "$stage_mk/$rel_ext" 2>/dev/null && ls hitlai--*.sql hitlai--*.control 2>/dev/null | LC_ALL=C sort | tr '\n' ' ')
 [ "$names" = "$have" ]
 rc=$?; [ $rc -eq 0 ] || echo "want: $names / have: $have" | tap_diag_in
-tap_ok $rc "S5: the installed scripts are exactly hitlai--<version>.sql and the upgrade scripts ($names)"
+tap_ok $rc "S5: the installed scripts are exactly hitlai--<version>.sql, the upgrade scripts and the older versions' control files ($names)"
 
 [ -f "$stage_cm/$rel_lib/hitlai.so" ] && [ -f "$stage_mk/$rel_lib/hitlai.so" ]
 tap_ok $? "S4: both builds install hitlai.so into pkglibdir ($pkglibdir)"
