@@ -2,7 +2,7 @@
 -- (The trusted install by a non-superuser owner, and the attacks on it, are in
 -- test/security/.)
 BEGIN;
-SELECT plan(9);
+SELECT plan(10);
 
 CREATE ROLE hl_gr_bypass NOLOGIN BYPASSRLS;
 CREATE ROLE hl_gr_super NOLOGIN SUPERUSER;
@@ -41,6 +41,14 @@ SELECT is(ARRAY(SELECT p.oid::regprocedure::text FROM pg_proc p
                  WHERE p.pronamespace = 'hitlai'::regnamespace AND p.prosecdef
                    AND NOT ('search_path=pg_catalog, pg_temp' = ANY (p.proconfig)) ORDER BY 1),
   '{}'::text[], 'S7: every SECURITY DEFINER function runs with search_path pg_catalog, pg_temp');
+
+-- The SPI statements of the C functions are linted for functions and relations
+-- (test/shell/70_qualified_names.t); their operators can only bind in pg_catalog because
+-- every C function runs with this search_path (operators are never looked up in pg_temp).
+SELECT is(ARRAY(SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
+                 WHERE p.pronamespace = 'hitlai'::regnamespace AND l.lanname = 'c'
+                   AND NOT ('search_path=pg_catalog, pg_temp' = ANY (p.proconfig)) ORDER BY 1),
+  '{}'::text[], 'S7: every C function runs with search_path pg_catalog, pg_temp');
 
 SELECT * FROM finish();
 ROLLBACK;
