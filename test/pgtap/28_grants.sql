@@ -2,7 +2,7 @@
 -- (The trusted install by a non-superuser owner, and the attacks on it, are in
 -- test/security/.)
 BEGIN;
-SELECT plan(10);
+SELECT plan(13);
 
 CREATE ROLE hl_gr_bypass NOLOGIN BYPASSRLS;
 CREATE ROLE hl_gr_super NOLOGIN SUPERUSER;
@@ -49,6 +49,16 @@ SELECT is(ARRAY(SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_language
                  WHERE p.pronamespace = 'hitlai'::regnamespace AND l.lanname = 'c'
                    AND NOT ('search_path=pg_catalog, pg_temp' = ANY (p.proconfig)) ORDER BY 1),
   '{}'::text[], 'S7: every C function runs with search_path pg_catalog, pg_temp');
+
+SELECT is_empty($$SELECT * FROM hitlai.security_check()$$,
+  'S7: hitlai.security_check() finds nothing on a fresh install');
+GRANT TRIGGER ON hitlai.companies TO hl_gr_app;
+GRANT CREATE ON SCHEMA hitlai TO hl_gr_app;
+SELECT results_eq($$SELECT finding, object FROM hitlai.security_check()$$,
+  $$VALUES ('CREATE on the schema', 'hl_gr_app'), ('TRIGGER on table hitlai.companies', 'hl_gr_app')$$,
+  'S7: hitlai.security_check() names a TRIGGER grant and CREATE on the schema');
+SELECT ok(NOT has_function_privilege('hl_gr_app', 'hitlai.security_check()', 'EXECUTE'),
+  'G1: security_check is for privileged roles');
 
 SELECT * FROM finish();
 ROLLBACK;

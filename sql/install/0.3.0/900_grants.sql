@@ -31,7 +31,7 @@ DECLARE
     'reset_monthly_usage', 'rebuild_stats', 'check_stats', 'grant_app_role',
     'grant_anon_role', 'grant_role_privileges', 'restore_mode_active', 'deliver_webhooks',
     'training_examples', 'create_fine_tuning_job', 'job_training_examples',
-    'review_early_adopter_app', 'review_founding_tester_app'];
+    'review_early_adopter_app', 'review_founding_tester_app', 'security_check'];
   -- SECURITY DEFINER functions meant for application roles: each answers only about
   -- the caller (hitlai.uid()) or checks it (docs/security.md says why each is safe).
   -- Any other SECURITY DEFINER function is not granted (test/rls/lint.sql checks the
