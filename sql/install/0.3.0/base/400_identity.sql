@@ -89,7 +89,7 @@ REVOKE ALL ON FUNCTION @extschema@.create_company(pg_catalog.text, pg_catalog.te
 
 -- A2: the invitee accepts a pending invitation (sets joined_at). Idempotent for a
 -- member who already joined; 42501 without an invitation or when anonymous. The body is
--- that of 0.3.0's 010_accept_invitation.sql, which gives upgraded databases the same
+-- that of 0.3.0's 020_accept_invitation.sql, which gives upgraded databases the same
 -- qualified body.
 CREATE FUNCTION @extschema@.accept_invitation(company_id pg_catalog.uuid) RETURNS pg_catalog.void
   LANGUAGE plpgsql VOLATILE SECURITY DEFINER
