@@ -6,6 +6,7 @@
 #   test/rls/*.sql            \ir-included by a pgTAP suite
 #   test/shell/*.t            prove (scripts/test.sh); each must source lib/tap.sh
 #   test/shell/lib/*          named by a shell suite or another lib file
+#   test/lint/*               named by a shell suite (which runs it)
 #   test/sql/X.sql            pg_regress (make installcheck), with test/expected/X.out
 #   test/expected/X.out       the expected output of test/sql/X.sql
 #   test/unit/*_test.cpp      GoogleTest, globbed by CMakeLists.txt (ctest)
@@ -36,6 +37,7 @@ while IFS= read -r f; do
     test/pgtap/*/*) orphan "$f" "not in a directory a runner reads" ;;
     test/pgtap/*.sql) ;;
     test/rls/*.sql) named_in "../rls/$base" "${suites[@]}" || orphan "$f" "not included by any pgTAP suite" ;;
+    test/lint/*) named_in "test/lint/$base" "${shells[@]}" || orphan "$f" "not run by any shell suite" ;;
     test/shell/lib/*) named_in "$base" "${shells[@]}" "${shlibs[@]/$f}" || orphan "$f" "not used by any shell suite" ;;
     test/shell/*/*) orphan "$f" "not in a directory a runner reads" ;;
     test/shell/*.t) grep -qF 'lib/tap.sh' "$f" || orphan "$f" "does not report through test/shell/lib/tap.sh" ;;

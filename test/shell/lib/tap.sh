@@ -5,6 +5,7 @@
 # TAP it prints is the same everywhere; test/shell/05_test_inventory.t checks that.
 #
 #   tap_plan N            print the plan (tap_done checks it)
+#   tap_skip_all WHY      print the plan of a suite that can't run (1..0 # SKIP WHY)
 #   tap_ok COND DESC      COND is a shell status (0 = pass)
 #   tap_is GOT WANT DESC  string equality; prints both on failure
 #   tap_todo COND DESC WHY   like tap_ok, but a failure is a TODO (does not fail the suite)
@@ -24,6 +25,7 @@ TAP_FAILED=0
 TAP_PLANNED=
 
 tap_plan() { TAP_PLANNED=$1; echo "1..$1"; }
+tap_skip_all() { TAP_PLANNED=0; echo "1..0 # SKIP $*"; }
 tap_diag() { local l; while IFS= read -r l; do printf '# %s\n' "$l"; done <<<"$*"; }
 tap_diag_in() { sed 's/^/# /'; }
 tap_ok() {
