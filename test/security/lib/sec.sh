@@ -223,7 +223,7 @@ SELECT line FROM (
                             WHERE n.nspname = 'hitlai' AND e.grantee = 0 AND e.privilege_type = 'CREATE')
               ELSE has_schema_privilege(a.oid, 'hitlai', 'CREATE') END
   UNION ALL
-  SELECT DISTINCT a.r || ' holds a grant option (' || e.privilege_type || ') on ' || w.what
+  SELECT a.r || ' holds grant options on ' || count(DISTINCT w.what) || ' objects, e.g. ' || min(e.privilege_type || ' on ' || w.what)
     FROM att_roles a,
          LATERAL (SELECT 'relation ' || c.relname AS what, c.relacl AS acl FROM pg_class c
                    WHERE c.relnamespace = 'hitlai'::regnamespace
@@ -234,10 +234,13 @@ SELECT line FROM (
                   UNION ALL SELECT 'schema hitlai', n.nspacl FROM pg_namespace n WHERE n.nspname = 'hitlai') w,
          aclexplode(w.acl) e
    WHERE e.is_grantable AND e.grantee = a.oid
+   GROUP BY a.r
   UNION ALL
-  SELECT DISTINCT a.r || ' owns (or is a member of the owner of) ' || o.what
+  SELECT a.r || ' owns (or is a member of the owner of) ' || count(*) || ' objects in hitlai, e.g. '
+         || min(o.what)
     FROM att_roles a, owners o
    WHERE a.r <> 'public' AND pg_has_role(a.oid, o.o, 'MEMBER')
+   GROUP BY a.r
 ) s ORDER BY 1;
 SQL
 }
@@ -267,4 +270,63 @@ SELECT a.r || ': ' || string_agg(x, '; ' ORDER BY x) FROM att a,
                                               CASE WHEN has_schema_privilege(a.r, 'hitlai', 'CREATE') THEN 'CREATE' END)) y(x)
  GROUP BY a.r ORDER BY a.r;
 SQL
+}
+
+# The owner's toolbox: schema evil (usable and writable by every role, so that all the
+# attackers share it) with planted functions: evil.plant_trg() (trigger),
+# evil.plant_bool(), evil.plant_uuid(), and the composite type evil.ct with an implicit
+# cast to uuid through planted code (runs wherever PostgreSQL casts an evil.ct).
+sec_evil_schema() {
+  sec_owner >/dev/null <<SQL
+CREATE SCHEMA evil;
+GRANT USAGE, CREATE ON SCHEMA evil TO PUBLIC;
+$(sec_fn 'evil.plant_trg()' trigger evil_trigger NULL)
+$(sec_fn 'evil.plant_bool()' boolean evil_bool true)
+$(sec_fn 'evil.plant_uuid()' uuid evil_uuid 'pg_catalog.gen_random_uuid()')
+CREATE TYPE evil.ct AS (u uuid);
+$(sec_fn 'evil.ct_to_uuid(c evil.ct)' uuid evil_cast '(c).u')
+CREATE CAST (evil.ct AS uuid) WITH FUNCTION evil.ct_to_uuid(evil.ct) AS IMPLICIT;
+SQL
+}
+
+# sec_try ROLE < statements (one per line): runs each statement as ROLE in its own
+# subtransaction, prints "gained: <statement>" for each that succeeded. A line starting
+# with "undo " is rolled back after it succeeded (TRUNCATE).
+sec_try() {
+  local role=$1 stmts body="" line q
+  while IFS= read -r line; do
+    [ -z "$line" ] && continue
+    local undo=false
+    if [ "${line#undo }" != "$line" ]; then undo=true; line=${line#undo }; fi
+    q=${line//\'/\'\'}
+    body+="  BEGIN EXECUTE '$q'; RAISE WARNING 'gained: %', '$q';"
+    $undo && body+=" RAISE EXCEPTION 'undo' USING ERRCODE = 'HLUND';"
+    body+=" EXCEPTION WHEN OTHERS THEN NULL; END;"$'\n'
+  done
+  local sql="DO \$hl_try\$ BEGIN
+$body
+END \$hl_try\$;"
+  if [ "$role" = owner ]; then
+    printf '%s\n' "$sql" | sec_owner 2>&1 | sed -n 's/.*WARNING:  gained: //p'
+  else
+    printf '%s\n' "$sql" | sec_as "$role" 2>&1 | sed -n 's/.*WARNING:  gained: //p'
+  fi
+}
+
+sec_hitlai_tables() { sec_su -c "SELECT c.relname FROM pg_class c WHERE c.relnamespace = 'hitlai'::regnamespace
+                                   AND c.relkind IN ('r', 'p') ORDER BY 1"; }
+
+# sec_none LINES DESC: passes when LINES is empty; else prints how many and the first few.
+sec_none() {
+  if [ -z "$1" ]; then tap_ok 0 "$2"; return; fi
+  tap_ok 1 "$2"
+  tap_diag "$(printf '%s\n' "$1" | wc -l) succeeded, e.g.:"
+  tap_diag "$(printf '%s\n' "$1" | head -8)"
+}
+
+# sec_same_catalog BEFORE DESC: hitlai's catalog equals BEFORE; prints the differing lines.
+sec_same_catalog() {
+  local d
+  d=$(diff <(printf '%s\n' "$1") <(sec_fingerprint) | grep '^[<>]')
+  sec_none "$d" "$2"
 }
