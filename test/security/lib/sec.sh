@@ -133,6 +133,7 @@ sec_cleanup() {
   local r
   PGOPTIONS="$SEC_SAFE_OPTS" psql -X -q -U postgres -d postgres >/dev/null 2>&1 <<SQL
 DROP DATABASE IF EXISTS $SEC_DB WITH (FORCE);
+DROP DATABASE IF EXISTS ${SEC_DB}_ref WITH (FORCE);
 ALTER ROLE anon NOSUPERUSER; ALTER ROLE authenticated NOSUPERUSER;
 ALTER ROLE service_role NOSUPERUSER; ALTER ROLE authenticator NOSUPERUSER;
 REVOKE pg_execute_server_program, pg_write_server_files, pg_read_all_data
@@ -329,4 +330,39 @@ sec_same_catalog() {
   local d
   d=$(diff <(printf '%s\n' "$1") <(sec_fingerprint) | grep '^[<>]')
   sec_none "$d" "$2"
+}
+
+# A reference database with hitlai installed by the superuser (names and column types
+# for the look-alikes below). Dropped by sec_cleanup.
+sec_refdb() {
+  SEC_REFDB=${SEC_DB}_ref
+  psql -X -q -U postgres -d postgres -c "DROP DATABASE IF EXISTS $SEC_REFDB" \
+       -c "CREATE DATABASE $SEC_REFDB STRATEGY FILE_COPY" >/dev/null 2>&1 || return 1
+  sec_su_db "$SEC_REFDB" -c "CREATE EXTENSION hitlai" >/dev/null
+}
+
+# SQL that plants, in the current session's pg_temp, a look-alike of every hitlai
+# relation and type name (a temporary view with the same columns whose rows come from
+# planted code, with INSTEAD OF triggers running planted code), so that any unqualified
+# relation or type name in code that runs in this session (pg_temp is searched first for
+# relations and types, and explicitly in `pg_catalog, pg_temp`) is captured.
+sec_temp_plants_sql() {
+  echo "CREATE FUNCTION pg_temp.hl_plant() RETURNS boolean LANGUAGE plpgsql AS \$hl_plant\$"
+  echo "BEGIN"; sec_plant_body temp_relation; echo "  RETURN true; END \$hl_plant\$;"
+  echo "CREATE FUNCTION pg_temp.hl_plant_trg() RETURNS trigger LANGUAGE plpgsql AS \$hl_plant\$"
+  echo "BEGIN"; sec_plant_body temp_trigger; echo "  RETURN NULL; END \$hl_plant\$;"
+  sec_su_db "$SEC_REFDB" <<'SQL'
+SELECT format('CREATE TEMP VIEW %I AS SELECT %s WHERE pg_temp.hl_plant();', name, cols)
+       || format(E'\nCREATE TRIGGER hl_evil INSTEAD OF INSERT OR UPDATE OR DELETE ON pg_temp.%I FOR EACH ROW EXECUTE FUNCTION pg_temp.hl_plant_trg();', name)
+  FROM (SELECT c.relname AS name,
+               string_agg(format('NULL::%s AS %I', format_type(a.atttypid, a.atttypmod), a.attname), ', '
+                          ORDER BY a.attnum) AS cols
+          FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+         WHERE c.relnamespace = 'hitlai'::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm')
+         GROUP BY c.relname
+        UNION ALL
+        SELECT t.typname, 'NULL::text AS x' FROM pg_type t
+         WHERE t.typnamespace = 'hitlai'::regnamespace AND t.typtype IN ('e', 'd', 'c', 'r', 'm')
+           AND t.typrelid NOT IN (SELECT c.oid FROM pg_class c WHERE c.relkind IN ('r', 'p', 'v', 'm'))) s;
+SQL
 }
