@@ -13,17 +13,29 @@
 #      cascade runs as the owner of hitlai's tables), then renames the table and puts a
 #      view with planted code in its place;
 #   f. schema auth belongs to a superuser but auth.users to the owner (as on Supabase,
-#      where it belongs to a non-superuser admin role): planted policy, trigger and
-#      child on the table.
+#      where it belongs to a non-superuser admin role): planted policy, trigger, child
+#      and extended statistics on an expression with an IMMUTABLE planted function
+#      (folded by the planner like the index predicate of g; an index would need CREATE
+#      on schema auth);
+#   g. auth.users exactly as hitlai expects it (a plain table, id uuid primary key), plus
+#      a partial index whose predicate calls an IMMUTABLE planted function: the planner
+#      evaluates such a predicate (eval_const_expressions, when it loads the index's
+#      predicate into the relation cache) as whoever plans the first query on the
+#      table in that session, so any privileged read of the table, FROM ONLY and checked
+#      relkind included, runs it.
 # After each, the superuser's and the application roles' paths run (the last owner of a
 # company leaves, so the guard looks at auth.users): no planted code may run with
 # privilege and nobody may gain anything.
 source "$(dirname "$0")/lib/sec.sh"
-tap_plan 7
+tap_plan 8
 sec_init auth || exit 1
 err=$(sec_install); tap_ok $? "S7: the database owner installs hitlai (trusted) into a database without schema auth"
 [ -n "$err" ] && tap_diag "$err"
 sec_evil_schema
+sec_owner -c "CREATE FUNCTION evil.plant_imm() RETURNS boolean LANGUAGE plpgsql IMMUTABLE
+                AS \$\$ BEGIN RETURN evil.plant_bool(); END \$\$" \
+          -c "CREATE FUNCTION evil.plant_imm_text() RETURNS text LANGUAGE plpgsql IMMUTABLE
+                AS \$\$ BEGIN RETURN evil.plant_bool()::text; END \$\$" >/dev/null
 users_cols="id uuid PRIMARY KEY, email text, role text, aud text"
 users_rows="SELECT ('a0000000-0000-4000-8000-00000000000' || i)::uuid, 'u' || i || '@users.test', NULL::text, NULL::text FROM generate_series(1, 7) i"
 run() {  # DESC
@@ -96,6 +108,17 @@ GRANT SELECT ON auth.users TO PUBLIC;
 SQL
 run "S7: (e) the owner's auth.users referenced by hitlai, a user deleted, then replaced by a view: nothing runs with privilege"
 
+# g. the shape hitlai expects, with a planted partial index predicate
+sec_owner >/dev/null <<SQL
+CREATE SCHEMA auth;
+CREATE TABLE auth.users ($users_cols);
+INSERT INTO auth.users $users_rows;
+CREATE INDEX hl_evil ON auth.users (id) WHERE evil.plant_imm();
+GRANT USAGE ON SCHEMA auth TO PUBLIC;
+GRANT SELECT ON auth.users TO PUBLIC;
+SQL
+run "S7: (g) auth.users, a plain table with a planted partial index predicate: nothing runs with privilege"
+
 # f. superuser-owned schema auth, auth.users owned by the (non-superuser) owner
 sec_supabase_auth
 sec_su -c "ALTER TABLE auth.users OWNER TO $SEC_OWNER" -c "GRANT USAGE ON SCHEMA auth TO $SEC_OWNER" >/dev/null
@@ -106,5 +129,6 @@ CREATE TRIGGER hl_evil AFTER INSERT OR UPDATE OR DELETE ON auth.users FOR EACH R
 CREATE TABLE evil.users_child () INHERITS (auth.users);
 ALTER TABLE evil.users_child ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
 CREATE POLICY hl_evil ON evil.users_child USING (evil.plant_bool());
+CREATE STATISTICS evil.hl_evil ON (email OPERATOR(pg_catalog.||) evil.plant_imm_text()), id FROM auth.users;
 SQL
-run "S7: (f) auth.users owned by a non-superuser, with a planted policy, trigger and child: nothing runs with privilege"
+run "S7: (f) auth.users owned by a non-superuser, with a planted policy, trigger, child and statistics expression: nothing runs with privilege"
