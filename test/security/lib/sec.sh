@@ -72,14 +72,15 @@ END
 SQL
 }
 
-sec_memberships() {  # memberships of attacker roles in roles outside the attackers' world
-  sec_su -c "SELECT coalesce(string_agg(m.member::regrole::text || ' in ' || m.roleid::regrole::text, ', '
-                                        ORDER BY 1), '')
-               FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
-                                      JOIN pg_roles r ON r.oid = m.member
-              WHERE (r.rolname = ANY ('{$(sec_attackers | tr ' ' ,)}') OR starts_with(r.rolname, 'hl_sec_'))
-                AND NOT (g.rolname = ANY ('{$(sec_attackers | tr ' ' ,)}') OR starts_with(g.rolname, 'hl_sec_'))"
+sec_memberships_sql() {  # memberships of attacker roles in roles outside the attackers' world
+  echo "SELECT coalesce(string_agg(m.member::regrole::text || ' in ' || m.roleid::regrole::text, ', '
+                                   ORDER BY 1), '')
+          FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
+                                 JOIN pg_roles r ON r.oid = m.member
+         WHERE (r.rolname = ANY ('{$(sec_attackers | tr ' ' ,)}') OR starts_with(r.rolname, 'hl_sec_'))
+           AND NOT (g.rolname = ANY ('{$(sec_attackers | tr ' ' ,)}') OR starts_with(g.rolname, 'hl_sec_'))"
 }
+sec_memberships() { sec_su -c "$(sec_memberships_sql)"; }
 
 sec_init() {  # NAME [createrole]
   SEC_NAME=$1
@@ -149,12 +150,16 @@ SQL
 # One assertion: nothing planted ran with privilege, no attacker became superuser or
 # gained a membership in a role outside the attackers' own.
 sec_no_gain() {  # DESC
-  local hits marker supers members files why=""
-  hits=$(sec_su -c "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM hl_probe.hits" 2>&1)
-  marker=$(sec_su -c "SELECT coalesce(string_agg(DISTINCT tag || ' as ' || cur, ', '), '') FROM hl_probe.marker" 2>&1)
-  supers=$(sec_su -c "SELECT coalesce(string_agg(rolname, ', ' ORDER BY rolname), '') FROM pg_roles
-                      WHERE rolsuper AND (rolname = ANY ('{$(sec_attackers | tr ' ' ,)}') OR starts_with(rolname, 'hl_sec_'))" 2>&1)
-  members=$(sec_memberships)
+  local hits marker supers members files why="" state
+  state=$(sec_su -F '|' <<SQL 2>&1
+SELECT (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM hl_probe.hits),
+       (SELECT coalesce(string_agg(DISTINCT tag || ' as ' || cur, ', '), '') FROM hl_probe.marker),
+       (SELECT coalesce(string_agg(rolname, ', ' ORDER BY rolname), '') FROM pg_roles
+         WHERE rolsuper AND (rolname = ANY ('{$(sec_attackers | tr ' ' ,)}') OR starts_with(rolname, 'hl_sec_'))),
+       ($(sec_memberships_sql))
+SQL
+)
+  IFS='|' read -r hits marker supers members <<<"$state"
   files=$(ls "$SEC_PWNDIR" 2>/dev/null | tr '\n' ' ')
   [ "$hits" = 0 ] || why+="planted code ran with privilege $hits time(s) [$marker]; "
   [ -z "$files" ] || why+="a superuser ran planted code (COPY TO file: $files); "
@@ -338,7 +343,8 @@ sec_refdb() {
   SEC_REFDB=${SEC_DB}_ref
   psql -X -q -U postgres -d postgres -c "DROP DATABASE IF EXISTS $SEC_REFDB" \
        -c "CREATE DATABASE $SEC_REFDB STRATEGY FILE_COPY" >/dev/null 2>&1 || return 1
-  sec_su_db "$SEC_REFDB" -c "CREATE EXTENSION hitlai" >/dev/null
+  sec_su_db "$SEC_REFDB" -c "CREATE EXTENSION hitlai" >/dev/null || return 1
+  SEC_TEMP_PLANTS=$(sec_temp_plants_sql_uncached)
 }
 
 # SQL that plants, in the current session's pg_temp, a look-alike of every hitlai
@@ -347,6 +353,10 @@ sec_refdb() {
 # relation or type name in code that runs in this session (pg_temp is searched first for
 # relations and types, and explicitly in `pg_catalog, pg_temp`) is captured.
 sec_temp_plants_sql() {
+  if [ -z "${SEC_TEMP_PLANTS:-}" ]; then SEC_TEMP_PLANTS=$(sec_temp_plants_sql_uncached); fi
+  printf '%s\n' "$SEC_TEMP_PLANTS"
+}
+sec_temp_plants_sql_uncached() {
   echo "CREATE FUNCTION pg_temp.hl_plant() RETURNS boolean LANGUAGE plpgsql AS \$hl_plant\$"
   echo "BEGIN"; sec_plant_body temp_relation; echo "  RETURN true; END \$hl_plant\$;"
   echo "CREATE FUNCTION pg_temp.hl_plant_trg() RETURNS trigger LANGUAGE plpgsql AS \$hl_plant\$"
