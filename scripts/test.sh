@@ -9,10 +9,12 @@
 #                                                               -> "regress: N passed, N failed"
 #        - the pgTAP suites (test/pgtap/*.sql) with pg_prove (make installcheck-pgtap)
 #        - the shell suites (test/shell/*.t: CMake install, concurrency, restore, …) with prove
+#        - the security suite (test/security/*.t: attacks on a trusted install) with prove
 #   5. fails if any backend died by a signal (server log)
 #
 # Usage: scripts/test.sh [FILE…]
-#   FILE… : run only these pgTAP files (test/pgtap/x.sql) or shell suites (test/shell/x.t)
+#   FILE… : run only these pgTAP files (test/pgtap/x.sql) or shell suites (test/shell/x.t,
+#           test/security/x.t)
 #           after the build; pg_regress and the unit tests run only without arguments.
 # Env:    HITLAI_TEST_DIR  where the private installation and cluster live
 #                          (default /tmp/hitlai-test-<uid>-<hash of the checkout path>)
@@ -103,6 +105,7 @@ pgtap_files=() shell_files=()
 if [ ${#only[@]} -eq 0 ]; then
   mapfile -t pgtap_files < <(ls test/pgtap/*.sql 2>/dev/null | sort)
   mapfile -t shell_files < <(ls test/shell/*.t 2>/dev/null | sort)
+  mapfile -t -O ${#shell_files[@]} shell_files < <(ls test/security/*.t 2>/dev/null | sort)
 else
   for f in "${only[@]}"; do
     case "$f" in
