@@ -31,6 +31,13 @@ EXTRA_CLEAN = build/regress build/sql.stamp
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
+# JIT bitcode is built only when the clang that PGXS names exists (as in CMakeLists.txt):
+# the PGXS files of a newer Debian release (PostgreSQL 17/18 headers used on Debian 12,
+# docs/platforms.md) name a clang this system does not have.
+PG_CLANG := $(shell sed -n 's/^CLANG *= *//p' $(dir $(PGXS))../Makefile.global 2>/dev/null)
+ifeq ($(wildcard $(firstword $(PG_CLANG))),)
+override with_llvm = no
+endif
 include $(PGXS)
 
 # Debian's PostgreSQL is built --with-llvm: PGXS also compiles every .cpp to bitcode with
