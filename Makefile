@@ -40,6 +40,15 @@ override with_llvm = no
 endif
 include $(PGXS)
 
+# CXXFLAGS come from the PGXS files; those of PostgreSQL 17/18 on a newer Debian carry
+# -fexcess-precision=standard, which g++ before 13 rejects for C++ (it only matters for
+# x87 arithmetic, not for x86-64's SSE): dropped when this compiler refuses it.
+ifneq ($(filter -fexcess-precision=standard,$(CXXFLAGS)),)
+ifneq ($(shell $(CXX) -fexcess-precision=standard -x c++ -E - </dev/null >/dev/null 2>&1 && echo ok),ok)
+override CXXFLAGS := $(filter-out -fexcess-precision=standard,$(CXXFLAGS))
+endif
+endif
+
 # Debian's PostgreSQL is built --with-llvm: PGXS also compiles every .cpp to bitcode with
 # clang, using BITCODE_CXXFLAGS (not PG_CXXFLAGS).  C++17 needs the same dialect there;
 # `register` in PostgreSQL's headers is only a warning in C++17 mode.

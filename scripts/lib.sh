@@ -142,6 +142,8 @@ hl_make_prefix_v() {
     rm -f "$prefix/.complete"
     local c sys=/usr/lib/postgresql/$HL_PG_MAJOR/bin
     for c in psql pgbench createdb dropdb createuser dropuser pg_isready; do ln -sf "$sys/$c" "$prefix/bin/$c"; done
+    # pgTAP is SQL only: Debian 12's files (postgresql-15-pgtap) serve the newer servers.
+    cp /usr/share/postgresql/$HL_PG_MAJOR/extension/pgtap* "$prefix/share/postgresql/extension/"
     local dev=$HL_PG_CACHE/dev-$v server_version; server_version=$("$prefix/bin/postgres" --version | awk '{print $NF}')
     cat >"$prefix/bin/pg_config" <<PGC
 #!/bin/sh
@@ -245,6 +247,6 @@ hl_log_has_crash() {
 # Builds hitlai with PGXS for the installation of pg_config $1 and installs it there.
 hl_build_install_make() {
   local pgc=$1
-  make -C "$HL_ROOT" -s PG_CONFIG="$pgc" WERROR=1 all
+  make -C "$HL_ROOT" -s -j"$(nproc)" PG_CONFIG="$pgc" WERROR=1 all
   make -C "$HL_ROOT" -s PG_CONFIG="$pgc" install >/dev/null
 }

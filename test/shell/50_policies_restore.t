@@ -6,6 +6,9 @@
 # PGOPTIONS='-c hitlai.restore_mode=on', the documented procedure).
 set -uo pipefail
 BIN=$(dirname "$HL_PG_CONFIG")
+source "$(dirname "$0")/lib/pg_dump.sh"
+skip=$(hl_pg_dump_skip_reason)
+if [ -n "$skip" ]; then echo "1..0 # SKIP $skip"; exit 0; fi
 src=hl_rls_restore_src dst=hl_rls_restore_dst
 dump=$HL_WORK/hl_rls_restore.dump
 n=0
