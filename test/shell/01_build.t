@@ -46,17 +46,18 @@ rel_ext=${rel_ext%/hitlai.control}
 rel_lib=.${pkglibdir}
 rc=0
 [ -n "$rel_ext" ] || rc=1
-for f in "$stage_mk/$rel_ext"/hitlai*.sql "$stage_mk/$rel_ext"/hitlai.control; do
+for f in "$stage_mk/$rel_ext"/hitlai*.sql "$stage_mk/$rel_ext"/hitlai*.control; do
   [ -f "$f" ] || { rc=1; continue; }
   cmp -s "$f" "$stage_cm/$rel_ext/$(basename "$f")" || { echo "differs: $(basename "$f")" | diag; rc=1; }
 done
-ok $rc "S4: the installed SQL scripts and hitlai.control are byte-identical"
+ok $rc "S4: the installed SQL scripts and control files are byte-identical"
 
 names=$(bash "$HL_ROOT/scripts/assemble_sql.sh" --list | LC_ALL=C sort | tr '\n' ' ')
-have=$(cd "$stage_mk/$rel_ext" 2>/dev/null && ls hitlai--*.sql | LC_ALL=C sort | tr '\n' ' ')
+# (the list holds the secondary control files hitlai--<older version>.control too)
+have=$(cd "$stage_mk/$rel_ext" 2>/dev/null && ls hitlai--*.sql hitlai--*.control | LC_ALL=C sort | tr '\n' ' ')
 [ "$names" = "$have" ]
 rc=$?; [ $rc -eq 0 ] || echo "want: $names / have: $have" | diag
-ok $rc "S5: the installed scripts are exactly hitlai--<version>.sql and the upgrade scripts ($names)"
+ok $rc "S5: the installed scripts are exactly hitlai--<version>.sql, the upgrade scripts and the older versions' control files ($names)"
 
 [ -f "$stage_cm/$rel_lib/hitlai.so" ] && [ -f "$stage_mk/$rel_lib/hitlai.so" ]
 ok $? "S4: both builds install hitlai.so into pkglibdir ($pkglibdir)"
@@ -117,8 +118,8 @@ ok $? "S5: META.json follows meta-spec 1.0.0"
 [ "$(metaq version)" = "$default_version" ] && [ "$(metaq provides.hitlai.version)" = "$default_version" ]
 ok $? "S5: META.json version and provides.hitlai.version equal hitlai.control's default_version ($default_version)"
 req=$(metaq prereqs.runtime.requires.PostgreSQL)
-[[ "$req" =~ 15 ]]
-ok $? "S5: META.json requires PostgreSQL at runtime, version 15 ($req)"
+[[ "$req" =~ (^|[^0-9])15 ]] && [[ "$req" =~ (^|[^0-9])19 ]]
+ok $? "S5/P1: META.json requires PostgreSQL at runtime, from 15 up to (not including) 19 ($req)"
 for k in name abstract maintainer license provides; do [ -n "$(metaq $k)" ] || { echo "missing $k" | diag; false; }; done
 ok $? "S5: META.json has the meta-spec's required keys (name, abstract, maintainer, license, provides)"
 
