@@ -40,14 +40,16 @@ override with_llvm = no
 endif
 include $(PGXS)
 
-# CXXFLAGS come from the PGXS files; those of PostgreSQL 17/18 on a newer Debian carry
-# -fexcess-precision=standard, which g++ before 13 rejects for C++ (it only matters for
-# x87 arithmetic, not for x86-64's SSE): dropped when this compiler refuses it.
-ifneq ($(filter -fexcess-precision=standard,$(CXXFLAGS)),)
-ifneq ($(shell $(CXX) -fexcess-precision=standard -x c++ -E - </dev/null >/dev/null 2>&1 && echo ok),ok)
-override CXXFLAGS := $(filter-out -fexcess-precision=standard,$(CXXFLAGS))
-endif
-endif
+# CFLAGS and CXXFLAGS come from the PGXS files. Those of PostgreSQL 17/18 from a newer
+# Debian (used on Debian 12 by scripts/test.sh, docs/platforms.md) carry flags an older
+# compiler refuses: -fexcess-precision=standard (g++ before 13 rejects it for C++; it
+# only matters for x87 arithmetic, not x86-64's SSE) and -Wmissing-variable-declarations
+# (a warning gcc before 14 does not know). Each is dropped only when this compiler
+# refuses it.
+HL_NEWER_FLAGS = -fexcess-precision=standard -Wmissing-variable-declarations
+hl_refused = $(foreach f,$(filter $(HL_NEWER_FLAGS),$(2)),$(if $(shell $(1) $(f) -x $(3) -c -o /dev/null /dev/null >/dev/null 2>&1 && echo ok),,$(f)))
+override CFLAGS := $(filter-out $(call hl_refused,$(CC),$(CFLAGS),c),$(CFLAGS))
+override CXXFLAGS := $(filter-out $(call hl_refused,$(CXX),$(CXXFLAGS),c++),$(CXXFLAGS))
 
 # Debian's PostgreSQL is built --with-llvm: PGXS also compiles every .cpp to bitcode with
 # clang, using BITCODE_CXXFLAGS (not PG_CXXFLAGS).  C++17 needs the same dialect there;

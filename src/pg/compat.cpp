@@ -1,7 +1,8 @@
 // heap_datum_check across the minor releases of one major (SPEC P1; see compat.hpp for
 // the differences between majors).
 //
-// PostgreSQL 17.12 added versioned composite datums: access/htup_details.h declares
+// PostgreSQL 17.12 (and 15.20, where the change was backported) added versioned
+// composite datums: access/htup_details.h declares
 // heap_datum_check(), exported by the 17.12+ server, and calls it from the inline
 // heap_getattr() when a datum tuple carries the versioned mark (t_ctid offset
 // VersionedDatumOffsetNumber). A hitlai.so built with 17.12+ headers therefore refers
@@ -19,8 +20,9 @@
 //     tuples keep an invalid t_ctid), so heap_getattr() never reaches the call; and
 //     hitlai reads only heap tuples of its own tables with heap_getattr(), never datum
 //     tuples.
-// Built with headers older than 17.12 (or of 15, 16, 18.0-18.6) nothing is defined:
-// the inline does not exist there. The default visibility matters: PGXS builds modules
+// Built with headers that lack versioned datums (17 before 17.12, 15 before 15.20,
+// 18.0-18.6) nothing is defined: the inline does not call it there. The same reasoning
+// holds for any major whose headers gain the call in a minor release. The default visibility matters: PGXS builds modules
 // with -fvisibility=hidden from 16 on, and a hidden definition would bind locally and
 // skip the server's check.
 #include "pg/compat.hpp"
