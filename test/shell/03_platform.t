@@ -11,15 +11,17 @@ so=$pkglibdir/hitlai.so
 postgres=$(dirname "$HL_PG_CONFIG")/postgres
 
 tap_plan 5
+# failures also go to stderr, so that prove shows them without -v
+is() { tap_is "$@" || true; [ "$1" = "$2" ] || echo "03_platform: $3: got '$1', expected '$2'" >&2; }
 
 major=$(hl_psql postgres -c "SELECT current_setting('server_version_num')::int / 10000")
-tap_is "$major" "${HL_PG_VERSION:-$major}" "P1: the cluster runs PostgreSQL ${HL_PG_VERSION:-$major} (server_version_num)"
+is "$major" "${HL_PG_VERSION:-$major}" "P1: the cluster runs PostgreSQL ${HL_PG_VERSION:-$major} (server_version_num)"
 
 hdr=$(sed -n 's/^#define PG_VERSION_NUM \([0-9]*\)/\1/p' "$incdir/pg_config.h")
-tap_is "$(( ${hdr:-0} / 10000 ))" "$major" "P1: hitlai.so was compiled with headers of the server's major (PG_VERSION_NUM $hdr)"
+is "$(( ${hdr:-0} / 10000 ))" "$major" "P1: hitlai.so was compiled with headers of the server's major (PG_VERSION_NUM $hdr)"
 
-others=$(cd "$ROOT" && grep -l 'PG_VERSION_NUM' src/pg/* src/core/* | grep -v '^src/pg/compat\.\(hpp\|cpp\)$')
-tap_is "$others" "" "P1: no file but src/pg/compat.hpp tests PG_VERSION_NUM"
+others=$(cd "$ROOT" && grep -l 'PG_VERSION_NUM' src/pg/*.[ch]pp src/core/*.[ch]pp | grep -v '^src/pg/compat\.\(hpp\|cpp\)$')
+is "$others" "" "P1: no file but src/pg/compat.hpp tests PG_VERSION_NUM"
 
 # Every symbol hitlai.so needs is exported by this server's executable or by a library
 # it links (Boost.JSON, libstdc++, libc): nothing that only a newer minor has.
@@ -28,11 +30,12 @@ tap_is "$others" "" "P1: no file but src/pg/compat.hpp tests PG_VERSION_NUM"
   awk '{print $NF}' | sed 's/@.*//' | sort -u >"$HL_WORK/postgres.syms"
 missing=$(nm -D --undefined-only "$so" | awk '$1 == "U" {print $2}' | sed 's/@.*//' | sort -u |
           comm -23 - "$HL_WORK/postgres.syms")
-tap_is "$missing" "" "P1: hitlai.so needs no symbol that this server lacks"
+is "$missing" "" "P1: hitlai.so needs no symbol that this server lacks"
 
 if grep -q 'VersionedDatumOffsetNumber' "$incdir/storage/itemptr.h" 2>/dev/null; then
   nm -D "$so" | grep -qE ' W heap_datum_check$'
-  tap_ok $? "P1: headers with versioned datums: hitlai.so defines heap_datum_check weak (the server's, when it has one, wins)"
+  rc=$?; [ $rc -eq 0 ] || { echo "03_platform: nm -D $so:"; nm -D "$so" | grep datum_check; } >&2
+  tap_ok $rc "P1: headers with versioned datums: hitlai.so defines heap_datum_check weak (the server's, when it has one, wins)"
 else
   nm -D "$so" | grep -q 'heap_datum_check'
   tap_ok $((! $?)) "P1: headers without versioned datums: hitlai.so neither needs nor defines heap_datum_check"
