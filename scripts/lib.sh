@@ -144,7 +144,7 @@ hl_make_prefix_v() {
     for c in psql pgbench createdb dropdb createuser dropuser pg_isready; do ln -sf "$sys/$c" "$prefix/bin/$c"; done
     # pgTAP is SQL only: Debian 12's files (postgresql-15-pgtap) serve the newer servers.
     cp /usr/share/postgresql/$HL_PG_MAJOR/extension/pgtap* "$prefix/share/postgresql/extension/"
-    local dev=$HL_PG_CACHE/dev-$v server_version; server_version=$("$prefix/bin/postgres" --version | awk '{print $NF}')
+    local dev=$HL_PG_CACHE/dev-$v server_version; server_version=$(hl_server_version "$prefix/bin")
     cat >"$prefix/bin/pg_config" <<PGC
 #!/bin/sh
 # pg_config for the private PostgreSQL $v installation in $prefix (written by scripts/lib.sh):
@@ -174,6 +174,9 @@ PGC
   fi
   chmod -R a+rX "$prefix"
 }
+
+# hl_server_version BINDIR: "17.10" from "postgres (PostgreSQL) 17.10 (...)"
+hl_server_version() { "$1/postgres" --version | sed -n 's/^postgres (PostgreSQL) \([0-9.]*\).*/\1/p'; }
 
 hl_prefix_bin_v() {
   if [ "$1" = "$HL_PG_MAJOR" ]; then hl_prefix_bin "$2"; else echo "$2/bin"; fi

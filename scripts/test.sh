@@ -7,10 +7,11 @@
 #   2. builds and runs the C++ unit tests once with CMake (ctest; they use no PostgreSQL)
 #   3. for each version: builds with PGXS (warnings are errors) and installs into a
 #      private installation of that version (the system's PostgreSQL is untouched),
-#      builds with CMake for it, starts a cluster (Unix socket only) and runs
+#      starts a cluster (Unix socket only) and runs
 #        - the pg_regress suites (sql/*.sql vs expected/*.out)
 #        - the pgTAP suites (test/pgtap/*.sql) with pg_prove
-#        - the shell suites (test/shell/*.t, test/security/*.t) with prove
+#        - the shell suites (test/shell/*.t, test/security/*.t) with prove; among them
+#          01_build.t builds with CMake for the version and checks both builds agree
 #      and fails if a backend died by a signal (server log)
 #   4. prints one line per version and, last, "N passed, N failed" over all of them.
 # A failure on any version fails the run (exit status 1).
@@ -121,7 +122,7 @@ run_version() {
   BIN=$(hl_prefix_bin_v "$v" "$PREFIX")
   PGC=$BIN/pg_config
   export PATH="$BIN:$PATH" HL_PREFIX=$PREFIX HL_WORK=$vw HL_PG_CONFIG=$PGC HL_PG_VERSION=$v
-  local server_version; server_version=$("$BIN/postgres" --version | awk '{print $NF}')
+  local server_version; server_version=$(hl_server_version "$BIN")
   hl_log "PostgreSQL $server_version: private installation in $PREFIX"
 
   hl_cluster_stop "$BIN" "$CLUSTER"   # a cluster left over by an interrupted run
@@ -139,15 +140,8 @@ run_version() {
   local passed=0 failed=0 parts=() p f rc
   add() { passed=$((passed + $2)) failed=$((failed + $3)); parts+=("$1 $2/$3"); }
 
-  if [ ${#only[@]} -eq 0 ]; then
-    hl_log "PostgreSQL $v: building with CMake (HITLAI_WERROR=ON)"
-    if cmake -S "$HL_ROOT" -B "$vw/cmake" -DPG_CONFIG="$PGC" -DHITLAI_WERROR=ON -DHITLAI_TESTS=OFF \
-         >"$vw/cmake.log" 2>&1 && cmake --build "$vw/cmake" -j"$(nproc)" >>"$vw/cmake.log" 2>&1; then
-      add cmake 1 0
-    else
-      cat "$vw/cmake.log"; add cmake 0 1
-    fi
-  fi
+  # (the CMake build for this version, its install and its library loading are
+  # test/shell/01_build.t's, which compares them with the PGXS build's)
 
   hl_log "PostgreSQL $v: starting a throwaway cluster in $CLUSTER"
   hl_cluster_start "$BIN" "$CLUSTER"
