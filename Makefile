@@ -36,7 +36,25 @@ EXTRA_CLEAN = build/regress build/sql.stamp
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
+# JIT bitcode is built only when the clang that PGXS names exists (as in CMakeLists.txt):
+# the PGXS files of a newer Debian release (PostgreSQL 17/18 headers used on Debian 12,
+# docs/platforms.md) name a clang this system does not have.
+PG_CLANG := $(shell sed -n 's/^CLANG *= *//p' $(dir $(PGXS))../Makefile.global 2>/dev/null)
+ifeq ($(wildcard $(firstword $(PG_CLANG))),)
+override with_llvm = no
+endif
 include $(PGXS)
+
+# CFLAGS and CXXFLAGS come from the PGXS files. Those of PostgreSQL 17/18 from a newer
+# Debian (used on Debian 12 by scripts/test.sh, docs/platforms.md) carry flags an older
+# compiler refuses: -fexcess-precision=standard (g++ before 13 rejects it for C++; it
+# only matters for x87 arithmetic, not x86-64's SSE) and -Wmissing-variable-declarations
+# (a warning gcc before 14 does not know). Each is dropped only when this compiler
+# refuses it.
+HL_NEWER_FLAGS = -fexcess-precision=standard -Wmissing-variable-declarations
+hl_refused = $(foreach f,$(filter $(HL_NEWER_FLAGS),$(2)),$(if $(shell $(1) $(f) -x $(3) -c -o /dev/null /dev/null >/dev/null 2>&1 && echo ok),,$(f)))
+override CFLAGS := $(filter-out $(call hl_refused,$(CC),$(CFLAGS),c),$(CFLAGS))
+override CXXFLAGS := $(filter-out $(call hl_refused,$(CXX),$(CXXFLAGS),c++),$(CXXFLAGS))
 
 # Debian's PostgreSQL is built --with-llvm: PGXS also compiles every .cpp to bitcode with
 # clang, using BITCODE_CXXFLAGS (not PG_CXXFLAGS).  C++17 needs the same dialect there;

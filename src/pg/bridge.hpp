@@ -26,6 +26,7 @@ extern "C" {
 #include "utils/elog.h"
 #include "utils/memutils.h"
 }
+#include "pg/compat.hpp"
 
 #include <exception>
 #include <new>

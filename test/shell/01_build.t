@@ -40,7 +40,7 @@ rel_ext=${rel_ext%/hitlai.control}
 rel_lib=.${pkglibdir}
 rc=0
 [ -n "$rel_ext" ] || rc=1
-for f in "$stage_mk/$rel_ext"/hitlai*.sql "$stage_mk/$rel_ext"/hitlai.control; do
+for f in "$stage_mk/$rel_ext"/hitlai*.sql "$stage_mk/$rel_ext"/hitlai*.control; do
   [ -f "$f" ] || { rc=1; continue; }
   cmp -s "$f" "$stage_cm/$rel_ext/$(basename "$f")" || { echo "differs: $(basename "$f")" | tap_diag_in; rc=1; }
 done
@@ -139,8 +139,8 @@ tap_ok $? "S5: META.json follows meta-spec 1.0.0"
 [ "$(metaq version)" = "$default_version" ] && [ "$(metaq provides.hitlai.version)" = "$default_version" ]
 tap_ok $? "S5: META.json version and provides.hitlai.version equal hitlai.control's default_version ($default_version)"
 req=$(metaq prereqs.runtime.requires.PostgreSQL)
-[[ "$req" =~ 15 ]]
-tap_ok $? "S5: META.json requires PostgreSQL at runtime, version 15 ($req)"
+[[ "$req" =~ (^|[^0-9])15 ]] && [[ "$req" =~ (^|[^0-9])19 ]]
+tap_ok $? "S5/P1: META.json requires PostgreSQL at runtime, from 15 up to (not including) 19 ($req)"
 for k in name abstract maintainer license provides; do [ -n "$(metaq $k)" ] || { echo "missing $k" | tap_diag_in; false; }; done
 tap_ok $? "S5: META.json has the meta-spec's required keys (name, abstract, maintainer, license, provides)"
 

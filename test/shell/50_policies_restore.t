@@ -7,6 +7,9 @@
 set -uo pipefail
 source "$(dirname "$0")/lib/tap.sh"
 BIN=$(dirname "$HL_PG_CONFIG")
+source "$(dirname "$0")/lib/pg_dump.sh"
+skip=$(hl_pg_dump_skip_reason)
+if [ -n "$skip" ]; then echo "1..0 # SKIP $skip"; exit 0; fi
 src=hl_rls_restore_src dst=hl_rls_restore_dst
 dump=$HL_WORK/hl_rls_restore.dump
 q() { "$BIN/psql" -X -q -At -v ON_ERROR_STOP=1 -d "$@"; }
