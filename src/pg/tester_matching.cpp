@@ -36,6 +36,7 @@
 extern "C" {
 #include "catalog/pg_type.h"
 #include "funcapi.h"
+#include "nodes/parsenodes.h"
 #include "miscadmin.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
@@ -105,7 +106,7 @@ SELECT i.* FROM ins i
   JOIN chosen c ON c.id OPERATOR(pg_catalog.=) i.tester_id
  ORDER BY c.stats_open_assignments, c.stats_last_assigned_at NULLS FIRST,
           c.average_rating DESC, c.id)SQL";
-SPIPlanPtr assign_plan = nullptr;  // prepared once per backend (SPI_keepplan)
+SPIPlanPtr assign_plan = nullptr;  // prepared once per backend (SPI_keepplan), planned per call
 
 uint64_t exec_assign(Datum* args, const char* nulls) {
   return guarded([&]() -> uint64 {
@@ -113,7 +114,10 @@ uint64_t exec_assign(Datum* args, const char* nulls) {
       Oid types[11] = {UUIDOID,      UUIDOID,      INT4OID,      INT8OID,
                        TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
                        TEXTARRAYOID, FLOAT8OID,    INT8OID};
-      SPIPlanPtr p = SPI_prepare(kAssignSql, 11, types);
+      // Always a custom plan: with the actual LIMIT and criteria the planner walks
+      // idx_human_testers_matching and stops early; a generic plan (unknown LIMIT and
+      // filters) was measured at about 70x slower (a scan and sort of the whole pool).
+      SPIPlanPtr p = SPI_prepare_cursor(kAssignSql, 11, types, CURSOR_OPT_CUSTOM_PLAN);
       if (!p) elog(ERROR, "hitlai: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
       if (SPI_keepplan(p) != 0) elog(ERROR, "hitlai: SPI_keepplan failed");
       assign_plan = p;
