@@ -21,7 +21,9 @@
 //
 // auth.users (S7): before any read, the relation is checked to be a plain table
 // (relkind 'r') with `id uuid` and `email text|varchar` columns, and it is read with
-// FROM ONLY (no inheritance children); a non-superuser may own schema auth.
+// FROM ONLY (no inheritance children); a non-superuser may own schema auth. A caller
+// who may not read it (a reviewer without USAGE on auth or SELECT on auth.users) is
+// treated as if it did not exist: nobody is invited, rather than the review failing.
 #include "pg/bridge.hpp"
 #include "pg/identity.hpp"
 #include "pg/spi.hpp"
@@ -101,6 +103,8 @@ SELECT 1 FROM pg_catalog.pg_class c
  WHERE n.nspname OPERATOR(pg_catalog.=) 'auth'::pg_catalog.name
    AND c.relname OPERATOR(pg_catalog.=) 'users'::pg_catalog.name
    AND c.relkind OPERATOR(pg_catalog.=) 'r'::pg_catalog.char
+   AND pg_catalog.has_schema_privilege(n.oid, 'USAGE'::pg_catalog.text)
+   AND pg_catalog.has_table_privilege(c.oid, 'SELECT'::pg_catalog.text)
    AND EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a
                 WHERE a.attrelid OPERATOR(pg_catalog.=) c.oid AND NOT a.attisdropped
                   AND a.attname OPERATOR(pg_catalog.=) 'id'::pg_catalog.name

@@ -3,7 +3,7 @@
 -- members never on their own company's runs, callers, and the stats columns behind it
 -- (open assignments, latest assignment) with check_stats()/rebuild_stats().
 BEGIN;
-SELECT plan(55);
+SELECT plan(57);
 
 CREATE ROLE hl_as_app NOLOGIN;
 CREATE ROLE hl_as_anon NOLOGIN;
@@ -185,6 +185,14 @@ SELECT throws_ok($$SELECT * FROM hitlai.assign_testers('30000000-0000-4000-8000-
                  'M1: for an outsider an unknown run is not allowed either (no probing for ids)');
 CALL pg_temp.become('hl_as_anon', NULL);
 SELECT throws_ok($$SELECT * FROM hitlai.assign_testers(pg_temp.run('a6'), 1)$$, '42501', NULL, 'M1/G1: anonymous roles can''t assign');
+-- the M1 stats columns are hitlai's: application roles neither choose nor change them
+CALL pg_temp.become('hl_as_app', 'e9');
+SELECT throws_ok($$INSERT INTO hitlai.human_testers (user_id, email, display_name, stats_open_assignments)
+                   VALUES ('10000000-0000-4000-8000-0000000000e9', 'e9@people.test', 'E', 5)$$, '42501', NULL,
+                 'M1/A2: a new profile can''t choose stats_open_assignments');
+CALL pg_temp.become('hl_as_app', 'c1');
+SELECT throws_ok($$UPDATE hitlai.human_testers SET stats_last_assigned_at = NULL$$, '42501', NULL,
+                 'M1/A2: a tester can''t change stats_last_assigned_at of own profile');
 RESET ROLE;
 
 SELECT * FROM finish();
