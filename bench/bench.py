@@ -10,6 +10,9 @@ Databases (prefix --db-prefix, default hlb_):
   <p>read     hitlai with --runs runs, plus the seed's GROUP BY views
               (bench_plpgsql.company_stats / tester_performance) on the same data
               (stats_point, tester_point, stats_full, rls_read)
+  <p>assign_small, <p>assign_large
+              hitlai with the two --assign-testers pool sizes, plus the PL/pgSQL
+              assign_testers of bench/plpgsql_assign.sql (assign)
 """
 import argparse
 import csv
@@ -25,7 +28,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 WRITE_SCENARIOS = ["insert", "lifecycle", "bulk", "validate"]
 READ_SCENARIOS = ["stats_point", "tester_point", "stats_full", "rls_read"]
 ALL_SCENARIOS = ["insert", "lifecycle", "stats_point", "tester_point", "stats_full", "bulk",
-                 "validate", "rls_read"]
+                 "validate", "rls_read", "assign"]
 TABLES = ["companies", "company_members", "human_testers", "test_runs", "issues",
           "tester_assignments", "milestones", "early_adopter_apps", "founding_tester_apps",
           "training_data", "fine_tuning_jobs", "webhooks"]
@@ -41,7 +44,8 @@ class Bench:
         self.bindir = args.bindir
         self.work = args.work
         os.makedirs(os.path.join(self.work, "scripts"), exist_ok=True)
-        self.db = {v: args.db_prefix + v for v in ("hitlai", "plpgsql", "bare", "read")}
+        self.db = {v: args.db_prefix + v for v in ("hitlai", "plpgsql", "bare", "read",
+                                                    "assign_small", "assign_large")}
         self.rows = []          # one dict per pgbench run
         self.status = {}        # scenario -> (ok|skip|fail, message)
         self.notes = []         # free text for the report
@@ -323,6 +327,48 @@ class Bench:
                     ("privileged", db, self.script("rls_read_privileged"), d)])
         return None
 
+    def setup_assign(self):
+        for label, n in (("small", self.a.assign_testers[0]), ("large", self.a.assign_testers[1])):
+            db = self.db["assign_" + label]
+            log("assign database %s: %d testers, %d pending runs" % (db, n, self.a.assign_runs))
+            self.create_hitlai_db(db)
+            if not self.exists(db, "hitlai.assign_testers"):
+                return False
+            self.psql(db, file=os.path.join(HERE, "sql", "setup_assign.sql"),
+                      variables={"testers": n, "runs": self.a.assign_runs})
+            self.psql(db, file=os.path.join(HERE, "plpgsql_assign.sql"))
+            self.psql(db, "VACUUM ANALYZE")
+        return True
+
+    def run_case_clients(self, scenario, case, sides):
+        """Like run_case, but each side has its own client count (recorded under the
+        largest, so that ratios() compares the sides)."""
+        top = max(s[4] for s in sides)
+        for r in range(1, self.a.rounds + 1):
+            k = (r - 1) % len(sides)
+            for side, db, script, defines, clients in sides[k:] + sides[:k]:
+                tps, lat, n = self.pgbench(db, script, clients, defines)
+                self.rows.append({"scenario": scenario, "case": case, "clients": top, "round": r,
+                                  "side": side, "tps": tps, "latency_ms": lat, "transactions": n})
+                log("%-12s %-22s c=%d round %d %-10s tps %10.2f  latency %9.3f ms" % (
+                    scenario, case, clients, r, side, tps, lat))
+
+    def s_assign(self):
+        if not self.setup_assign():
+            return "skip", "hitlai.assign_testers() does not exist yet (M1)"
+        small, large = self.db["assign_small"], self.db["assign_large"]
+        h = self.script("assign", {"FN": "hitlai.assign_testers"})
+        p = self.script("assign", {"FN": "bench_plpgsql.assign_testers"})
+        d = {"runs": self.a.assign_runs}
+        self.run_case("assign", "pool size", 1, [("large", large, h, d), ("small", small, h, d)])
+        for label, db in (("small", small), ("large", large)):
+            self.run_case("assign", "vs plpgsql " + label, 1, [("hitlai", db, h, d), ("plpgsql", db, p, d)])
+        self.run_case_clients("assign", "clients", [("8 clients", large, h, d, 8), ("1 client", large, h, d, 1)])
+        self.notes.append("assign: pools of %d (small) and %d (large) testers, %d pending runs; "
+                          "every call rolled back" % (self.a.assign_testers[0], self.a.assign_testers[1],
+                                                      self.a.assign_runs))
+        return None
+
     # ---------------------------------------------------------------- main flow
     def run(self):
         need = self.needed()
@@ -405,6 +451,10 @@ class Bench:
         ("lifecycle, 1 client: hitlai / plpgsql TPS", "lifecycle", "lifecycle", 1, "hitlai", "plpgsql", "tps", None, None),
         ("lifecycle, 8 clients: hitlai / plpgsql TPS", "lifecycle", "lifecycle", 8, "hitlai", "plpgsql", "tps", None, None),
         ("bulk: hitlai / plpgsql wall time", "bulk", None, 1, "hitlai", "plpgsql", "time", None, None),
+        ("assign: latency at the large pool / at the small pool (hitlai)", "assign", "pool size", 1, "large", "small", "latency", "<=", 1.5),
+        ("assign, small pool: hitlai / plpgsql TPS", "assign", "vs plpgsql small", 1, "hitlai", "plpgsql", "tps", ">=", 3),
+        ("assign, large pool: hitlai / plpgsql TPS", "assign", "vs plpgsql large", 1, "hitlai", "plpgsql", "tps", None, None),
+        ("assign, large pool: 8 clients / 1 client TPS (hitlai)", "assign", "clients", 8, "8 clients", "1 client", "tps", ">=", 1.5),
     ]
 
     def comparison_rows(self):
@@ -529,12 +579,18 @@ def main():
     ap.add_argument("--clients", default="1,8")
     ap.add_argument("--read-clients", default="1")
     ap.add_argument("--scenarios", default=",".join(ALL_SCENARIOS))
+    ap.add_argument("--assign-testers", default="10000,100000",
+                    help="the small and the large tester pool of the assign scenario")
+    ap.add_argument("--assign-runs", type=int, default=5000, help="pending runs of the assign scenario")
     ap.add_argument("--db-prefix", default="hlb_")
     ap.add_argument("--keep-dbs", action="store_true")
     ap.add_argument("--drop-created-roles", action="store_true")
     a = ap.parse_args()
     a.clients = [int(x) for x in a.clients.split(",") if x]
     a.read_clients = [int(x) for x in a.read_clients.split(",") if x]
+    a.assign_testers = [int(x) for x in a.assign_testers.split(",") if x]
+    if len(a.assign_testers) != 2:
+        ap.error("--assign-testers takes two sizes: SMALL,LARGE")
     a.scenarios = [s for s in a.scenarios.split(",") if s]
     bad = [s for s in a.scenarios if s not in ALL_SCENARIOS]
     if bad:

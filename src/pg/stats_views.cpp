@@ -1,6 +1,7 @@
 // V1-V3: hitlai.rebuild_stats() and hitlai.check_stats(), the audit/repair side of the
 // stats_* state behind hitlai.company_stats and hitlai.tester_performance (the state
 // itself is kept by the triggers: quota.cpp, company_stats.cpp, tester_stats.cpp).
+#include "pg/assignment_stats.hpp"
 #include "pg/bridge.hpp"
 #include "pg/spi.hpp"
 
@@ -108,6 +109,8 @@ HITLAI_FUNCTION(hitlai_rebuild_stats) {
   spi::connect();
   uint64_t n = spi::exec(kRebuildCompanies);
   n += spi::exec(kRebuildTesters);
+  if (hitlai::pg::assignment_stats::installed())  // M1 columns
+    n += spi::exec(hitlai::pg::assignment_stats::rebuild_statement());
   spi::finish();
   return Int32GetDatum(static_cast<int32>(n));
 }
@@ -118,15 +121,19 @@ HITLAI_FUNCTION(hitlai_check_stats) {
   auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
   hitlai::pg::guarded([&] { InitMaterializedSRF(fcinfo, 0); });
   spi::connect();
-  const uint64_t rows = spi::exec(kCheck);
-  hitlai::pg::guarded([&] {
-    for (uint64 i = 0; i < rows; ++i) {
-      Datum values[5];
-      bool nulls[5];
-      heap_deform_tuple(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, values, nulls);
-      tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-    }
-  });
+  // V1-V3 state, then the M1 columns of human_testers (assignment_stats.hpp).
+  for (spi::Statement* s : {&kCheck, &hitlai::pg::assignment_stats::check_statement()}) {
+    if (s != &kCheck && !hitlai::pg::assignment_stats::installed()) continue;
+    const uint64_t rows = spi::exec(*s);
+    hitlai::pg::guarded([&] {
+      for (uint64 i = 0; i < rows; ++i) {
+        Datum values[5];
+        bool nulls[5];
+        heap_deform_tuple(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, values, nulls);
+        tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+      }
+    });
+  }
   spi::finish();
   return static_cast<Datum>(0);
 }

@@ -3,18 +3,18 @@
 -- ON DELETE actions, D14 (seed indexes by name, an index on every foreign key), S8
 -- (pg_extension_config_dump of every table), A2/A6 (RLS on every table, fails closed).
 BEGIN;
-SELECT plan(90);
+SELECT plan(93);
 
 CREATE TEMP TABLE twelve (t name) ON COMMIT DROP;
 INSERT INTO twelve VALUES ('companies'), ('company_members'), ('test_runs'), ('issues'), ('human_testers'),
   ('tester_assignments'), ('milestones'), ('early_adopter_apps'), ('founding_tester_apps'),
-  ('training_data'), ('fine_tuning_jobs'), ('webhooks');
+  ('training_data'), ('fine_tuning_jobs'), ('webhooks'), ('plan_tiers');
 
 -- S1: exactly the twelve tables.
 SELECT has_schema('hitlai', 'S1: schema hitlai exists');
-SELECT tables_are('hitlai', ARRAY(SELECT t FROM twelve), 'S1: schema hitlai holds exactly the twelve tables of D1-D12');
+SELECT tables_are('hitlai', ARRAY(SELECT t FROM twelve), 'S1: schema hitlai holds exactly the tables of D1-D12 and D17');
 SELECT is((SELECT count(*) FROM pg_class WHERE relnamespace = 'hitlai'::regnamespace AND relkind IN ('r', 'p', 'f')),
-          12::bigint, 'S1: exactly twelve tables (no partitioned or foreign tables besides)');
+          13::bigint, 'S1: exactly thirteen tables (no partitioned or foreign tables besides)');
 SELECT is((SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'hitlai'), 'hitlai',
           'S1: the extension lives in schema hitlai');
 SELECT is((SELECT extrelocatable FROM pg_extension WHERE extname = 'hitlai'), false, 'S1: the extension is not relocatable');
@@ -99,7 +99,7 @@ SELECT cmp_ok((SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND connam
 -- S8: every table is registered with pg_extension_config_dump.
 SELECT set_eq($$SELECT unnest(extconfig)::regclass::text FROM pg_extension WHERE extname = 'hitlai'$$,
               $$SELECT 'hitlai.' || t FROM twelve$$,
-              'S8: pg_extension.extconfig holds exactly the twelve tables (pg_dump dumps their rows)');
+              'S8: pg_extension.extconfig holds exactly the thirteen tables (pg_dump dumps their rows)');
 SELECT is((SELECT cardinality(extconfig) = cardinality(extcondition) FROM pg_extension WHERE extname = 'hitlai'),
           true, 'S8: one extcondition per registered table');
 
@@ -187,7 +187,7 @@ SELECT is_empty(format($$
   'S1: every table, view, sequence, function and type in schema hitlai belongs to the extension');
 SELECT is((SELECT count(*) FROM pg_depend WHERE refobjid = :ext_oid AND deptype = 'e'
              AND classid = 'pg_class'::regclass AND objid IN (SELECT format('hitlai.%I', t)::regclass FROM twelve)),
-          12::bigint, 'S1: the twelve tables are members of the extension');
+          13::bigint, 'S1: the thirteen tables are members of the extension');
 
 -- S1: DROP EXTENSION hitlai CASCADE removes every object, and CREATE EXTENSION creates
 -- nothing outside schema hitlai. Catalog snapshots: (catalog, key, schema of the object

@@ -19,7 +19,9 @@ SELECT is(ARRAY(SELECT p.oid::regprocedure::text FROM pg_proc p
                    AND (has_function_privilege(:'app_role', p.oid, 'EXECUTE')
                         OR has_function_privilege(:'anon_role', p.oid, 'EXECUTE'))
                    AND p.proname NOT IN ('member_company_ids', 'my_tester_id', 'tester_run_ids',
-                                         'create_company', 'accept_invitation')
+                                         'create_company', 'accept_invitation',
+                                         'claim_founding_tester_profile', 'assign_testers',
+                                         'redeliver_webhook', 'rotate_webhook_secret')
                  ORDER BY 1), '{}'::text[],
   'A5: no SECURITY DEFINER function outside the allow-list is executable by application roles');
 SELECT is(ARRAY(SELECT p.oid::regprocedure::text FROM pg_proc p
@@ -87,8 +89,8 @@ SELECT is(ARRAY(SELECT format('%s.%s %s %s %s %s', tablename, policyname, cmd, r
   ARRAY['fine_tuning_jobs.fine_tuning_jobs_privileged_only ALL {public} false false',
         'training_data.training_data_privileged_only ALL {public} false false'],
   'A2/A5: the only restrictive policies are the privileged-only ones, admitting no row');
-SELECT is((SELECT count(*)::int FROM pg_policies WHERE schemaname = 'hitlai'), 27,
-  'A2: the 25 policies of the matrix and the 2 privileged-only ones are installed');
+SELECT is((SELECT count(*)::int FROM pg_policies WHERE schemaname = 'hitlai'), 28,
+  'A2: the 25 policies of the matrix, plan_tiers_select (D17) and the 2 privileged-only ones are installed');
 SELECT is(ARRAY(SELECT c.relname::text FROM pg_class c
                  WHERE c.relnamespace = 'hitlai'::regnamespace AND c.relkind IN ('r', 'p') AND c.relrowsecurity
                    AND NOT EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid)

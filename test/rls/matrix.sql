@@ -10,7 +10,7 @@
 --   run a3); d1 signed in, no membership.
 -- Outcomes are PostgreSQL's: 42501 for a denied INSERT or a column/table without the
 -- privilege, "no rows" for a denied UPDATE/DELETE/SELECT.
--- (the includer declares the number of tests: 182)
+-- (the includer declares the number of tests: 184)
 
 -- Switch to a role and user id (NULL key: anonymous). SET ROLE is checked against the
 -- session user (superuser), so a test can switch from any role to any role.
@@ -240,10 +240,12 @@ SELECT throws_ok(format($$INSERT INTO hitlai.human_testers (user_id, email, disp
                ('founding_tester_tier', '''gold'''), ('revenue_share_pct', '100'),
                ('equity_percentage', '1'), ('stats_active_assignments', '1'),
                ('stats_rating_sum', '5'), ('stats_rating_count', '1'),
+               ('stats_open_assignments', '1'), ('stats_last_assigned_at', '''2000-01-01'''),
                ('created_at', '''2000-01-01''')) p(c, v);
 SELECT is(ARRAY(SELECT attname::text FROM pg_attribute
                  WHERE attrelid = 'hitlai.human_testers'::regclass AND attname LIKE 'stats\_%' AND NOT attisdropped
-                   AND attname NOT IN ('stats_active_assignments', 'stats_rating_sum', 'stats_rating_count')),
+                   AND attname NOT IN ('stats_active_assignments', 'stats_rating_sum', 'stats_rating_count',
+                                       'stats_open_assignments', 'stats_last_assigned_at')),
   '{}'::text[], 'A2 human_testers: every stats_* column is in the test above');
 SELECT lives_ok($$INSERT INTO hitlai.human_testers (user_id, email, display_name, age, languages,
                     is_verified, revenue_share_pct, founding_tester_tier, stats_rating_sum) VALUES

@@ -1,0 +1,192 @@
+// M1: stats_open_assignments and stats_last_assigned_at of human_testers (see
+// assignment_stats.hpp), kept by statement-level triggers on tester_assignments:
+//
+//  - INSERT: per tester, + the new rows in assigned/started, and
+//    stats_last_assigned_at = greatest(stored, max new assigned_at): deltas.
+//  - UPDATE / DELETE: the open count moves by (new rows open) - (old rows open) per
+//    tester, a delta. The latest assigned_at can go down (a row leaves the tester, or its
+//    assigned_at moves back), so for testers whose old rows had an assigned_at, it is
+//    recounted from the tables (index (tester_id, assigned_at): one index probe per
+//    tester) by a statement that runs after the testers are locked, so its snapshot sees
+//    every committed change of them.
+//
+// LOCK ORDER (triggers.hpp): the testers concerned are locked in id order (FOR NO KEY
+// UPDATE) before they are updated. hitlai.assign_testers already holds the rows it
+// chose; the T3 triggers of tester_stats.cpp lock the same testers in the same order.
+// In restore mode the triggers do nothing (the restored rows carry their counters, S8).
+#include "pg/assignment_stats.hpp"
+
+#include "pg/bridge.hpp"
+#include "pg/settings.hpp"
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wregister"
+extern "C" {
+#include "catalog/namespace.h"
+#include "utils/lsyscache.h"
+}
+#pragma GCC diagnostic pop
+
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace spi = hitlai::pg::spi;
+
+#define HITLAI_OPEN(a) "(CASE WHEN " a ".status IN ('assigned', 'started') THEN 1 ELSE 0 END)"
+
+spi::Statement kInsert{
+    "WITH d AS (\n"
+    "  SELECT n.tester_id, pg_catalog.sum(" HITLAI_OPEN("n") ")::int8 AS da,\n"
+    "         pg_catalog.max(n.assigned_at) AS la\n"
+    "    FROM new_asg n GROUP BY n.tester_id),\n"
+    "l AS MATERIALIZED (\n"
+    "  SELECT h.id FROM hitlai.human_testers h WHERE h.id IN (SELECT d.tester_id FROM d)\n"
+    "   ORDER BY h.id FOR NO KEY UPDATE OF h)\n"
+    "UPDATE hitlai.human_testers h\n"
+    "   SET stats_open_assignments = h.stats_open_assignments + d.da,\n"
+    "       stats_last_assigned_at = GREATEST(h.stats_last_assigned_at, d.la)\n"
+    "  FROM d, l\n"
+    " WHERE h.id = d.tester_id AND l.id = h.id\n"
+    "   AND (d.da <> 0 OR h.stats_last_assigned_at IS NULL OR d.la > h.stats_last_assigned_at)",
+    0, {}, nullptr};
+
+// UPDATE and DELETE: open-count deltas per tester.
+spi::Statement kUpdateDeltas{
+    "WITH x AS (\n"
+    "  SELECT o.tester_id, -" HITLAI_OPEN("o") " AS k FROM old_asg o\n"
+    "  UNION ALL SELECT n.tester_id, " HITLAI_OPEN("n") " FROM new_asg n),\n"
+    "d AS (SELECT x.tester_id, pg_catalog.sum(x.k)::int8 AS da FROM x GROUP BY x.tester_id\n"
+    "      HAVING pg_catalog.sum(x.k) <> 0),\n"
+    "l AS MATERIALIZED (\n"
+    "  SELECT h.id FROM hitlai.human_testers h WHERE h.id IN (SELECT d.tester_id FROM d)\n"
+    "   ORDER BY h.id FOR NO KEY UPDATE OF h)\n"
+    "UPDATE hitlai.human_testers h\n"
+    "   SET stats_open_assignments = h.stats_open_assignments + d.da\n"
+    "  FROM d, l WHERE h.id = d.tester_id AND l.id = h.id",
+    0, {}, nullptr};
+
+spi::Statement kDeleteDeltas{
+    "WITH d AS (\n"
+    "  SELECT o.tester_id, pg_catalog.sum(" HITLAI_OPEN("o") ")::int8 AS da\n"
+    "    FROM old_asg o GROUP BY o.tester_id),\n"
+    "l AS MATERIALIZED (\n"
+    "  SELECT h.id FROM hitlai.human_testers h WHERE h.id IN (SELECT d.tester_id FROM d)\n"
+    "   ORDER BY h.id FOR NO KEY UPDATE OF h)\n"
+    "UPDATE hitlai.human_testers h\n"
+    "   SET stats_open_assignments = h.stats_open_assignments - d.da\n"
+    "  FROM d, l WHERE h.id = d.tester_id AND l.id = h.id AND d.da <> 0",
+    0, {}, nullptr};
+
+// Testers whose latest assigned_at may have gone down, locked in id order. After an
+// UPDATE: old rows whose tester or assigned_at changed; after a DELETE: every old row.
+spi::Statement kLockMovedUpdate{
+    "SELECT h.id FROM hitlai.human_testers h\n"
+    " WHERE h.id IN (SELECT o.tester_id FROM old_asg o\n"
+    "                 WHERE NOT EXISTS (SELECT 1 FROM new_asg n\n"
+    "                                    WHERE n.id = o.id AND n.tester_id = o.tester_id\n"
+    "                                      AND n.assigned_at >= o.assigned_at))\n"
+    " ORDER BY h.id FOR NO KEY UPDATE OF h",
+    0, {}, nullptr};
+spi::Statement kLockMovedDelete{
+    "SELECT h.id FROM hitlai.human_testers h\n"
+    " WHERE h.id IN (SELECT o.tester_id FROM old_asg o)\n"
+    " ORDER BY h.id FOR NO KEY UPDATE OF h",
+    0, {}, nullptr};
+
+// Recount (a fresh statement after the locks: its snapshot sees every committed change
+// of these testers' assignments). $1: the tester ids as text[].
+spi::Statement kRecountLast{
+    "UPDATE hitlai.human_testers h\n"
+    "   SET stats_last_assigned_at = m.la\n"
+    "  FROM (SELECT t.id::uuid AS id,\n"
+    "               (SELECT a.assigned_at FROM hitlai.tester_assignments a\n"
+    "                 WHERE a.tester_id = t.id::uuid\n"
+    "                 ORDER BY a.assigned_at DESC LIMIT 1) AS la\n"
+    "          FROM pg_catalog.unnest($1::pg_catalog.text[]) AS t(id)) m\n"
+    " WHERE h.id = m.id AND h.stats_last_assigned_at IS DISTINCT FROM m.la",
+    1, {TEXTARRAYOID}, nullptr};
+
+spi::Statement kRebuild{
+    R"SQL(
+WITH a AS (
+  SELECT x.tester_id,
+         pg_catalog.count(*) FILTER (WHERE x.status IN ('assigned', 'started')) AS n,
+         pg_catalog.max(x.assigned_at) AS la
+    FROM hitlai.tester_assignments x GROUP BY x.tester_id),
+s AS (
+  SELECT h.id, COALESCE(a.n, 0) AS n, a.la
+    FROM hitlai.human_testers h LEFT JOIN a ON a.tester_id = h.id),
+l AS MATERIALIZED (SELECT h.id FROM hitlai.human_testers h ORDER BY h.id FOR NO KEY UPDATE OF h)
+UPDATE hitlai.human_testers h
+   SET stats_open_assignments = s.n, stats_last_assigned_at = s.la
+  FROM s, l
+ WHERE h.id = s.id AND l.id = h.id
+   AND (h.stats_open_assignments, h.stats_last_assigned_at) IS DISTINCT FROM (s.n, s.la))SQL",
+    0, {}, nullptr};
+
+spi::Statement kCheck{
+    R"SQL(
+SELECT 'human_testers'::text AS table_name, h.id, v.col, v.stored, v.actual
+  FROM hitlai.human_testers h
+  LEFT JOIN (SELECT x.tester_id,
+                    pg_catalog.count(*) FILTER (WHERE x.status IN ('assigned', 'started')) AS n,
+                    pg_catalog.max(x.assigned_at) AS la
+               FROM hitlai.tester_assignments x GROUP BY x.tester_id) a ON a.tester_id = h.id
+ CROSS JOIN LATERAL (VALUES
+   ('stats_open_assignments'::text, h.stats_open_assignments::text, COALESCE(a.n, 0)::text),
+   ('stats_last_assigned_at', h.stats_last_assigned_at::text, a.la::text))
+   AS v(col, stored, actual)
+ WHERE v.stored IS DISTINCT FROM v.actual
+ ORDER BY 2, 3)SQL",
+    0, {}, nullptr};
+
+enum class Event { kInsert, kUpdate, kDelete };
+
+Datum on_assignments(FunctionCallInfo fcinfo, Event ev) {
+  auto* td = reinterpret_cast<TriggerData*>(fcinfo->context);
+  if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_AFTER(td->tg_event) ||
+      TRIGGER_FIRED_FOR_ROW(td->tg_event))
+    throw hitlai::Error("39P01", "assignment stats trigger: must be AFTER ... FOR EACH STATEMENT");
+  if (hitlai::pg::restore_mode_active()) return PointerGetDatum(nullptr);
+  if (spi::tuple_count(td->tg_newtable) + spi::tuple_count(td->tg_oldtable) == 0)
+    return PointerGetDatum(nullptr);
+  spi::connect(td);
+  if (ev == Event::kInsert) {
+    spi::exec(kInsert);
+  } else {
+    spi::exec(ev == Event::kUpdate ? kUpdateDeltas : kDeleteDeltas);
+    const uint64_t n = spi::exec(ev == Event::kUpdate ? kLockMovedUpdate : kLockMovedDelete);
+    if (n > 0) {
+      std::vector<std::string> ids;
+      ids.reserve(n);
+      for (uint64_t i = 0; i < n; ++i) ids.push_back(spi::text_not_null(i, 1));
+      Datum args[1] = {spi::text_array(ids)};
+      spi::exec(kRecountLast, args);
+    }
+  }
+  spi::finish();
+  return PointerGetDatum(nullptr);
+}
+
+}  // namespace
+
+namespace hitlai::pg::assignment_stats {
+bool installed() {
+  return hitlai::pg::guarded([] {
+    Oid ns = get_namespace_oid("hitlai", true);
+    Oid rel = OidIsValid(ns) ? get_relname_relid("human_testers", ns) : InvalidOid;
+    return OidIsValid(rel) && get_attnum(rel, "stats_last_assigned_at") != InvalidAttrNumber &&
+           get_attnum(rel, "stats_open_assignments") != InvalidAttrNumber;
+  });
+}
+spi::Statement& rebuild_statement() { return kRebuild; }
+spi::Statement& check_statement() { return kCheck; }
+}  // namespace hitlai::pg::assignment_stats
+
+// AFTER INSERT / UPDATE / DELETE FOR EACH STATEMENT ON tester_assignments
+// (REFERENCING NEW TABLE AS new_asg / OLD TABLE AS old_asg). SECURITY DEFINER.
+HITLAI_FUNCTION(hitlai_assignment_stats_insert) { return on_assignments(fcinfo, Event::kInsert); }
+HITLAI_FUNCTION(hitlai_assignment_stats_update) { return on_assignments(fcinfo, Event::kUpdate); }
+HITLAI_FUNCTION(hitlai_assignment_stats_delete) { return on_assignments(fcinfo, Event::kDelete); }
