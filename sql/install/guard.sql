@@ -8,8 +8,8 @@
 --    this CREATE EXTENSION (same transaction as the pg_extension row), or already
 --    holding hitlai's objects (an upgrade). A schema `hitlai` that a non-superuser
 --    created beforehand is refused: it may hold objects that the script would bind to.
--- 2. No object in the schema may belong to a non-superuser unless it is part of the
---    extension (a function, operator, type, table, ... planted by the database owner).
+-- 2. No object in the schema may belong to a non-superuser (a function, operator, type,
+--    table, ... planted by the database owner, even one added to the extension).
 --    They are refused, not dropped: the DBA moves or drops them, then retries.
 -- 3. Triggers on hitlai's tables whose function is not hitlai's (possible before 0.3.0,
 --    which granted TRIGGER to the installing owner) are dropped, with a WARNING: they
@@ -55,20 +55,11 @@ BEGIN
                                      'superuser to make the schema.', nsp_name);
   END IF;
 
-  -- Objects of the extension, and what exists only because of them (indexes, row types,
-  -- array types, constraints): the closure of the members over automatic and internal
-  -- dependencies.
-  WITH RECURSIVE ours(classid, objid) AS (
-      SELECT d.classid, d.objid FROM pg_catalog.pg_depend d
-       WHERE d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_extension'::pg_catalog.regclass
-         AND d.refobjid OPERATOR(pg_catalog.=) ext
-         AND d.deptype OPERATOR(pg_catalog.=) 'e'::pg_catalog.char
-    UNION
-      SELECT d.classid, d.objid FROM pg_catalog.pg_depend d
-        JOIN ours o ON d.refclassid OPERATOR(pg_catalog.=) o.classid
-                   AND d.refobjid OPERATOR(pg_catalog.=) o.objid
-       WHERE d.deptype OPERATOR(pg_catalog.=) ANY ('{a,i}'::pg_catalog.char[])
-  ), candidates(classid, objid, owner) AS (
+  -- Every object of hitlai belongs to the superuser that ran its scripts; an object in
+  -- the schema that belongs to anyone else was planted (also when its owner made it a
+  -- member of the extension with ALTER EXTENSION ... ADD, which the extension's owner
+  -- may do with objects it owns).
+  WITH candidates(classid, objid, owner) AS (
     SELECT 'pg_catalog.pg_class'::pg_catalog.regclass::pg_catalog.oid, c.oid, c.relowner
       FROM pg_catalog.pg_class c WHERE c.relnamespace OPERATOR(pg_catalog.=) nsp
     UNION ALL SELECT 'pg_catalog.pg_proc'::pg_catalog.regclass::pg_catalog.oid, p.oid, p.proowner
@@ -100,12 +91,10 @@ BEGIN
     INTO planted
     FROM candidates c
     JOIN pg_catalog.pg_authid r ON r.oid OPERATOR(pg_catalog.=) c.owner
-   WHERE NOT r.rolsuper
-     AND NOT EXISTS (SELECT FROM ours o WHERE o.classid OPERATOR(pg_catalog.=) c.classid
-                                          AND o.objid OPERATOR(pg_catalog.=) c.objid);
+   WHERE NOT r.rolsuper;
 
   IF planted IS NOT NULL THEN
-    RAISE EXCEPTION 'schema "%" holds objects that are not part of hitlai and belong to a non-superuser',
+    RAISE EXCEPTION 'schema "%" holds objects that belong to a non-superuser',
                     nsp_name
       USING ERRCODE = '42501',
             DETAIL = 'Objects: ' OPERATOR(pg_catalog.||) pg_catalog.array_to_string(planted, ', '),

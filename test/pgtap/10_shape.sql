@@ -166,6 +166,7 @@ SELECT ext.oid AS ext_oid FROM pg_extension ext WHERE extname = 'hitlai' \gset
 SELECT is_empty(format($$
   SELECT (pg_identify_object(classid, objid, objsubid)).* FROM pg_depend
    WHERE refclassid = 'pg_extension'::regclass AND refobjid = %s AND deptype = 'e'
+     AND classid <> 'pg_event_trigger'::regclass  -- S7's event trigger: not a schema object
      AND (pg_identify_object(classid, objid, objsubid)).schema IS DISTINCT FROM 'hitlai'$$, :ext_oid),
   'S1: every object of the extension is in schema hitlai');
 SELECT is_empty(format($$

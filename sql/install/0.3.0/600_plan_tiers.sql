@@ -23,16 +23,16 @@ CREATE TABLE @extschema@.plan_tiers (
   created_at          timestamptz NOT NULL DEFAULT pg_catalog.now(),
   CONSTRAINT plan_tiers_tier_key UNIQUE (tier),
   CONSTRAINT plan_tiers_tier_check CHECK (tier OPERATOR(pg_catalog.<>) ''::pg_catalog.text),
-  CONSTRAINT plan_tiers_kind_check CHECK (kind IN ('company', 'tester')),
+  CONSTRAINT plan_tiers_kind_check CHECK (kind OPERATOR(pg_catalog.=) ANY (ARRAY['company', 'tester']::pg_catalog.text[])),
   CONSTRAINT plan_tiers_plan_type_check
-    CHECK (plan_type IN ('free', 'starter', 'pro', 'enterprise')),
-  CONSTRAINT plan_tiers_monthly_test_quota_check CHECK (monthly_test_quota >= 0),
+    CHECK (plan_type OPERATOR(pg_catalog.=) ANY (ARRAY['free', 'starter', 'pro', 'enterprise']::pg_catalog.text[])),
+  CONSTRAINT plan_tiers_monthly_test_quota_check CHECK (monthly_test_quota OPERATOR(pg_catalog.>=) 0),
   CONSTRAINT plan_tiers_discount_percentage_check
-    CHECK (discount_percentage >= 0 AND discount_percentage <= 100),
+    CHECK (discount_percentage OPERATOR(pg_catalog.>=) 0::pg_catalog.numeric AND discount_percentage OPERATOR(pg_catalog.<=) 100::pg_catalog.numeric),
   CONSTRAINT plan_tiers_revenue_share_pct_check
-    CHECK (revenue_share_pct >= 0 AND revenue_share_pct <= 100),
+    CHECK (revenue_share_pct OPERATOR(pg_catalog.>=) 0::pg_catalog.numeric AND revenue_share_pct OPERATOR(pg_catalog.<=) 100::pg_catalog.numeric),
   CONSTRAINT plan_tiers_equity_percentage_check
-    CHECK (equity_percentage >= 0 AND equity_percentage <= 100),
+    CHECK (equity_percentage OPERATOR(pg_catalog.>=) 0::pg_catalog.numeric AND equity_percentage OPERATOR(pg_catalog.<=) 100::pg_catalog.numeric),
   -- A company tier says what the company gets (R2: plan_type and discount required,
   -- monthly_test_quota NULL = unlimited as in D1) and nothing a tester gets; a tester
   -- tier the reverse (R3).

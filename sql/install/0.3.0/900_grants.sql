@@ -86,7 +86,8 @@ BEGIN
       FROM pg_catalog.pg_proc p
      WHERE p.pronamespace OPERATOR(pg_catalog.=) nsp::pg_catalog.oid
        AND p.prokind OPERATOR(pg_catalog.=) 'f'::pg_catalog.char
-       AND p.prorettype OPERATOR(pg_catalog.<>) 'pg_catalog.trigger'::pg_catalog.regtype::pg_catalog.oid
+       AND p.prorettype OPERATOR(pg_catalog.<>) ALL (ARRAY['pg_catalog.trigger'::pg_catalog.regtype,
+                                                        'pg_catalog.event_trigger'::pg_catalog.regtype]::pg_catalog.oid[])
        AND p.proname::pg_catalog.text OPERATOR(pg_catalog.<>) ALL (admin_functions)
        AND (NOT p.prosecdef
             OR (NOT anonymous AND p.proname::pg_catalog.text OPERATOR(pg_catalog.=) ANY (definer_allowed)))
