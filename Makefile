@@ -103,3 +103,6 @@ dist:
 	@echo build/dist/$(DIST_NAME).zip
 
 .PHONY: installcheck-pgtap format-check dist
+
+# The shared library is relinked when the version script changes.
+$(shlib): src/pg/hitlai.map
