@@ -17,12 +17,24 @@ namespace spi = hitlai::pg::spi;
 
 #define HITLAI_ISSUES_TAIL                                                                 \
     "\n" \
-  "d AS (SELECT x.run_id, pg_catalog.sum(x.k) AS k FROM x GROUP BY x.run_id),\n" \
-  "l AS MATERIALIZED (\n" \
-  "  SELECT r.id FROM hitlai.test_runs r WHERE r.id IN (SELECT d.run_id FROM d)\n" \
-  "   ORDER BY r.id FOR NO KEY UPDATE OF r)\n" \
+  "d AS (SELECT x.run_id, pg_catalog.sum(x.k) AS k FROM x GROUP BY x.run_id)\n" \
   "UPDATE hitlai.test_runs r SET issues_found = r.issues_found + d.k\n" \
-  "  FROM d, l WHERE r.id = d.run_id AND l.id = r.id\n"
+  "  FROM d WHERE r.id = d.run_id\n"
+
+// The statement's runs, locked in id order by a statement of their own before the
+// UPDATE (lock, then update: see triggers.hpp).
+#define HITLAI_ISSUES_LOCK(x)                                                              \
+  "SELECT r.id FROM hitlai.test_runs r WHERE r.id IN (" x ") ORDER BY r.id "             \
+  "FOR NO KEY UPDATE OF r"
+
+spi::Statement kLockInsert{HITLAI_ISSUES_LOCK("SELECT i.test_run_id FROM new_issues i"), 0,
+                           {}, nullptr};
+spi::Statement kLockUpdate{
+    HITLAI_ISSUES_LOCK("SELECT i.test_run_id FROM new_issues i "
+                       "UNION SELECT i.test_run_id FROM old_issues i"),
+    0, {}, nullptr};
+spi::Statement kLockDelete{HITLAI_ISSUES_LOCK("SELECT i.test_run_id FROM old_issues i"), 0,
+                           {}, nullptr};
 
 spi::Statement kInsert{
     "WITH x AS (SELECT i.test_run_id AS run_id, 1 AS k FROM new_issues i)," HITLAI_ISSUES_TAIL,
@@ -35,7 +47,7 @@ spi::Statement kDelete{
     "WITH x AS (SELECT i.test_run_id AS run_id, -1 AS k FROM old_issues i)," HITLAI_ISSUES_TAIL,
     0, {}, nullptr};
 
-Datum issues_trigger(FunctionCallInfo fcinfo, spi::Statement& stmt) {
+Datum issues_trigger(FunctionCallInfo fcinfo, spi::Statement& lock, spi::Statement& stmt) {
   auto* td = reinterpret_cast<TriggerData*>(fcinfo->context);
   if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_AFTER(td->tg_event) ||
       TRIGGER_FIRED_FOR_ROW(td->tg_event))
@@ -46,6 +58,7 @@ Datum issues_trigger(FunctionCallInfo fcinfo, spi::Statement& stmt) {
   spi::connect(td);
   {
     hitlai::pg::IssueCountWriter writer;
+    spi::exec(lock);
     spi::exec(stmt);
   }
   spi::finish();
@@ -54,6 +67,6 @@ Datum issues_trigger(FunctionCallInfo fcinfo, spi::Statement& stmt) {
 
 }  // namespace
 
-HITLAI_FUNCTION(hitlai_issues_after_insert) { return issues_trigger(fcinfo, kInsert); }
-HITLAI_FUNCTION(hitlai_issues_after_update) { return issues_trigger(fcinfo, kUpdate); }
-HITLAI_FUNCTION(hitlai_issues_after_delete) { return issues_trigger(fcinfo, kDelete); }
+HITLAI_FUNCTION(hitlai_issues_after_insert) { return issues_trigger(fcinfo, kLockInsert, kInsert); }
+HITLAI_FUNCTION(hitlai_issues_after_update) { return issues_trigger(fcinfo, kLockUpdate, kUpdate); }
+HITLAI_FUNCTION(hitlai_issues_after_delete) { return issues_trigger(fcinfo, kLockDelete, kDelete); }

@@ -18,6 +18,14 @@ namespace spi = hitlai::pg::spi;
 
 // Recomputes every stats_* column (and average_rating, which derives from the rating
 // state) from the tables; companies then testers, each locked in id order.
+// Every row locked in id order by a statement of its own before the UPDATE (lock, then
+// update: see triggers.hpp).
+spi::Statement kLockCompanies{
+    "SELECT c.id FROM hitlai.companies c ORDER BY c.id FOR NO KEY UPDATE OF c", 0, {}, nullptr};
+spi::Statement kLockTesters{
+    "SELECT h.id FROM hitlai.human_testers h ORDER BY h.id FOR NO KEY UPDATE OF h", 0, {},
+    nullptr};
+
 spi::Statement kRebuildCompanies{
     R"SQL(
 WITH a AS (
@@ -25,13 +33,12 @@ WITH a AS (
          COALESCE(pg_catalog.sum(r.sentiment_score), 0) AS ss,
          pg_catalog.count(r.sentiment_score) AS sc
     FROM hitlai.companies c LEFT JOIN hitlai.test_runs r ON r.company_id = c.id
-   GROUP BY c.id),
-l AS MATERIALIZED (SELECT c.id FROM hitlai.companies c ORDER BY c.id FOR NO KEY UPDATE OF c)
+   GROUP BY c.id)
 UPDATE hitlai.companies c
    SET stats_run_count = a.n, stats_cost_sum = a.cost, stats_sentiment_sum = a.ss,
        stats_sentiment_count = a.sc
-  FROM a, l
- WHERE c.id = a.id AND l.id = c.id
+  FROM a
+ WHERE c.id = a.id
    AND (c.stats_run_count, c.stats_cost_sum, c.stats_sentiment_sum, c.stats_sentiment_count)
        IS DISTINCT FROM (a.n, a.cost, a.ss, a.sc))SQL",
     0, {}, nullptr};
@@ -49,14 +56,13 @@ rt AS (
 s AS (
   SELECT h.id, COALESCE(act.n, 0) AS n, COALESCE(rt.sm, 0) AS sm, COALESCE(rt.ct, 0) AS ct
     FROM hitlai.human_testers h
-    LEFT JOIN act ON act.tester_id = h.id LEFT JOIN rt ON rt.tester_id = h.id),
-l AS MATERIALIZED (SELECT h.id FROM hitlai.human_testers h ORDER BY h.id FOR NO KEY UPDATE OF h)
+    LEFT JOIN act ON act.tester_id = h.id LEFT JOIN rt ON rt.tester_id = h.id)
 UPDATE hitlai.human_testers h
    SET stats_active_assignments = s.n, stats_rating_sum = s.sm, stats_rating_count = s.ct,
        average_rating = CASE WHEN s.ct > 0
                              THEN pg_catalog.round(s.sm::numeric / s.ct::numeric, 2) ELSE 0 END
-  FROM s, l
- WHERE h.id = s.id AND l.id = h.id
+  FROM s
+ WHERE h.id = s.id
    AND (h.stats_active_assignments, h.stats_rating_sum, h.stats_rating_count, h.average_rating)
        IS DISTINCT FROM (s.n, s.sm, s.ct,
                          CASE WHEN s.ct > 0
@@ -106,7 +112,9 @@ SELECT 'human_testers'::text, h.id, v.col, v.stored, v.actual
 // hitlai.rebuild_stats() -> integer: rows of companies and human_testers corrected.
 HITLAI_FUNCTION(hitlai_rebuild_stats) {
   spi::connect();
+  spi::exec(kLockCompanies);
   uint64_t n = spi::exec(kRebuildCompanies);
+  spi::exec(kLockTesters);
   n += spi::exec(kRebuildTesters);
   spi::finish();
   return Int32GetDatum(static_cast<int32>(n));
