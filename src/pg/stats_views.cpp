@@ -2,12 +2,16 @@
 // stats_* state behind hitlai.company_stats and hitlai.tester_performance (the state
 // itself is kept by the triggers: quota.cpp, company_stats.cpp, tester_stats.cpp).
 #include "pg/bridge.hpp"
+#include "pg/settings.hpp"
 #include "pg/spi.hpp"
+#include "pg/triggers.hpp"
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wregister"
 extern "C" {
+#include "commands/trigger.h"
 #include "funcapi.h"
+#include "utils/rel.h"
 #include "utils/tuplestore.h"
 }
 #pragma GCC diagnostic pop
@@ -107,15 +111,53 @@ SELECT 'human_testers'::text, h.id, v.col, v.stored, v.actual
  ORDER BY 1, 2, 3)SQL",
     0, {}, nullptr};
 
-}  // namespace
+// After TRUNCATE of issues: no run has issues any more (T6).
+spi::Statement kZeroIssueCounts{
+    "UPDATE hitlai.test_runs r SET issues_found = 0 WHERE r.issues_found <> 0", 0, {}, nullptr};
+spi::Statement kLockRunsWithIssues{
+    "SELECT r.id FROM hitlai.test_runs r WHERE r.issues_found <> 0 ORDER BY r.id "
+    "FOR NO KEY UPDATE OF r",
+    0, {}, nullptr};
 
-// hitlai.rebuild_stats() -> integer: rows of companies and human_testers corrected.
-HITLAI_FUNCTION(hitlai_rebuild_stats) {
-  spi::connect();
+uint64_t rebuild_all() {
   spi::exec(kLockCompanies);
   uint64_t n = spi::exec(kRebuildCompanies);
   spi::exec(kLockTesters);
   n += spi::exec(kRebuildTesters);
+  return n;
+}
+
+}  // namespace
+
+// hitlai.stats_after_truncate() (AFTER TRUNCATE FOR EACH STATEMENT on test_runs,
+// tester_assignments and issues): TRUNCATE fires no row triggers, so the state that the
+// truncated rows fed is rebuilt from what is left: company and tester stats (V1-V3, T3
+// average_rating) like rebuild_stats(), and issues_found (T6) after issues are gone.
+// Totals that never go down (tests_completed, total_earnings, milestones) stay.
+HITLAI_FUNCTION(hitlai_stats_after_truncate) {
+  auto* td = reinterpret_cast<TriggerData*>(fcinfo->context);
+  if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_AFTER(td->tg_event) ||
+      !TRIGGER_FIRED_BY_TRUNCATE(td->tg_event))
+    throw hitlai::Error("39P01", "stats_after_truncate: must be AFTER TRUNCATE ... FOR EACH STATEMENT");
+  if (hitlai::pg::restore_mode_active()) return PointerGetDatum(nullptr);
+  const bool issues = std::string(hitlai::pg::guarded([&] {
+                        return static_cast<const char*>(RelationGetRelationName(td->tg_relation));
+                      })) == "issues";
+  spi::connect();
+  if (issues) {
+    hitlai::pg::IssueCountWriter writer;
+    spi::exec(kLockRunsWithIssues);
+    spi::exec(kZeroIssueCounts);
+  }
+  rebuild_all();
+  spi::finish();
+  return PointerGetDatum(nullptr);
+}
+
+// hitlai.rebuild_stats() -> integer: rows of companies and human_testers corrected.
+HITLAI_FUNCTION(hitlai_rebuild_stats) {
+  spi::connect();
+  const uint64_t n = rebuild_all();
   spi::finish();
   return Int32GetDatum(static_cast<int32>(n));
 }

@@ -242,11 +242,17 @@ spi::Statement kCreditUpdate{
     "WHERE n.status = 'completed' AND o.status <> 'completed')," HITLAI_CREDIT_TAIL,
     0, {}, nullptr};
 
+// S10: the two counters saturate at the largest value of their column types (integer,
+// numeric(12,2)) instead of failing: a tester's totals, which many companies add to,
+// never make another company's completion fail. Each run's share is bounded anyway
+// (test_runs_cost_max_check: cost <= 100000.00), so the cap is reached only after
+// 100,000 runs at the maximum cost (docs/tenant-isolation.md).
 spi::Statement kCreditTesters{
     R"SQL(
 UPDATE hitlai.human_testers h
-   SET tests_completed = h.tests_completed + u.n::int4,
-       total_earnings = h.total_earnings + u.cents::int8::numeric / 100
+   SET tests_completed = LEAST(h.tests_completed::int8 + u.n::int8, 2147483647)::int4,
+       total_earnings = LEAST(h.total_earnings + u.cents::int8::numeric / 100,
+                                         9999999999.99)
   FROM ROWS FROM (pg_catalog.unnest($1::uuid[]), pg_catalog.unnest($2), pg_catalog.unnest($3)) AS u(id, n, cents)
  WHERE h.id = u.id)SQL",
     3, {TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID}, nullptr};
