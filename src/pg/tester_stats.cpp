@@ -243,10 +243,11 @@ spi::Statement kCreditUpdate{
     0, {}, nullptr};
 
 // S10: the two counters saturate at the largest value of their column types (integer,
-// numeric(12,2)) instead of failing: a tester's totals, which many companies add to,
-// never make another company's completion fail. Each run's share is bounded anyway
-// (test_runs_cost_max_check: cost <= 100000.00), so the cap is reached only after
-// 100,000 runs at the maximum cost (docs/tenant-isolation.md).
+// numeric(12,2)) instead of failing with 22003: a tester's totals, which many companies
+// add to, never make another company's completion fail. Each run's contribution is
+// bounded where it is written (cost numeric(10,2): at most 99,999,999.99, 22003 at the
+// writing company's own statement), so one company reaches the cap only by paying it
+// (docs/tenant-isolation.md).
 spi::Statement kCreditTesters{
     R"SQL(
 UPDATE hitlai.human_testers h

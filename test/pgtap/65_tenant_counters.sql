@@ -11,21 +11,21 @@ INSERT INTO hitlai.human_testers (id, user_id, email, display_name, revenue_shar
 
 -- ---- bounded contribution: a documented maximum cost, refused at the writer's statement
 SELECT throws_ok($$INSERT INTO hitlai.test_runs (company_id, url, mission, cost)
-                   VALUES ('aaaaaaaa-0000-4000-8000-000000000001', 'https://h.test', 'm', 100000.01)$$,
-  '23514', NULL, 'S10: a run costs at most 100000.00 (23514 at the writing company''s own INSERT)');
+                   VALUES ('aaaaaaaa-0000-4000-8000-000000000001', 'https://h.test', 'm', 100000000.00)$$,
+  '22003', NULL, 'S10: a run costs at most 99999999.99 (22003 at the writing company''s own INSERT)');
 INSERT INTO hitlai.test_runs (id, company_id, tester_id, url, mission, cost) VALUES
   ('cccccccc-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000001',
-   'bbbbbbbb-0000-4000-8000-000000000001', 'https://h.test', 'm', 100000.00);
-SELECT throws_ok($$UPDATE hitlai.test_runs SET cost = 99999999.99
+   'bbbbbbbb-0000-4000-8000-000000000001', 'https://h.test', 'm', 99999999.99);
+SELECT throws_ok($$UPDATE hitlai.test_runs SET cost = 1e10
                     WHERE id = 'cccccccc-0000-4000-8000-000000000001'$$,
-  '23514', NULL, 'S10: ... and at its own UPDATE');
+  '22003', NULL, 'S10: ... and at its own UPDATE');
 
 -- ---- the shared tester's counters near their type's maximum
-UPDATE hitlai.human_testers SET total_earnings = 9999999000.00, tests_completed = 2147483646
+UPDATE hitlai.human_testers SET total_earnings = 9900000000.00, tests_completed = 2147483646
  WHERE id = 'bbbbbbbb-0000-4000-8000-000000000001';
 SELECT lives_ok($$UPDATE hitlai.test_runs SET status = 'completed'
                    WHERE id = 'cccccccc-0000-4000-8000-000000000001'$$,
-  'S10: the hostile company completes its maximum-cost run (the tester''s counters saturate)');
+  'S10: the hostile company completes a maximum-cost run, taking the shared tester''s counters to their maximum');
 INSERT INTO hitlai.test_runs (id, company_id, tester_id, url, mission, cost) VALUES
   ('cccccccc-0000-4000-8000-000000000002', 'aaaaaaaa-0000-4000-8000-000000000002',
    'bbbbbbbb-0000-4000-8000-000000000001', 'https://o.test', 'm', 10.00);
