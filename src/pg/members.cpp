@@ -245,7 +245,25 @@ HITLAI_FUNCTION(hitlai_guard_tester_columns) {
     Datum v2 = heap_getattr(newtup, i + 1, desc, &n2);
     if (n1 != n2 || (!n1 && !datum_image_eq(v1, v2, att->attbyval, att->attlen))) changed = name;
   }
-  if (!changed) return result;
+  // T2 freeze (S10): once a run is completed and rated, what T2 captured from it is the
+  // company's judgement; a tester may no longer rewrite the captured columns.
+  static const char* const kCaptured[] = {"sentiment_score", "recommendations", "positives"};
+  const char* frozen = nullptr;
+  if (text_equals(oldtup, desc, attnum_of(desc, "status"), "completed") &&
+      !is_null(oldtup, desc, attnum_of(desc, "company_ai_rating"))) {
+    for (const char* c : kCaptured) {
+      const int a = attnum_of(desc, c);
+      Form_pg_attribute att = TupleDescAttr(desc, a - 1);
+      bool n1 = false, n2 = false;
+      Datum v1 = heap_getattr(oldtup, a, desc, &n1);
+      Datum v2 = heap_getattr(newtup, a, desc, &n2);
+      if (n1 != n2 || (!n1 && !datum_image_eq(v1, v2, att->attbyval, att->attlen))) {
+        frozen = c;
+        break;
+      }
+    }
+  }
+  if (!changed && !frozen) return result;
 
   // Something only members may change: is the caller one (owner, admin or member)?
   if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "hitlai: SPI_connect failed");
@@ -256,6 +274,12 @@ HITLAI_FUNCTION(hitlai_guard_tester_columns) {
   Datum args[1] = {get_datum(oldtup, desc, attnum_of(desc, "company_id"))};
   bool member = run_plan(is_member_plan, args, 1) > 0;
   SPI_finish();
+  if (!member && frozen)
+    ereport(ERROR, (errcode(MAKE_SQLSTATE('H', 'L', '0', '0', '3')),
+                    errmsg("column \"%s\" of a completed, rated test run cannot be changed by its tester", frozen),
+                    errdetail("Once the company has rated a completed run, what its training data "
+                              "captured (sentiment_score, recommendations, positives) is frozen for testers."),
+                    errhint("Ask a member of the company to make this change.")));
   if (!member)
     ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
                     errmsg("permission denied to change column \"%s\" of test run", changed),
