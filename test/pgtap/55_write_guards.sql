@@ -10,7 +10,11 @@ CREATE ROLE hl_wg_anon NOLOGIN NOBYPASSRLS;
 CREATE ROLE hl_wg_bypass NOLOGIN BYPASSRLS;
 SELECT hitlai.grant_app_role('hl_wg_app');
 SELECT hitlai.grant_anon_role('hl_wg_anon');
-SELECT hitlai.grant_app_role('hl_wg_bypass');
+-- A privileged role (like service_role) gets table privileges directly: grant_app_role
+-- refuses roles that bypass RLS (G1, test/pgtap/28_grants.sql).
+GRANT USAGE ON SCHEMA hitlai TO hl_wg_bypass;
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA hitlai TO hl_wg_bypass;
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA hitlai TO hl_wg_bypass;
 
 -- G1 signature (S6): one regrole argument each.
 SELECT is(ARRAY(SELECT p.oid::regprocedure::text FROM pg_proc p
