@@ -12,5 +12,5 @@ COMMENT ON FUNCTION @extschema@.tester_assignments_before_delete() IS
 REVOKE ALL ON FUNCTION @extschema@.tester_assignments_before_delete() FROM PUBLIC;
 CREATE TRIGGER tester_assignments_before_delete_trigger
   BEFORE DELETE ON @extschema@.tester_assignments
-  FOR EACH ROW WHEN (OLD.status = 'completed')
+  FOR EACH ROW WHEN (OLD.status OPERATOR(pg_catalog.=) 'completed'::pg_catalog.text)
   EXECUTE FUNCTION @extschema@.tester_assignments_before_delete();
