@@ -33,7 +33,7 @@ BEGIN
   END IF;
   lim := @extschema@.free_company_limit();
   IF lim OPERATOR(pg_catalog.>=) 0 THEN
-    PERFORM pg_catalog.pg_advisory_xact_lock(1751935843::pg_catalog.int4,  -- 'hlcc'
+    PERFORM pg_catalog.pg_advisory_xact_lock(1751933795::pg_catalog.int4,  -- 0x686c6363 'hlcc'
                                              pg_catalog.hashtext(me::pg_catalog.text));
     SELECT pg_catalog.count(*) INTO owned
       FROM @extschema@.company_members m
