@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""hitlai benchmark driver (issue 8). Run it through bench/run.sh, which makes the
+"""hitlai benchmark driver (bench/README.md). Run it through bench/run.sh, which makes the
 cluster; this file loads the databases, runs the pgbench scenarios interleaved and
 writes the report. Only the Python standard library, psql and pgbench are used.
 
@@ -539,7 +539,7 @@ def main():
     bad = [s for s in a.scenarios if s not in ALL_SCENARIOS]
     if bad:
         ap.error("unknown scenario(s) %s; known: %s" % (",".join(bad), ",".join(ALL_SCENARIOS)))
-    # 1,000,000 runs -> 10,000 companies and 2,000 testers (issue 4/8 shape).
+    # 1,000,000 runs -> 10,000 companies and 2,000 testers (the benchmark shape).
     a.read_companies = max(2, a.runs // 100)
     a.read_testers = max(2, a.runs // 500)
     Bench(a).run()

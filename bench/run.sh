@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# hitlai benchmarks (issue 8): hitlai against its PL/pgSQL equivalent and against the
+# hitlai benchmarks (bench/README.md): hitlai against its PL/pgSQL equivalent and against the
 # bare schema, side by side. See bench/README.md.
 #
 #   bench/run.sh [options]

@@ -26,6 +26,7 @@ extern "C" {
 #include "utils/elog.h"
 #include "utils/memutils.h"
 }
+#include "pg/compat.hpp"
 
 #include <exception>
 #include <new>
@@ -36,6 +37,13 @@ extern "C" {
 
 #include "core/error.hpp"
 #include "pg/version_check.hpp"
+
+// The symbols PostgreSQL looks up in hitlai.so by name (Pg_magic_func, _PG_init, and
+// each SQL-callable function with its pg_finfo_ record) are the only ones exported: the
+// builds compile with -fvisibility=hidden. PostgreSQL 15's PGDLLEXPORT is empty on
+// ELF platforms (16 and later define it as this same attribute), so hitlai marks its
+// entry points itself.
+#define HITLAI_EXPORT __attribute__((visibility("default")))
 
 namespace hitlai::pg {
 
@@ -159,6 +167,8 @@ text* make_text(std::string_view s);
 #define HITLAI_FUNCTION_IMPL_(name, before)                                \
   static Datum name##_body(FunctionCallInfo fcinfo);                       \
   extern "C" {                                                             \
+  HITLAI_EXPORT Datum name(PG_FUNCTION_ARGS);                              \
+  HITLAI_EXPORT const Pg_finfo_record* pg_finfo_##name(void);              \
   PG_FUNCTION_INFO_V1(name);                                               \
   Datum name(PG_FUNCTION_ARGS) {                                           \
     before;                                                                \

@@ -33,6 +33,7 @@
 //
 // No C++ object with a destructor is alive in these bodies: PostgreSQL is called
 // directly (see bridge.hpp).
+#include "pg/auth_users.hpp"
 #include "pg/bridge.hpp"
 
 // commands/trigger.h pulls in s_lock.h / atomics, which use `register` (an error in
@@ -44,13 +45,9 @@ extern "C" {
 #include "catalog/pg_type_d.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
-#include "catalog/namespace.h"
-#include "catalog/pg_class.h"
 #include "common/hashfn.h"
-#include "nodes/makefuncs.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
-#include "utils/lsyscache.h"
 #include "utils/snapmgr.h"
 #include "utils/uuid.h"
 #include "utils/rel.h"
@@ -147,29 +144,15 @@ SPIPlanPtr other_owner_plan = nullptr;
 SPIPlanPtr is_member_plan = nullptr;
 
 // Whether auth.users exists and has no row for `user_id` (the owner's account is being
-// deleted: its ON DELETE CASCADE must not be blocked). Rare path, not cached.
-//
-// S7: this runs with the rights of hitlai's owner (a superuser), and schema `auth` may
-// belong to a role that is not a superuser (Supabase: supabase_auth_admin; vanilla: the
-// database owner who made it). So auth.users is read only after it has been locked and
-// checked: an ordinary table (not a view, whose functions would run here, nor a foreign
-// or partitioned table) whose `id` column is a uuid; and only the table itself (FROM
-// ONLY: no inheritance child the owner attached). RLS policies don't apply to a
-// superuser, and reading a plain table fires no trigger. Anything else counts as "no
-// auth.users", so the last-owner rule stays in force.
+// deleted: its ON DELETE CASCADE must not be blocked). Rare path, not cached. auth.users
+// may belong to a non-superuser: read only as pg/auth_users.hpp says (S7). When it is
+// missing or unusable, nothing counts as deleted and the last-owner rule stays in force.
 bool auth_user_deleted(Datum user_id) {
-  RangeVar* rv = makeRangeVar(const_cast<char*>("auth"), const_cast<char*>("users"), -1);
-  // Locked until the end of the transaction: the relation checked below is the one the
-  // query reads (renaming, dropping or replacing it waits for us).
-  Oid rel = RangeVarGetRelid(rv, AccessShareLock, true);
-  if (!OidIsValid(rel) || get_rel_relkind(rel) != RELKIND_RELATION) return false;
-  AttrNumber id_att = get_attnum(rel, "id");
-  if (id_att == InvalidAttrNumber || get_atttype(rel, id_att) != UUIDOID) return false;
   Oid types[1] = {UUIDOID};
   Datum args[1] = {user_id};
-  int rc = SPI_execute_with_args(
-      "SELECT 1 FROM ONLY auth.users u WHERE u.id OPERATOR(pg_catalog.=) $1", 1, types, args,
-      nullptr, false, 1);
+  int rc = hitlai::pg::auth_users_query(
+      "SELECT 1 FROM ONLY auth.users u WHERE u.id OPERATOR(pg_catalog.=) $1", 1, types, args, 1,
+      false);
   return rc == SPI_OK_SELECT && SPI_processed == 0;
 }
 

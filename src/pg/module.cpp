@@ -4,8 +4,9 @@
 
 extern "C" {
 #include "utils/builtins.h"
+HITLAI_EXPORT const Pg_magic_struct* PG_MAGIC_FUNCTION_NAME(void);
 PG_MODULE_MAGIC;
-void _PG_init(void);
+HITLAI_EXPORT void _PG_init(void);
 }
 
 // Called once per backend when hitlai.so is loaded.

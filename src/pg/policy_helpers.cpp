@@ -79,7 +79,7 @@ struct SnapshotKey {
     guarded([&raw] {
       if (!ActiveSnapshotSet()) return;
       raw.snap = GetActiveSnapshot();
-      raw.lxid = MyProc->lxid;
+      raw.lxid = hitlai::pg::local_transaction_id();
       raw.ok = raw.snap && raw.snap->snapshot_type == SNAPSHOT_MVCC;
     });
     if (!raw.ok) return false;

@@ -135,7 +135,7 @@ int compare_versions(const char* a, const char* b) noexcept {
 }
 
 void check_extension_version() {
-  if (likely(checked_lxid == MyProc->lxid && checked_lxid != InvalidLocalTransactionId))
+  if (likely(checked_lxid == local_transaction_id() && checked_lxid != InvalidLocalTransactionId))
     return;
   // The extension's own scripts run against objects they are creating: nothing to check.
   if (creating_extension) return;
@@ -154,7 +154,7 @@ void check_extension_version() {
     std::memcpy(installed, version, sizeof installed);
   }
   extension_exists = exists;
-  checked_lxid = MyProc->lxid;
+  checked_lxid = local_transaction_id();
 }
 
 void require_extension_version(const char* min_version, const char* what) {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# S9 / issue 2: released versions are immutable. sql/install/RELEASED lists
+# S9: released versions are immutable. sql/install/RELEASED lists
 # "<version> <sha256>" for each released version; the sha256 is that of the
 # concatenation of sql/install/<version>/*.sql in file-name order (C locale), so editing,
 # adding, removing or renaming-with-reorder a part of a released version fails here.
@@ -7,11 +7,7 @@ set -uo pipefail
 root=${HL_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 released=$root/sql/install/RELEASED
 
-n=0 failed=0
-ok() {
-  n=$((n + 1))
-  if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi
-}
+source "$(dirname "$0")/lib/tap.sh"
 parts_sha() {  # parts_sha VERSION -> sha256 of the concatenated parts
   local dir=$root/sql/install/$1
   (cd "$dir" && ls -- *.sql | LC_ALL=C sort | while IFS= read -r f; do cat -- "$f"; done) | sha256sum | cut -d' ' -f1
@@ -19,27 +15,27 @@ parts_sha() {  # parts_sha VERSION -> sha256 of the concatenated parts
 
 mapfile -t entries < <(grep -Ev '^[[:space:]]*(#|$)' "$released" 2>/dev/null)
 default_version=$(sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" "$root/hitlai.control")
-echo "1..$((4 + 2 * ${#entries[@]}))"
+tap_plan $((4 + 2 * ${#entries[@]}))
 
 [ -f "$released" ]
-ok $? "S9: sql/install/RELEASED exists"
+tap_ok $? "S9: sql/install/RELEASED exists"
 bad=$(printf '%s\n' "${entries[@]}" | grep -Evc '^[0-9]+\.[0-9]+\.[0-9]+ [0-9a-f]{64}$')
 [ "$bad" -eq 0 ]
-ok $? "S9: every RELEASED line is '<semver> <sha256>' ($bad malformed)"
+tap_ok $? "S9: every RELEASED line is '<semver> <sha256>' ($bad malformed)"
 printf '%s\n' "${entries[@]}" | grep -q '^0\.1\.0 '
-ok $? "S9: 0.1.0 is recorded as released"
+tap_ok $? "S9: 0.1.0 is recorded as released"
 dups=$(printf '%s\n' "${entries[@]}" | cut -d' ' -f1 | sort | uniq -d | wc -l)
 [ "$dups" -eq 0 ]
-ok $? "S9: no version is recorded twice"
+tap_ok $? "S9: no version is recorded twice"
 
 for e in "${entries[@]}"; do
   v=${e%% *} want=${e#* }
   [ -d "$root/sql/install/$v" ] && ls "$root/sql/install/$v"/*.sql >/dev/null 2>&1
-  ok $? "S9: released version $v still has its parts in sql/install/$v/"
+  tap_ok $? "S9: released version $v still has its parts in sql/install/$v/"
   have=$(parts_sha "$v" 2>/dev/null)
   [ "$have" = "$want" ]
   rc=$?
   [ $rc -eq 0 ] || echo "# sql/install/$v: sha256 $have, RELEASED says $want (released parts are frozen: put changes in a new version)" >&2
-  ok $rc "S9: the parts of released version $v are unchanged (sha256 ${want:0:12}...)"
+  tap_ok $rc "S9: the parts of released version $v are unchanged (sha256 ${want:0:12}...)"
 done
-exit $((failed > 0))
+tap_done

@@ -4,6 +4,7 @@
 # (crediting both testers, one milestone set). Exactly K inserts must be rejected with
 # HL001; every counter must equal the number of committed runs; no deadlock.
 set -uo pipefail
+source "$(dirname "$0")/lib/tap.sh"
 BIN=$(dirname "$HL_PG_CONFIG")
 DB=hl_conc_$$
 N=8 M=25 K=5
@@ -11,7 +12,7 @@ PSQL=("$BIN/psql" -X -q -v ON_ERROR_STOP=1)
 LOG=$HL_WORK/cluster/server.log
 log_start=$(stat -c %s "$LOG" 2>/dev/null || echo 0)
 
-echo "1..9"
+tap_plan 9
 "${PSQL[@]}" -d postgres -c "CREATE DATABASE $DB" || { echo "Bail out! cannot create database"; exit 1; }
 trap '"${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1' EXIT
 
@@ -56,20 +57,20 @@ rm -f "$HL_WORK"/conc_$$_*.out "$script"
 
 q() { "$BIN/psql" -X -At -d "$DB" -c "$1"; }
 committed=$(q "SELECT count(*) FROM hitlai.test_runs")
-t() { if [ "$2" = "$3" ]; then echo "ok $1 - $4"; else echo "not ok $1 - $4 (got '$2', expected '$3')"; fi; }
-t 1 "$rejected" "$K" "Q1/Q4: exactly $K of $((N * M)) concurrent inserts rejected with HL001 (quota $((N * M - K)))"
-t 2 "$other" 0 "T7: no other error (no deadlock, no serialization failure)"
-t 3 "$committed" "$((N * M - K))" "committed runs = N*M-K"
-t 4 "$(q "SELECT tests_used_this_month || '/' || stats_run_count || '/' || stats_cost_sum || '/' || stats_sentiment_count FROM hitlai.companies")" \
+tap_is "$rejected" "$K" "Q1/Q4: exactly $K of $((N * M)) concurrent inserts rejected with HL001 (quota $((N * M - K)))"
+tap_is "$other" 0 "T7: no other error (no deadlock, no serialization failure)"
+tap_is "$committed" "$((N * M - K))" "committed runs = N*M-K"
+tap_is "$(q "SELECT tests_used_this_month || '/' || stats_run_count || '/' || stats_cost_sum || '/' || stats_sentiment_count FROM hitlai.companies")" \
   "$committed/$committed/$((committed * 10)).00/$committed" "Q1/V1: usage and company stats equal committed runs"
-t 5 "$(q "SELECT string_agg(tests_completed || ':' || is_unlocked, ',' ORDER BY tests_required) FROM hitlai.milestones")" \
+tap_is "$(q "SELECT string_agg(tests_completed || ':' || is_unlocked, ',' ORDER BY tests_required) FROM hitlai.milestones")" \
   "$committed:true,$committed:true,$committed:false" "T1: milestones counted exactly once per committed run"
 # each run: cost 10.00, two credited testers at 70%: round(10*70/100/2, 2) = 3.50 each
 earn=$(q "SELECT ($committed * 3.50)::numeric(12,2)")
-t 6 "$(q "SELECT string_agg(tests_completed || '/' || total_earnings || '/' || average_rating || '/' || stats_active_assignments, ',' ORDER BY display_name) FROM hitlai.human_testers")" \
+tap_is "$(q "SELECT string_agg(tests_completed || '/' || total_earnings || '/' || average_rating || '/' || stats_active_assignments, ',' ORDER BY display_name) FROM hitlai.human_testers")" \
   "$committed/$earn/5.00/0,$committed/$earn/5.00/0" \
   "T3: both testers credited once per run, earnings to the cent, no lost update"
-t 7 "$(q "SELECT count(*) FROM hitlai.test_runs WHERE issues_found <> 1")" 0 "T6: issues_found right under concurrency"
-t 8 "$(q "SELECT count(*) FROM hitlai.training_data")" "$committed" "T2: one training row per completed run"
+tap_is "$(q "SELECT count(*) FROM hitlai.test_runs WHERE issues_found <> 1")" 0 "T6: issues_found right under concurrency"
+tap_is "$(q "SELECT count(*) FROM hitlai.training_data")" "$committed" "T2: one training row per completed run"
 deadlocks=$(tail -c +"$((log_start + 1))" "$LOG" 2>/dev/null | grep -c 'deadlock detected')
-t 9 "$deadlocks" 0 "T7: no deadlock in the server log"
+tap_is "$deadlocks" 0 "T7: no deadlock in the server log"
+tap_done

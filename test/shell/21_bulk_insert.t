@@ -4,11 +4,12 @@
 # milestone updates. Prints the time next to the same statement with hitlai's triggers
 # disabled (ALTER TABLE hitlai.test_runs DISABLE TRIGGER USER), same session, best of 3.
 set -uo pipefail
+source "$(dirname "$0")/lib/tap.sh"
 BIN=$(dirname "$HL_PG_CONFIG")
 DB=hl_bulk_$$
 ROWS=${HITLAI_BULK_ROWS:-100000}
 PSQL=("$BIN/psql" -X -q -v ON_ERROR_STOP=1)
-echo "1..4"
+tap_plan 4
 "${PSQL[@]}" -d postgres -c "CREATE DATABASE $DB" || { echo "Bail out! cannot create database"; exit 1; }
 trap '"${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1' EXIT
 
@@ -56,20 +57,24 @@ $(for i in 1 2 3; do timed_round without; timed_round with; done)
 SQL
 )
 rc=$?
-[ $rc -eq 0 ] && echo "ok 1 - $ROWS-row INSERT ... SELECT with triggers succeeds" || { echo "not ok 1 - bulk insert failed"; echo "$out" | sed 's/^/# /'; exit 0; }
+tap_ok $rc "$ROWS-row INSERT ... SELECT with triggers succeeds"
+[ $rc -eq 0 ] || { echo "$out" | tap_diag_in; tap_done; }
 counters=$(echo "$out" | grep '^ counters' | tr -d ' ')
 exp_cost=$("$BIN/psql" -X -At -d "$DB" -c "SELECT sum(cost) FROM public.bulk_runs")
 exp_sc=$("$BIN/psql" -X -At -d "$DB" -c "SELECT count(sentiment_score) FROM public.bulk_runs")
 want="counters|$ROWS/$ROWS/$exp_cost/$exp_sc|$ROWS:true,$ROWS:$([ "$ROWS" -ge 1000000 ] && echo true || echo false)|$((ROWS / 10))|$ROWS/$exp_cost/$exp_sc"
-if [ "$counters" = "$want" ]; then echo "ok 2 - Q1/V1/T1/V2: counters exact after the bulk insert"; else echo "not ok 2 - counters: got $counters want $want"; fi
+tap_is "$counters" "$want" "Q1/V1/T1/V2: counters exact after the bulk insert"
 best() { echo "$out" | awk -v tag="$1" '
   /^with_triggers$|^without_triggers$/ { if (cur != "" && v != "") print cur, v; cur = $0; v = "" }
   /^Time:/ { v = $2 }
   END { if (cur != "" && v != "") print cur, v }' | awk -v tag="$1" '$1 == tag' | sort -k2 -n | head -1 | awk '{print $2}'; }
 w=$(best with_triggers) o=$(best without_triggers)
 echo "# INSERT ... SELECT of $ROWS rows: with triggers ${w} ms, triggers disabled ${o} ms (best of runs), ratio $(echo "scale=2; $w / $o" | bc)"
-[ -n "$w" ] && [ -n "$o" ] && echo "ok 3 - timings measured" || echo "not ok 3 - timings missing"
+[ -n "$w" ] && [ -n "$o" ]
+tap_ok $? "timings measured"
 # a handful of milestone/company updates, not one per row: n_tup_upd of the shared tables
 sleep 1  # statistics of the finished session are flushed at its exit
 upd=$("$BIN/psql" -X -At -d "$DB" -c "SELECT sum(n_tup_upd) FROM pg_stat_user_tables WHERE schemaname = 'hitlai' AND relname IN ('companies', 'milestones')")
-if [ "${upd:-0}" -le 20 ]; then echo "ok 4 - T1/T7: bulk inserts made $upd company+milestone row updates in total (not one per row)"; else echo "not ok 4 - $upd updates of companies/milestones"; fi
+[ "${upd:-0}" -le 20 ]
+tap_ok $? "T1/T7: bulk inserts made $upd company+milestone row updates in total (not one per row)"
+tap_done

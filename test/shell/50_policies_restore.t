@@ -5,11 +5,13 @@
 # each one once, from its CREATE EXTENSION (run by pg_restore with
 # PGOPTIONS='-c hitlai.restore_mode=on', the documented procedure).
 set -uo pipefail
+source "$(dirname "$0")/lib/tap.sh"
 BIN=$(dirname "$HL_PG_CONFIG")
+source "$(dirname "$0")/lib/pg_dump.sh"
+skip=$(hl_pg_dump_skip_reason)
+if [ -n "$skip" ]; then echo "1..0 # SKIP $skip"; exit 0; fi
 src=hl_rls_restore_src dst=hl_rls_restore_dst
 dump=$HL_WORK/hl_rls_restore.dump
-n=0
-ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
 q() { "$BIN/psql" -X -q -At -v ON_ERROR_STOP=1 -d "$@"; }
 cleanup() {
   for d in $src $dst; do "$BIN/psql" -X -q -d postgres -c "DROP DATABASE IF EXISTS $d" >/dev/null 2>&1; done
@@ -19,7 +21,7 @@ cleanup() {
 cleanup
 trap cleanup EXIT
 [ -n "${HL_DEBUG:-}" ] && trap - EXIT
-echo "1..9"
+tap_plan 9
 
 policies="SELECT string_agg(format('%s.%s %s %s %s', tablename, policyname, cmd, qual, with_check), E'\n'
                            ORDER BY tablename, policyname) FROM pg_policies WHERE schemaname = 'hitlai'"
@@ -35,27 +37,27 @@ INSERT INTO hitlai.test_runs (company_id, url, mission) VALUES ('aaaaaaaa-aaaa-4
 SQL
 src_policies=$(q $src -c "$policies")
 "$BIN/pg_dump" -Fc -f "$dump" $src
-ok $? "S8: pg_dump -Fc of a database using hitlai"
+tap_ok $? "S8: pg_dump -Fc of a database using hitlai"
 toc=$("$BIN/pg_restore" -l "$dump" | grep -c ' POLICY ')
 [ "$toc" = 0 ]
-ok $? "S8: the dump carries no CREATE POLICY for hitlai's tables (found $toc): CREATE EXTENSION must create them"
+tap_ok $? "S8: the dump carries no CREATE POLICY for hitlai's tables (found $toc): CREATE EXTENSION must create them"
 
 q postgres -c "CREATE DATABASE $dst"
 out=$(PGOPTIONS='-c hitlai.restore_mode=on' "$BIN/pg_restore" --exit-on-error -d $dst "$dump" 2>&1)
 rc=$?
 [ -n "$out" ] && printf '# %s\n' "$out"
-ok $rc "S8: pg_restore with PGOPTIONS='-c hitlai.restore_mode=on' runs without error"
+tap_ok $rc "S8: pg_restore with PGOPTIONS='-c hitlai.restore_mode=on' runs without error"
 dst_policies=$(q $dst -c "$policies")
 [ -n "$src_policies" ] && [ "$src_policies" = "$dst_policies" ]
-ok $? "S8/A2: the restored database has the same policies as the dumped one"
+tap_ok $? "S8/A2: the restored database has the same policies as the dumped one"
 dup=$(q $dst -c "SELECT count(*) FROM (SELECT 1 FROM pg_policies WHERE schemaname = 'hitlai'
                    GROUP BY tablename, policyname HAVING count(*) > 1) s")
 total=$(q $dst -c "SELECT count(*) FROM pg_policies WHERE schemaname = 'hitlai'")
 [ "$dup" = 0 ] && [ "$total" = 27 ]
-ok $? "S8: each of the 27 policies (A2 matrix 25, privileged-only 2) exists exactly once (got $total, $dup duplicated)"
+tap_ok $? "S8: each of the 27 policies (A2 matrix 25, privileged-only 2) exists exactly once (got $total, $dup duplicated)"
 norls=$(q $dst -c "SELECT count(*) FROM pg_class WHERE relnamespace = 'hitlai'::regnamespace AND relkind = 'r' AND NOT relrowsecurity")
 [ "$norls" = 0 ]
-ok $? "A6/S8: row-level security is enabled on every restored table"
+tap_ok $? "A6/S8: row-level security is enabled on every restored table"
 seen=$(q $dst <<'SQL'
 BEGIN;
 SET LOCAL ROLE hl_rls_restore_app;
@@ -65,7 +67,7 @@ ROLLBACK;
 SQL
 )
 [ "$seen" = 1 ]
-ok $? "S8/G1: grants and policies work after the restore (owner reads its run: $seen)"
+tap_ok $? "S8/G1: grants and policies work after the restore (owner reads its run: $seen)"
 
 # A6: without policies (all dropped inside a transaction) RLS fails closed.
 seen=$(q $dst <<'SQL'
@@ -82,7 +84,8 @@ ROLLBACK;
 SQL
 )
 [ "$seen" = 0 ]
-ok $? "A6: without policies an application role sees no rows, not all rows (saw $seen)"
+tap_ok $? "A6: without policies an application role sees no rows, not all rows (saw $seen)"
 restored=$(q $dst -c "SELECT (SELECT count(*) FROM hitlai.companies) || '/' || (SELECT count(*) FROM hitlai.company_members) || '/' || (SELECT count(*) FROM hitlai.test_runs)")
 [ "$restored" = "1/1/1" ]
-ok $? "S8: the rows came back (companies/members/runs: $restored)"
+tap_ok $? "S8: the rows came back (companies/members/runs: $restored)"
+tap_done

@@ -3,13 +3,12 @@
 # it, and a hostile search_path captures nothing. The owner is made like Supabase's
 # `postgres` role: not superuser, BYPASSRLS (privileged in the sense of A2).
 set -uo pipefail
+source "$(dirname "$0")/lib/tap.sh"
 BIN=$(dirname "$HL_PG_CONFIG")
 db=hl_rls_trusted owner=hl_rls_dbowner app=hl_rls_trusted_app
-n=0
 # A trusted extension's script runs as the bootstrap superuser only if the control file
 # says superuser = true; with superuser = false it would run as the installing role,
 # which may not CREATE FUNCTION … LANGUAGE c.
-ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
 su() { "$BIN/psql" -X -q -At -v ON_ERROR_STOP=1 "$@"; }
 as_owner() { "$BIN/psql" -X -q -At -v ON_ERROR_STOP=1 -U $owner -d $db "$@"; }
 cleanup() {
@@ -19,7 +18,7 @@ cleanup() {
 }
 cleanup
 trap cleanup EXIT
-echo "1..7"
+tap_plan 7
 
 su -d postgres -c "CREATE ROLE $owner LOGIN NOSUPERUSER NOCREATEROLE NOCREATEDB BYPASSRLS" \
                -c "CREATE ROLE $app NOLOGIN" -c "GRANT $app TO $owner" \
@@ -42,23 +41,23 @@ CREATE TABLE evil.company_members (company_id uuid, user_id uuid, role text, joi
 SQL
 out=$(as_owner -c "SET search_path = evil, pg_catalog, public" -c "CREATE EXTENSION hitlai" 2>&1)
 rc=$?; [ -n "$out" ] && printf '# %s\n' "$out"
-ok $rc "S7: a non-superuser database owner creates the extension (trusted), hostile search_path set"
+tap_ok $rc "S7: a non-superuser database owner creates the extension (trusted), hostile search_path set"
 
 ext_owner=$(su -d $db -c "SELECT extowner::regrole FROM pg_extension WHERE extname = 'hitlai'")
 [ "$ext_owner" = "$owner" ]
-ok $? "S7: the extension belongs to the database owner ($ext_owner)"
+tap_ok $? "S7: the extension belongs to the database owner ($ext_owner)"
 
 policies=$(su -d $db -c "SELECT count(*) FROM pg_policies WHERE schemaname = 'hitlai'")
 [ "$policies" = 27 ]
-ok $? "S7/A2: the policies are installed ($policies)"
+tap_ok $? "S7/A2: the policies are installed ($policies)"
 
 as_owner -c "SET search_path = evil, pg_catalog, public" -c "SELECT hitlai.grant_app_role('$app')" >/dev/null
-ok $? "S7/G1: the database owner gives an application role the application privileges"
+tap_ok $? "S7/G1: the database owner gives an application role the application privileges"
 
 as_owner -c "SET search_path = evil, pg_catalog, public" \
   -c "INSERT INTO hitlai.milestones (phase, tests_required) VALUES ('launch', 10)" \
   -c "SELECT count(*) FROM hitlai.milestones" >/dev/null
-ok $? "S7: the database owner administers hitlai's tables (privileged)"
+tap_ok $? "S7: the database owner administers hitlai's tables (privileged)"
 
 got=$(as_owner <<SQL
 SET search_path = evil, pg_catalog, public;
@@ -71,7 +70,8 @@ ROLLBACK;
 SQL
 )
 [ "$(printf '%s' "$got" | tr '\n' ' ')" = "t 1" ]
-ok $? "S7/A2: under a hostile search_path hitlai's functions and policies call only their own (got: $(printf '%s' "$got" | tr '\n' ' '))"
+tap_ok $? "S7/A2: under a hostile search_path hitlai's functions and policies call only their own (got: $(printf '%s' "$got" | tr '\n' ' '))"
 
 as_owner -c "DROP EXTENSION hitlai" >/dev/null
-ok $? "S7: the database owner drops the extension"
+tap_ok $? "S7: the database owner drops the extension"
+tap_done

@@ -13,6 +13,9 @@
 source "$(dirname "$0")/lib/tap.sh"
 source "$(dirname "$0")/lib/fingerprint.sh"
 LIB=$(cd "$(dirname "$0")/lib" && pwd)
+source "$LIB/pg_dump.sh"
+skip=$(hl_pg_dump_skip_reason)
+if [ -n "$skip" ]; then echo "1..0 # SKIP $skip"; exit 0; fi
 
 SRC=hl_br_src DOC=hl_br_restored PAR=hl_br_parallel PLAIN=hl_br_plain NAIVE=hl_br_naive
 OUT=${HL_WORK:-/tmp}/60_backup_restore

@@ -9,13 +9,14 @@
 # Released versions' parts are frozen (02_release_frozen.t) and run only after the guard
 # has made the schema superuser-owned and free of planted objects.
 set -uo pipefail
+source "$(dirname "$0")/lib/tap.sh"
 ROOT=${HL_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 PGC=${HL_PG_CONFIG:-pg_config}
 CACHE=${HITLAI_CACHE:-/var/cache/hitlai}/npm-libpg-query-18.1.5
 WORK=${HL_WORK:-/tmp}/70_qualified_names
 rm -rf "$WORK"; mkdir -p "$WORK"
 
-fail() { echo "1..0 # SKIP $*"; exit 1; }
+fail() { tap_skip_all "$*"; exit 1; }
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   { [ "$(id -u)" -eq 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; } \
     >"$WORK/apt.log" 2>&1 || fail "node/npm missing and not installable (see $WORK/apt.log)"

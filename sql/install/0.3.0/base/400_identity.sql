@@ -150,6 +150,42 @@ BEGIN
   IF users IS NULL THEN
     RETURN;
   END IF;
+  -- S7: adding a foreign key plans a query on auth.users as the superuser running this
+  -- script, and planning evaluates the IMMUTABLE functions of the table's partial-index
+  -- predicates and index and statistics expressions. auth.users may belong to a role that
+  -- is not a superuser (the database owner may have made it), so it must be an ordinary
+  -- table whose indexes and statistics use nothing outside pg_catalog. Locked first, so
+  -- that nobody adds an index or statistics object between the check and the use.
+  LOCK TABLE auth.users IN SHARE ROW EXCLUSIVE MODE;
+  IF (SELECT c.relkind FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) users::pg_catalog.oid)
+     OPERATOR(pg_catalog.<>) 'r'::pg_catalog.char THEN
+    RAISE NOTICE 'hitlai: auth.users is not an ordinary table; user_id columns stay plain uuids';
+    RETURN;
+  END IF;
+  IF EXISTS (
+       SELECT FROM pg_catalog.pg_depend d
+        WHERE ((d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+                AND d.objid OPERATOR(pg_catalog.=) ANY (
+                      SELECT i.indexrelid FROM pg_catalog.pg_index i
+                       WHERE i.indrelid OPERATOR(pg_catalog.=) users::pg_catalog.oid))
+            OR (d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_statistic_ext'::pg_catalog.regclass
+                AND d.objid OPERATOR(pg_catalog.=) ANY (
+                      SELECT x.oid FROM pg_catalog.pg_statistic_ext x
+                       WHERE x.stxrelid OPERATOR(pg_catalog.=) users::pg_catalog.oid)))
+          AND ((d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass
+                AND d.refobjid OPERATOR(pg_catalog.<>) ALL (
+                      SELECT p.oid FROM pg_catalog.pg_proc p
+                       WHERE p.pronamespace OPERATOR(pg_catalog.=) 'pg_catalog'::pg_catalog.regnamespace::pg_catalog.oid))
+            OR (d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_operator'::pg_catalog.regclass
+                AND d.refobjid OPERATOR(pg_catalog.<>) ALL (
+                      SELECT o.oid FROM pg_catalog.pg_operator o
+                       WHERE o.oprnamespace OPERATOR(pg_catalog.=) 'pg_catalog'::pg_catalog.regnamespace::pg_catalog.oid)))) THEN
+    RAISE EXCEPTION 'auth.users has indexes or statistics that call functions or operators outside pg_catalog'
+      USING ERRCODE = '42501',
+            DETAIL = 'Creating the foreign keys from hitlai''s user_id columns to auth.users would run '
+                     'them as a superuser.',
+            HINT = 'Drop those indexes or statistics objects, or have a superuser create the extension.';
+  END IF;
   IF NOT EXISTS (
        SELECT 1
          FROM pg_catalog.pg_index i
