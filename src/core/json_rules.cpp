@@ -108,14 +108,14 @@ constexpr Field kInputFields[] = {{"url", true, &kUrl},
 constexpr Schema kTrainingInput = object_of(kInputFields);
 
 // J5 training_data.output_data (T2)
-constexpr Schema number_range(double lo, double hi) {
+constexpr Schema number_range(const char* lo, const char* hi) {
   Schema s{Type::kNumber};
-  s.dmin = lo;
-  s.dmax = hi;
+  s.nmin = lo;
+  s.nmax = hi;
   s.has_max = true;
   return s;
 }
-constexpr Schema kSentiment = nullable(number_range(0, 1));
+constexpr Schema kSentiment = nullable(number_range("0", "1"));
 constexpr const char* kSeverities[] = {"low", "medium", "high", "critical"};
 constexpr Schema kSeverity = enum_of(kSeverities);
 constexpr Field kOutputIssueFields[] = {{"title", true, &kAnyString},
@@ -153,12 +153,6 @@ constexpr const Schema* kSchemas[kDocCount] = {&kPlatformDetails, &kIssueMetadat
                                                &kHyperparameters};
 
 // ---- message text ----------------------------------------------------------------------
-
-void append_number(std::string& out, double x) {
-  char buf[32];
-  auto r = std::to_chars(buf, buf + sizeof buf, x);
-  out.append(buf, r.ptr);
-}
 
 void append_int(std::string& out, int64_t x) {
   char buf[24];
@@ -212,12 +206,12 @@ void append_expected(std::string& out, const Schema& s, Reason r) {
     case Type::kNumber:
       if (s.has_max) {
         out += "a number between ";
-        append_number(out, s.dmin);
+        out += s.nmin;
         out += " and ";
-        append_number(out, s.dmax);
+        out += s.nmax;
       } else {
         out += s.min_exclusive ? "a number greater than " : "a number of at least ";
-        append_number(out, s.dmin);
+        out += s.nmin;
       }
       break;
   }
@@ -333,7 +327,11 @@ class BoostView {
       }
     }
   }
-  double number() const { return v_->to_number<double>(); }
+  int compare_number(const char* bound) const {
+    char buf[40];
+    const size_t n = number_text(buf, sizeof buf);
+    return compare_decimal(std::string_view(buf, n < sizeof buf ? n : sizeof buf), bound);
+  }
   size_t number_text(char* buf, size_t cap) const {
     char tmp[40];
     std::to_chars_result r;
@@ -364,6 +362,99 @@ constexpr size_t kBoostMaxDepth = 512;
 
 const DocInfo& doc_info(Doc d) { return kDocInfo[static_cast<int>(d)]; }
 const Schema& schema_for(Doc d) { return *kSchemas[static_cast<int>(d)]; }
+
+namespace {
+
+// A JSON number text as sign, significant digits (no leading/trailing zeros) and the
+// decimal exponent of its first digit: value = sign * 0.d1d2d3... * 10^exp.
+struct Decimal {
+  bool ok = false, negative = false;
+  std::string_view int_part, frac_part;
+  int64_t exp10 = 0;
+};
+
+Decimal parse_decimal(std::string_view t) {
+  Decimal d;
+  size_t i = 0;
+  if (i < t.size() && t[i] == '-') {
+    d.negative = true;
+    ++i;
+  }
+  size_t b = i;
+  while (i < t.size() && t[i] >= '0' && t[i] <= '9') ++i;
+  if (i == b) return d;
+  d.int_part = t.substr(b, i - b);
+  if (i < t.size() && t[i] == '.') {
+    b = ++i;
+    while (i < t.size() && t[i] >= '0' && t[i] <= '9') ++i;
+    d.frac_part = t.substr(b, i - b);
+  }
+  if (i < t.size() && (t[i] == 'e' || t[i] == 'E')) {
+    ++i;
+    bool eneg = false;
+    if (i < t.size() && (t[i] == '+' || t[i] == '-')) eneg = t[i++] == '-';
+    b = i;
+    int64_t e = 0;
+    while (i < t.size() && t[i] >= '0' && t[i] <= '9') {
+      if (e < (int64_t{1} << 40)) e = e * 10 + (t[i] - '0');  // saturates far beyond any digit count
+      ++i;
+    }
+    if (i == b) return d;
+    d.exp10 = eneg ? -e : e;
+  }
+  d.ok = i == t.size();
+  return d;
+}
+
+// The digit at position k (0 = first significant digit) of int_part ++ frac_part with
+// leading zeros skipped; '0' past the end.
+struct Digits {
+  std::string_view a, b;  // int_part, frac_part
+  size_t skip = 0;        // leading zeros skipped
+  size_t size() const { return a.size() + b.size() - skip; }
+  char at(size_t k) const {
+    k += skip;
+    if (k < a.size()) return a[k];
+    k -= a.size();
+    return k < b.size() ? b[k] : '0';
+  }
+};
+
+// Compares |x| and |y| (both non-zero): exponents of the first significant digit, then
+// the digits.
+int compare_magnitude(const Digits& x, int64_t ex, const Digits& y, int64_t ey) {
+  if (ex != ey) return ex < ey ? -1 : 1;
+  const size_t n = x.size() > y.size() ? x.size() : y.size();
+  for (size_t k = 0; k < n; ++k) {
+    const char cx = x.at(k), cy = y.at(k);
+    if (cx != cy) return cx < cy ? -1 : 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+int compare_decimal(std::string_view a, std::string_view b) {
+  const Decimal x = parse_decimal(a), y = parse_decimal(b);
+  if (!x.ok || !y.ok) return 0;
+  auto digits = [](const Decimal& d, int64_t* first_exp) {
+    Digits g{d.int_part, d.frac_part, 0};
+    const size_t total = d.int_part.size() + d.frac_part.size();
+    while (g.skip < total && g.at(0) == '0') ++g.skip;
+    // value = 0.<digits from skip> * 10^(int_part.size() - skip + exp10)
+    *first_exp = static_cast<int64_t>(d.int_part.size()) - static_cast<int64_t>(g.skip) + d.exp10;
+    return g;
+  };
+  int64_t ex = 0, ey = 0;
+  const Digits gx = digits(x, &ex), gy = digits(y, &ey);
+  // trailing zeros don't matter for the comparison below (at() pads with '0')
+  const bool zx = gx.size() == 0, zy = gy.size() == 0;
+  if (zx && zy) return 0;
+  const int sx = zx ? 0 : (x.negative ? -1 : 1), sy = zy ? 0 : (y.negative ? -1 : 1);
+  if (sx != sy) return sx < sy ? -1 : 1;
+  const int m = compare_magnitude(gx, ex, gy, ey);
+  return sx > 0 ? m : -m;
+}
 
 size_t utf8_length(std::string_view s) {
   size_t n = 0;

@@ -27,7 +27,8 @@
 //   template <class F> bool elements(F&& f) const; // kArray: f(uint32_t index, const V&)
 //                                                  //   -> false stops; returns false if stopped
 //   IntStatus integer(int64_t* out) const;         // kNumber, see IntStatus
-//   double number() const;                         // kNumber, nearest double
+//   int compare_number(const char* bound) const;   // kNumber: sign of (value - bound),
+//                                                  //   exact (bound: a decimal literal)
 //   size_t number_text(char* buf, size_t cap) const;  // kNumber: text (for messages),
 //                                                  //   returns full length (may exceed cap)
 #pragma once
@@ -101,11 +102,18 @@ struct Schema {
   uint8_t n_values = 0;
   uint32_t max_chars = 0;
   int64_t imin = 0, imax = 0;
-  double dmin = 0, dmax = 0;
+  const char* nmin = "0";  // kNumber bounds: decimal literals, compared exactly
+  const char* nmax = "0";
   bool min_exclusive = false, has_max = false;
 };
 
 const Schema& schema_for(Doc d);
+
+// Exact comparison of two JSON number texts (optional '-', digits, optional fraction,
+// optional exponent): -1, 0 or 1 as a <, =, > b, with no rounding whatever the number
+// of digits or the exponent (1e-400 > 0; 1.000000000000000000000000000001 > 1). Text
+// that is not a JSON number compares as 0 (callers pass well-formed numbers).
+int compare_decimal(std::string_view a, std::string_view b);
 
 // ---- violations ----------------------------------------------------------------------
 
@@ -286,9 +294,9 @@ bool check(const Schema& s, const V& v, Violation& out) {
     }
     case Type::kNumber: {
       if (k != Kind::kNumber) return fail(out, Reason::kWrong, s, v);
-      const double x = v.number();
-      const bool low = s.min_exclusive ? !(x > s.dmin) : !(x >= s.dmin);
-      const bool high = s.has_max && !(x <= s.dmax);
+      const int lo = v.compare_number(s.nmin);
+      const bool low = s.min_exclusive ? lo <= 0 : lo < 0;
+      const bool high = s.has_max && v.compare_number(s.nmax) > 0;
       if (low || high) return fail(out, Reason::kWrong, s, v);
       return true;
     }

@@ -23,17 +23,28 @@ namespace spi = hitlai::pg::spi;
   "         COALESCE(pg_catalog.sum(x.ss), 0) AS ss, pg_catalog.sum(x.sc) AS sc\n" \
   "    FROM x GROUP BY x.company_id\n" \
   "  HAVING pg_catalog.sum(x.k) <> 0 OR pg_catalog.sum(x.cost) <> 0\n" \
-  "      OR COALESCE(pg_catalog.sum(x.ss), 0) <> 0 OR pg_catalog.sum(x.sc) <> 0),\n" \
-  "l AS MATERIALIZED (\n" \
-  "  SELECT c.id FROM hitlai.companies c WHERE c.id IN (SELECT d.company_id FROM d)\n" \
-  "   ORDER BY c.id FOR NO KEY UPDATE OF c)\n" \
+  "      OR COALESCE(pg_catalog.sum(x.ss), 0) <> 0 OR pg_catalog.sum(x.sc) <> 0)\n" \
   "UPDATE hitlai.companies c\n" \
   "   SET stats_run_count = c.stats_run_count + d.n,\n" \
   "       stats_cost_sum = c.stats_cost_sum + d.cost,\n" \
   "       stats_sentiment_sum = c.stats_sentiment_sum + d.ss,\n" \
   "       stats_sentiment_count = c.stats_sentiment_count + d.sc\n" \
-  "  FROM d, l\n" \
-  " WHERE c.id = d.company_id AND l.id = c.id\n"
+  "  FROM d\n" \
+  " WHERE c.id = d.company_id\n"
+
+// The companies of the statement's runs, locked in id order by a statement of their own
+// before the delta UPDATE (see "lock, then update" in triggers.hpp).
+spi::Statement kLockUpdate{
+    R"SQL(
+SELECT c.id FROM hitlai.companies c
+ WHERE c.id IN (SELECT r.company_id FROM new_runs r UNION SELECT r.company_id FROM old_runs r)
+ ORDER BY c.id FOR NO KEY UPDATE OF c)SQL",
+    0, {}, nullptr};
+spi::Statement kLockDelete{
+    R"SQL(
+SELECT c.id FROM hitlai.companies c WHERE c.id IN (SELECT r.company_id FROM old_runs r)
+ ORDER BY c.id FOR NO KEY UPDATE OF c)SQL",
+    0, {}, nullptr};
 
 spi::Statement kUpdate{
     R"SQL(
@@ -67,7 +78,10 @@ UPDATE hitlai.companies c
 }  // namespace
 
 namespace hitlai::pg {
-void company_stats_on_update() { spi::exec(kUpdate); }
+void company_stats_on_update() {
+  spi::exec(kLockUpdate);
+  spi::exec(kUpdate);
+}
 void company_stats_on_update_one(Datum company_id, Datum old_cost, Datum new_cost,
                                  std::optional<Datum> old_sentiment,
                                  std::optional<Datum> new_sentiment) {
@@ -76,5 +90,8 @@ void company_stats_on_update_one(Datum company_id, Datum old_cost, Datum new_cos
   const char nulls[5] = {' ', ' ', ' ', old_sentiment ? ' ' : 'n', new_sentiment ? ' ' : 'n'};
   spi::exec(kUpdateOne, args, nulls);
 }
-void company_stats_on_delete() { spi::exec(kDelete); }
+void company_stats_on_delete() {
+  spi::exec(kLockDelete);
+  spi::exec(kDelete);
+}
 }  // namespace hitlai::pg

@@ -11,18 +11,47 @@
 #include "pg/spi.hpp"
 #include "pg/triggers.hpp"
 
+#include <string>
+
 namespace {
 
 namespace spi = hitlai::pg::spi;
 
 #define HITLAI_ISSUES_TAIL                                                                 \
     "\n" \
-  "d AS (SELECT x.run_id, pg_catalog.sum(x.k) AS k FROM x GROUP BY x.run_id),\n" \
-  "l AS MATERIALIZED (\n" \
-  "  SELECT r.id FROM hitlai.test_runs r WHERE r.id IN (SELECT d.run_id FROM d)\n" \
-  "   ORDER BY r.id FOR NO KEY UPDATE OF r)\n" \
+  "d AS (SELECT x.run_id, pg_catalog.sum(x.k) AS k FROM x GROUP BY x.run_id)\n" \
   "UPDATE hitlai.test_runs r SET issues_found = r.issues_found + d.k\n" \
-  "  FROM d, l WHERE r.id = d.run_id AND l.id = r.id\n"
+  "  FROM d WHERE r.id = d.run_id\n"
+
+// The statement's runs, locked in id order by a statement of their own before the
+// UPDATE (lock, then update: see triggers.hpp).
+#define HITLAI_ISSUES_LOCK(x)                                                              \
+  "SELECT r.id FROM hitlai.test_runs r WHERE r.id IN (" x ") ORDER BY r.id "             \
+  "FOR NO KEY UPDATE OF r"
+
+// J5 (T2): the issue titles of one run take at most 523264 bytes (plus 48 bytes per issue
+// for its place in the document), so that the run's training output_data, with at most
+// 512 KiB of recommendations and positives (run_status.cpp), stays under 1 MiB. Checked
+// at the issue write that would pass the limit, never later at the run's completion.
+constexpr int64_t kIssueTitlesBytes = 512 * 1024 - 1024;
+spi::Statement kTitlesOver{
+    R"SQL(
+SELECT i.test_run_id::text, pg_catalog.sum(pg_catalog.octet_length(i.title)::int8 + 48)::int8
+  FROM hitlai.issues i
+ WHERE i.test_run_id IN (SELECT n.test_run_id FROM new_issues n)
+ GROUP BY i.test_run_id
+HAVING pg_catalog.sum(pg_catalog.octet_length(i.title)::int8 + 48) > 523264
+ LIMIT 1)SQL",
+    0, {}, nullptr};
+
+spi::Statement kLockInsert{HITLAI_ISSUES_LOCK("SELECT i.test_run_id FROM new_issues i"), 0,
+                           {}, nullptr};
+spi::Statement kLockUpdate{
+    HITLAI_ISSUES_LOCK("SELECT i.test_run_id FROM new_issues i "
+                       "UNION SELECT i.test_run_id FROM old_issues i"),
+    0, {}, nullptr};
+spi::Statement kLockDelete{HITLAI_ISSUES_LOCK("SELECT i.test_run_id FROM old_issues i"), 0,
+                           {}, nullptr};
 
 spi::Statement kInsert{
     "WITH x AS (SELECT i.test_run_id AS run_id, 1 AS k FROM new_issues i)," HITLAI_ISSUES_TAIL,
@@ -35,7 +64,8 @@ spi::Statement kDelete{
     "WITH x AS (SELECT i.test_run_id AS run_id, -1 AS k FROM old_issues i)," HITLAI_ISSUES_TAIL,
     0, {}, nullptr};
 
-Datum issues_trigger(FunctionCallInfo fcinfo, spi::Statement& stmt) {
+Datum issues_trigger(FunctionCallInfo fcinfo, spi::Statement& lock, spi::Statement& stmt,
+                     bool check_titles) {
   auto* td = reinterpret_cast<TriggerData*>(fcinfo->context);
   if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_AFTER(td->tg_event) ||
       TRIGGER_FIRED_FOR_ROW(td->tg_event))
@@ -46,7 +76,18 @@ Datum issues_trigger(FunctionCallInfo fcinfo, spi::Statement& stmt) {
   spi::connect(td);
   {
     hitlai::pg::IssueCountWriter writer;
+    spi::exec(lock);
     spi::exec(stmt);
+  }
+  if (check_titles && spi::exec(kTitlesOver) > 0) {
+    const std::string run = spi::text_not_null(0, 1);
+    const int64_t bytes = *spi::int8(0, 2);
+    throw hitlai::Error(hitlai::sqlstate::kCheckViolation,
+                        "issues.title: the issues of test run " + run + " exceed " +
+                            std::to_string(kIssueTitlesBytes) + " bytes of titles",
+                        "They would take " + std::to_string(bytes) +
+                            " bytes (titles plus 48 bytes per issue); the limit keeps the run's "
+                            "training_data.output_data under the 1 MiB document limit (J5).");
   }
   spi::finish();
   return PointerGetDatum(nullptr);
@@ -54,6 +95,6 @@ Datum issues_trigger(FunctionCallInfo fcinfo, spi::Statement& stmt) {
 
 }  // namespace
 
-HITLAI_FUNCTION(hitlai_issues_after_insert) { return issues_trigger(fcinfo, kInsert); }
-HITLAI_FUNCTION(hitlai_issues_after_update) { return issues_trigger(fcinfo, kUpdate); }
-HITLAI_FUNCTION(hitlai_issues_after_delete) { return issues_trigger(fcinfo, kDelete); }
+HITLAI_FUNCTION(hitlai_issues_after_insert) { return issues_trigger(fcinfo, kLockInsert, kInsert, true); }
+HITLAI_FUNCTION(hitlai_issues_after_update) { return issues_trigger(fcinfo, kLockUpdate, kUpdate, true); }
+HITLAI_FUNCTION(hitlai_issues_after_delete) { return issues_trigger(fcinfo, kLockDelete, kDelete, false); }

@@ -95,10 +95,12 @@ class JsonbView {
     *out = x;
     return IntStatus::kOk;
   }
-  double number() const {
-    int64_t i = 0;
-    if (integer(&i) == IntStatus::kOk) return static_cast<double>(i);
-    return std::strtod(text(), nullptr);  // inf beyond double's range: still compares right
+  // Exact: numeric comparison with the bound (a decimal literal of the schema).
+  int compare_number(const char* bound) const {
+    Datum b = DirectFunctionCall3(numeric_in, CStringGetDatum(bound), ObjectIdGetDatum(InvalidOid),
+                                  Int32GetDatum(-1));
+    return DatumGetInt32(
+        DirectFunctionCall2(numeric_cmp, NumericGetDatum(v_.val.numeric), b));
   }
   size_t number_text(char* buf, size_t cap) const {
     const char* s = text();

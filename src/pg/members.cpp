@@ -16,11 +16,20 @@
 //    test_runs (`a_guard_tester_columns`): it judges what the caller wrote, not what
 //    the status machine (T4) adds.
 //
-// Concurrency of the last-owner check: the other joined owner found is locked FOR
-// SHARE until the end of the transaction, so two sessions demoting the two last owners
-// can't both succeed (one waits, then sees the other's change, or a deadlock is
-// detected and one of them is rolled back). Lock order: the company_members row being
-// changed (locked by the UPDATE/DELETE itself), then another owner's row.
+// Concurrency of the last-owner check (S10, LOCK ORDER in src/pg/triggers.hpp): every
+// change that takes a joined owner away first takes a per-company transaction advisory
+// lock (class kOwnerLockClass, object = a hash of the company id), so such changes of
+// one company run one at a time; the check then reads the company's other joined owners
+// with the newest snapshot (what committed before the lock was granted, plus this
+// transaction's own changes), without locking them. Two sessions demoting a company's
+// two last owners: the second waits for the first, then sees its change and gets HL004
+// (also under REPEATABLE READ, whose transaction snapshot would miss it). Nothing here
+// waits for another member row, so no cycle with the row locks that the UPDATE/DELETE
+// statements themselves take (0.2.0 locked the other owner FOR SHARE: two demotions
+// waited on each other's rows and one got 40P01). Lock order: the company_members row
+// being changed (taken by the statement), then the company's owner lock. A transaction
+// that removes several owners of one company in separate statements while another does
+// the same can still deadlock on these two; one statement per company avoids it.
 //
 // No C++ object with a destructor is alive in these bodies: PostgreSQL is called
 // directly (see bridge.hpp).
@@ -36,8 +45,11 @@ extern "C" {
 #include "catalog/pg_type_d.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
+#include "common/hashfn.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
+#include "utils/snapmgr.h"
+#include "utils/uuid.h"
 #include "utils/rel.h"
 #include "utils/rls.h"
 }
@@ -87,6 +99,26 @@ TriggerData* trigger_data(FunctionCallInfo fcinfo, const char* name) {
     throw hitlai::Error(hitlai::sqlstate::kInternalError,
                         std::string(name) + ": must be a BEFORE ... FOR EACH ROW trigger");
   return td;
+}
+
+// Transaction advisory lock class of the per-company owner lock (object: hash of the id).
+constexpr int32 kOwnerLockClass = 0x686c6f77;  // "hlow"
+
+// Waits for the company's owner lock (held until the end of the transaction).
+void lock_company_owners(Datum company) {
+  const pg_uuid_t* u = DatumGetUUIDP(company);
+  const uint32 h = hash_bytes(u->data, UUID_LEN);
+  DirectFunctionCall2(pg_advisory_xact_lock_int4, Int32GetDatum(kOwnerLockClass),
+                      Int32GetDatum(static_cast<int32>(h)));
+}
+
+// Runs a kept plan with the newest snapshot (committed changes of other sessions and all
+// of this transaction's); returns SPI_processed.
+uint64 run_plan_latest(SPIPlanPtr plan, Datum* args) {
+  int rc = SPI_execute_snapshot(plan, args, nullptr, GetLatestSnapshot(), InvalidSnapshot, false,
+                                false, 1);
+  if (rc < 0) elog(ERROR, "hitlai: SPI_execute_snapshot failed: %s", SPI_result_code_string(rc));
+  return SPI_processed;
 }
 
 // Runs a kept plan with uuid arguments; returns SPI_processed.
@@ -161,12 +193,15 @@ HITLAI_FUNCTION(hitlai_keep_last_owner) {
             " WHERE m.company_id OPERATOR(pg_catalog.=) $1"
             "   AND m.role OPERATOR(pg_catalog.=) 'owner' AND m.joined_at IS NOT NULL"
             "   AND m.id OPERATOR(pg_catalog.<>) $2"
-            " LIMIT 1 FOR SHARE OF m",
+            " LIMIT 1",
             2, two);
   Datum args[2] = {company, get_datum(oldtup, desc, a_id)};
-  bool allowed = run_plan(company_exists_plan, args, 1) == 0  // company being deleted
-                 || run_plan(other_owner_plan, args, 2) > 0 ||
-                 auth_user_deleted(get_datum(oldtup, desc, a_user));
+  bool allowed = run_plan(company_exists_plan, args, 1) == 0;  // company being deleted
+  if (!allowed) {
+    lock_company_owners(company);
+    allowed = run_plan_latest(other_owner_plan, args) > 0 ||
+              auth_user_deleted(get_datum(oldtup, desc, a_user));
+  }
   SPI_finish();
   if (!allowed) {
     char* company_text = DatumGetCString(DirectFunctionCall1(uuid_out, company));
@@ -209,7 +244,25 @@ HITLAI_FUNCTION(hitlai_guard_tester_columns) {
     Datum v2 = heap_getattr(newtup, i + 1, desc, &n2);
     if (n1 != n2 || (!n1 && !datum_image_eq(v1, v2, att->attbyval, att->attlen))) changed = name;
   }
-  if (!changed) return result;
+  // T2 freeze (S10): once a run is completed and rated, what T2 captured from it is the
+  // company's judgement; a tester may no longer rewrite the captured columns.
+  static const char* const kCaptured[] = {"sentiment_score", "recommendations", "positives"};
+  const char* frozen = nullptr;
+  if (text_equals(oldtup, desc, attnum_of(desc, "status"), "completed") &&
+      !is_null(oldtup, desc, attnum_of(desc, "company_ai_rating"))) {
+    for (const char* c : kCaptured) {
+      const int a = attnum_of(desc, c);
+      Form_pg_attribute att = TupleDescAttr(desc, a - 1);
+      bool n1 = false, n2 = false;
+      Datum v1 = heap_getattr(oldtup, a, desc, &n1);
+      Datum v2 = heap_getattr(newtup, a, desc, &n2);
+      if (n1 != n2 || (!n1 && !datum_image_eq(v1, v2, att->attbyval, att->attlen))) {
+        frozen = c;
+        break;
+      }
+    }
+  }
+  if (!changed && !frozen) return result;
 
   // Something only members may change: is the caller one (owner, admin or member)?
   if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "hitlai: SPI_connect failed");
@@ -220,6 +273,12 @@ HITLAI_FUNCTION(hitlai_guard_tester_columns) {
   Datum args[1] = {get_datum(oldtup, desc, attnum_of(desc, "company_id"))};
   bool member = run_plan(is_member_plan, args, 1) > 0;
   SPI_finish();
+  if (!member && frozen)
+    ereport(ERROR, (errcode(MAKE_SQLSTATE('H', 'L', '0', '0', '3')),
+                    errmsg("column \"%s\" of a completed, rated test run cannot be changed by its tester", frozen),
+                    errdetail("Once the company has rated a completed run, what its training data "
+                              "captured (sentiment_score, recommendations, positives) is frozen for testers."),
+                    errhint("Ask a member of the company to make this change.")));
   if (!member)
     ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
                     errmsg("permission denied to change column \"%s\" of test run", changed),

@@ -23,6 +23,15 @@
 // COMMITTED (each statement takes a new snapshot and a change by the transaction itself
 // moves the command id), and it never outlives the transaction. Without an active MVCC
 // snapshot nothing is cached.
+//
+// Equal snapshots are not enough after a rollback: ROLLBACK TO SAVEPOINT, or an
+// exception caught by a PL/pgSQL block, undoes the subtransaction's changes while the
+// snapshot (REPEATABLE READ) and the command id stay what they were, so an answer cached
+// inside the subtransaction (say, after accept_invitation) would outlive the change it
+// saw. Every answer therefore also carries the cache generation, which moves on each
+// subtransaction abort and after every statement that writes company_members,
+// human_testers or tester_assignments (trigger hitlai.invalidate_policy_cache, S10):
+// a moved generation means "look up again".
 #include "pg/bridge.hpp"
 #include "pg/identity.hpp"
 #include "pg/spi.hpp"
@@ -30,7 +39,9 @@
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wregister"
 extern "C" {
+#include "access/xact.h"
 #include "catalog/pg_type.h"
+#include "commands/trigger.h"
 #include "storage/proc.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
@@ -89,9 +100,18 @@ struct SnapshotKey {
   }
 };
 
+// Moves whenever cached answers may be stale (see above).
+uint64 cache_generation = 0;
+bool subxact_callback_registered = false;
+
+void on_subxact(SubXactEvent event, SubTransactionId, SubTransactionId, void*) {
+  if (event == SUBXACT_EVENT_ABORT_SUB) ++cache_generation;
+}
+
 // One cached answer: a flat copy of the result datum (an array or a uuid), or NULL.
 struct Slot {
   bool valid = false;
+  uint64 generation = 0;
   SnapshotKey snapshot;
   std::optional<hitlai::Uuid> uid;
   bool isnull = true;
@@ -186,9 +206,15 @@ void run_lookup(Lookup& q, const hitlai::Uuid& uid, Datum arg2, Slot& slot) {
 template <typename MakeArg>
 const Slot& answer(Slot& slot, Lookup& q, const std::optional<hitlai::Uuid>& uid,
                    MakeArg make_arg2) {
+  if (!subxact_callback_registered) {
+    guarded([] { RegisterSubXactCallback(on_subxact, nullptr); });
+    subxact_callback_registered = true;
+  }
   SnapshotKey key;
   const bool cacheable = key.load();
-  if (cacheable && slot.valid && slot.uid == uid && slot.snapshot == key) return slot;
+  if (cacheable && slot.valid && slot.generation == cache_generation && slot.uid == uid &&
+      slot.snapshot == key)
+    return slot;
   slot.valid = false;
   if (uid) {
     run_lookup(q, *uid, make_arg2(), slot);
@@ -199,6 +225,7 @@ const Slot& answer(Slot& slot, Lookup& q, const std::optional<hitlai::Uuid>& uid
   slot.uid = uid;
   if (cacheable) {
     slot.snapshot = std::move(key);
+    slot.generation = cache_generation;
     slot.valid = true;
   }
   return slot;
@@ -271,4 +298,16 @@ HITLAI_FUNCTION(hitlai_tester_run_ids) {
                          [for_write] { return BoolGetDatum(for_write); });
   if (s.isnull) return empty_uuid_array();
   return copy_out(s);
+}
+
+// Trigger function hitlai.invalidate_policy_cache() (AFTER INSERT OR UPDATE OR DELETE OR
+// TRUNCATE FOR EACH STATEMENT on company_members, human_testers, tester_assignments):
+// every change of membership, of a tester profile or of an assignment makes the cached
+// answers of this backend stale.
+HITLAI_FUNCTION(hitlai_invalidate_policy_cache) {
+  if (!CALLED_AS_TRIGGER(fcinfo))
+    throw hitlai::Error(hitlai::sqlstate::kInternalError,
+                        "invalidate_policy_cache: not called as a trigger");
+  ++cache_generation;
+  return PointerGetDatum(nullptr);
 }

@@ -37,6 +37,14 @@ hitlai::quota::Date current_month() {
   return hitlai::quota::month_start_utc(GetCurrentTransactionStartTimestamp());
 }
 
+// The companies of a multi-row INSERT, locked in id order by a statement of their own
+// before the UPDATE (lock, then update: see triggers.hpp).
+spi::Statement kLockInsertCompanies{
+    R"SQL(
+SELECT c.id FROM hitlai.companies c WHERE c.id IN (SELECT r.company_id FROM new_runs r)
+ ORDER BY c.id FOR NO KEY UPDATE OF c)SQL",
+    0, {}, nullptr};
+
 spi::Statement kInsertCompanies{
     R"SQL(
 WITH d AS (
@@ -49,11 +57,7 @@ WITH d AS (
                                        AND r.status IN ('pending', 'running')) AS active,
          pg_catalog.count(*) FILTER (WHERE r.status = 'completed') AS completed
     FROM new_runs r
-   GROUP BY r.company_id),
-l AS MATERIALIZED (
-  SELECT c.id FROM hitlai.companies c
-   WHERE c.id IN (SELECT d.company_id FROM d)
-   ORDER BY c.id FOR NO KEY UPDATE OF c)
+   GROUP BY r.company_id)
 UPDATE hitlai.companies c
    SET tests_used_this_month =
          CASE WHEN c.usage_period_start < $1 THEN 0 ELSE c.tests_used_this_month END + d.n,
@@ -63,8 +67,8 @@ UPDATE hitlai.companies c
        stats_cost_sum = c.stats_cost_sum + d.cost,
        stats_sentiment_sum = c.stats_sentiment_sum + COALESCE(d.ss, 0),
        stats_sentiment_count = c.stats_sentiment_count + d.sc
-  FROM d, l
- WHERE c.id = d.company_id AND l.id = c.id
+  FROM d
+ WHERE c.id = d.company_id
 RETURNING c.name, c.tests_used_this_month::int8, c.monthly_test_quota::int8, d.n,
           d.active, d.completed)SQL",
     1, {DATEOID}, nullptr};
@@ -92,15 +96,17 @@ spi::Statement kRemaining{
   FROM hitlai.companies c WHERE c.id = $1)SQL",
     1, {UUIDOID}, nullptr};
 
+spi::Statement kLockReset{
+    R"SQL(
+SELECT c.id FROM hitlai.companies c WHERE c.usage_period_start < $1
+ ORDER BY c.id FOR NO KEY UPDATE OF c)SQL",
+    1, {DATEOID}, nullptr};
+
 spi::Statement kReset{
     R"SQL(
-WITH l AS MATERIALIZED (
-  SELECT c.id FROM hitlai.companies c WHERE c.usage_period_start < $1
-   ORDER BY c.id FOR NO KEY UPDATE OF c)
 UPDATE hitlai.companies c
    SET tests_used_this_month = 0, usage_period_start = $1
-  FROM l
- WHERE c.id = l.id AND c.usage_period_start < $1)SQL",
+ WHERE c.usage_period_start < $1)SQL",
     1, {DATEOID}, nullptr};
 
 }  // namespace
@@ -132,6 +138,7 @@ InsertSummary quota_on_insert(TriggerData* td, int64_t inserted) {
     return sum;
   }
   Datum args[1] = {DateADTGetDatum(current_month())};
+  spi::exec(kLockInsertCompanies);
   const uint64_t rows = spi::exec(kInsertCompanies, args);
   InsertSummary sum;
   for (uint64_t i = 0; i < rows; ++i) {
@@ -170,6 +177,7 @@ HITLAI_FUNCTION(hitlai_remaining_quota) {
 HITLAI_FUNCTION(hitlai_reset_monthly_usage) {
   spi::connect();
   Datum args[1] = {DateADTGetDatum(current_month())};
+  spi::exec(kLockReset, args);
   const uint64_t n = spi::exec(kReset, args);
   spi::finish();
   return Int32GetDatum(static_cast<int32>(n));

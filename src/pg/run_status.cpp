@@ -11,6 +11,7 @@ extern "C" {
 #include "access/xact.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
+#include "access/detoast.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/timestamp.h"
@@ -39,7 +40,32 @@ using hitlai::pg::guarded;
 
 struct Cols {
   int id, company_id, status, completed_at, execution_time_ms, created_at, issues_found;
+  int url, mission, persona, recommendations, positives;
 };
+
+// J4/J5 (T2): a run's training documents stay under the 1 MiB document limit because
+// the fields they are built from are bounded where they are written (here, and for
+// issue titles in issue_counts.cpp). Sizes are the fields' stored (uncompressed) sizes,
+// which bound what they take inside the jsonb documents.
+constexpr int64_t kTrainingInputBytes = 1024 * 1024 - 1024;  // url + mission + persona
+constexpr int64_t kTrainingListsBytes = 512 * 1024;          // recommendations + positives
+
+int64_t raw_size(HeapTuple t, TupleDesc td, int col) {
+  bool isnull;
+  Datum d = heap_getattr(t, col, td, &isnull);
+  if (isnull) return 0;
+  return static_cast<int64_t>(toast_raw_datum_size(d));
+}
+
+// 22008 for an infinite timestamp in column `col` (named `name`) of test_runs.
+void require_finite(HeapTuple t, TupleDesc td, int col, const char* name) {
+  bool isnull;
+  Datum d = heap_getattr(t, col, td, &isnull);
+  if (isnull || !TIMESTAMP_NOT_FINITE(DatumGetTimestampTz(d))) return;
+  throw hitlai::Error("22008", std::string("test_runs.") + name + " must be a finite timestamp",
+                      "infinity and -infinity are not accepted (execution_time_ms would be meaningless).",
+                      "Leave the column out to get now().");
+}
 
 int attnum(TupleDesc td, const char* name) {
   int n = SPI_fnumber(td, name);
@@ -95,7 +121,44 @@ HITLAI_FUNCTION(hitlai_test_runs_before_write) {
     c.execution_time_ms = attnum(desc, "execution_time_ms");
     c.created_at = attnum(desc, "created_at");
     c.issues_found = attnum(desc, "issues_found");
+    c.url = attnum(desc, "url");
+    c.mission = attnum(desc, "mission");
+    c.persona = attnum(desc, "persona");
+    c.recommendations = attnum(desc, "recommendations");
+    c.positives = attnum(desc, "positives");
   });
+
+  // Checked on INSERT, and on UPDATE only when the columns change (an older row is never
+  // refused for a change of something else).
+  auto changed = [&](int col) { return is_insert || !same(oldt, newt, desc, col); };
+  if (!restoring) {
+    if (changed(c.created_at)) require_finite(newt, desc, c.created_at, "created_at");
+    if (changed(c.completed_at)) require_finite(newt, desc, c.completed_at, "completed_at");
+    int64_t input = 0, lists = 0;
+    const bool input_changed = changed(c.url) || changed(c.mission) || changed(c.persona);
+    const bool lists_changed = changed(c.recommendations) || changed(c.positives);
+    guarded([&] {
+      if (input_changed)
+        input = raw_size(newt, desc, c.url) + raw_size(newt, desc, c.mission) +
+                raw_size(newt, desc, c.persona);
+      if (lists_changed)
+        lists = raw_size(newt, desc, c.recommendations) + raw_size(newt, desc, c.positives);
+    });
+    if (input > kTrainingInputBytes)
+      throw hitlai::Error(
+          hitlai::sqlstate::kCheckViolation,
+          "test_runs.url, mission and persona together exceed 1047552 bytes",
+          "They hold " + std::to_string(input) +
+              " bytes; the limit keeps the run's training_data.input_data under the 1 MiB "
+              "document limit (J4).");
+    if (lists > kTrainingListsBytes)
+      throw hitlai::Error(
+          hitlai::sqlstate::kCheckViolation,
+          "test_runs.recommendations and positives together exceed 524288 bytes",
+          "They hold " + std::to_string(lists) +
+              " bytes; the limit (512 KiB) keeps the run's training_data.output_data under the "
+              "1 MiB document limit (J5).");
+  }
 
   const std::optional<rs::Status> to_opt = status_of(newt, desc, c.status);
   if (!to_opt) return PointerGetDatum(newt);  // the constraints reject the row

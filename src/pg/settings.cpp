@@ -24,6 +24,7 @@ void define_settings() {
       "Set it for a pg_restore session: PGOPTIONS='-c hitlai.restore_mode=on'. "
       "Restored rows already carry their counters.",
       &restore_mode, false, PGC_USERSET, 0, nullptr, nullptr, nullptr);
+  define_tenant_settings();  // company_limits.cpp
   MarkGUCPrefixReserved("hitlai");
 }
 

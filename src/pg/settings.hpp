@@ -22,4 +22,7 @@ bool restore_mode_active();
 // Defines the GUCs (called from _PG_init).
 void define_settings();
 
+// company_limits.cpp (S10): hitlai.max_free_companies_per_user.
+void define_tenant_settings();
+
 }  // namespace hitlai::pg

@@ -3,12 +3,16 @@
 // itself is kept by the triggers: quota.cpp, company_stats.cpp, tester_stats.cpp).
 #include "pg/assignment_stats.hpp"
 #include "pg/bridge.hpp"
+#include "pg/settings.hpp"
 #include "pg/spi.hpp"
+#include "pg/triggers.hpp"
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wregister"
 extern "C" {
+#include "commands/trigger.h"
 #include "funcapi.h"
+#include "utils/rel.h"
 #include "utils/tuplestore.h"
 }
 #pragma GCC diagnostic pop
@@ -19,6 +23,14 @@ namespace spi = hitlai::pg::spi;
 
 // Recomputes every stats_* column (and average_rating, which derives from the rating
 // state) from the tables; companies then testers, each locked in id order.
+// Every row locked in id order by a statement of its own before the UPDATE (lock, then
+// update: see triggers.hpp).
+spi::Statement kLockCompanies{
+    "SELECT c.id FROM hitlai.companies c ORDER BY c.id FOR NO KEY UPDATE OF c", 0, {}, nullptr};
+spi::Statement kLockTesters{
+    "SELECT h.id FROM hitlai.human_testers h ORDER BY h.id FOR NO KEY UPDATE OF h", 0, {},
+    nullptr};
+
 spi::Statement kRebuildCompanies{
     R"SQL(
 WITH a AS (
@@ -26,13 +38,12 @@ WITH a AS (
          COALESCE(pg_catalog.sum(r.sentiment_score), 0) AS ss,
          pg_catalog.count(r.sentiment_score) AS sc
     FROM hitlai.companies c LEFT JOIN hitlai.test_runs r ON r.company_id = c.id
-   GROUP BY c.id),
-l AS MATERIALIZED (SELECT c.id FROM hitlai.companies c ORDER BY c.id FOR NO KEY UPDATE OF c)
+   GROUP BY c.id)
 UPDATE hitlai.companies c
    SET stats_run_count = a.n, stats_cost_sum = a.cost, stats_sentiment_sum = a.ss,
        stats_sentiment_count = a.sc
-  FROM a, l
- WHERE c.id = a.id AND l.id = c.id
+  FROM a
+ WHERE c.id = a.id
    AND (c.stats_run_count, c.stats_cost_sum, c.stats_sentiment_sum, c.stats_sentiment_count)
        IS DISTINCT FROM (a.n, a.cost, a.ss, a.sc))SQL",
     0, {}, nullptr};
@@ -50,14 +61,13 @@ rt AS (
 s AS (
   SELECT h.id, COALESCE(act.n, 0) AS n, COALESCE(rt.sm, 0) AS sm, COALESCE(rt.ct, 0) AS ct
     FROM hitlai.human_testers h
-    LEFT JOIN act ON act.tester_id = h.id LEFT JOIN rt ON rt.tester_id = h.id),
-l AS MATERIALIZED (SELECT h.id FROM hitlai.human_testers h ORDER BY h.id FOR NO KEY UPDATE OF h)
+    LEFT JOIN act ON act.tester_id = h.id LEFT JOIN rt ON rt.tester_id = h.id)
 UPDATE hitlai.human_testers h
    SET stats_active_assignments = s.n, stats_rating_sum = s.sm, stats_rating_count = s.ct,
        average_rating = CASE WHEN s.ct > 0
                              THEN pg_catalog.round(s.sm::numeric / s.ct::numeric, 2) ELSE 0 END
-  FROM s, l
- WHERE h.id = s.id AND l.id = h.id
+  FROM s
+ WHERE h.id = s.id
    AND (h.stats_active_assignments, h.stats_rating_sum, h.stats_rating_count, h.average_rating)
        IS DISTINCT FROM (s.n, s.sm, s.ct,
                          CASE WHEN s.ct > 0
@@ -102,15 +112,55 @@ SELECT 'human_testers'::text, h.id, v.col, v.stored, v.actual
  ORDER BY 1, 2, 3)SQL",
     0, {}, nullptr};
 
+// After TRUNCATE of issues: no run has issues any more (T6).
+spi::Statement kZeroIssueCounts{
+    "UPDATE hitlai.test_runs r SET issues_found = 0 WHERE r.issues_found <> 0", 0, {}, nullptr};
+spi::Statement kLockRunsWithIssues{
+    "SELECT r.id FROM hitlai.test_runs r WHERE r.issues_found <> 0 ORDER BY r.id "
+    "FOR NO KEY UPDATE OF r",
+    0, {}, nullptr};
+
+uint64_t rebuild_all() {
+  spi::exec(kLockCompanies);
+  uint64_t n = spi::exec(kRebuildCompanies);
+  spi::exec(kLockTesters);
+  n += spi::exec(kRebuildTesters);
+  if (hitlai::pg::assignment_stats::installed())  // M1 columns
+    n += spi::exec(hitlai::pg::assignment_stats::rebuild_statement());
+  return n;
+}
+
 }  // namespace
+
+// hitlai.stats_after_truncate() (AFTER TRUNCATE FOR EACH STATEMENT on test_runs,
+// tester_assignments and issues): TRUNCATE fires no row triggers, so the state that the
+// truncated rows fed is rebuilt from what is left: company and tester stats (V1-V3, T3
+// average_rating) like rebuild_stats(), and issues_found (T6) after issues are gone.
+// Totals that never go down (tests_completed, total_earnings, milestones) stay.
+HITLAI_FUNCTION(hitlai_stats_after_truncate) {
+  auto* td = reinterpret_cast<TriggerData*>(fcinfo->context);
+  if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_AFTER(td->tg_event) ||
+      !TRIGGER_FIRED_BY_TRUNCATE(td->tg_event))
+    throw hitlai::Error("39P01", "stats_after_truncate: must be AFTER TRUNCATE ... FOR EACH STATEMENT");
+  if (hitlai::pg::restore_mode_active()) return PointerGetDatum(nullptr);
+  const bool issues = std::string(hitlai::pg::guarded([&] {
+                        return static_cast<const char*>(RelationGetRelationName(td->tg_relation));
+                      })) == "issues";
+  spi::connect();
+  if (issues) {
+    hitlai::pg::IssueCountWriter writer;
+    spi::exec(kLockRunsWithIssues);
+    spi::exec(kZeroIssueCounts);
+  }
+  rebuild_all();
+  spi::finish();
+  return PointerGetDatum(nullptr);
+}
 
 // hitlai.rebuild_stats() -> integer: rows of companies and human_testers corrected.
 HITLAI_FUNCTION(hitlai_rebuild_stats) {
   spi::connect();
-  uint64_t n = spi::exec(kRebuildCompanies);
-  n += spi::exec(kRebuildTesters);
-  if (hitlai::pg::assignment_stats::installed())  // M1 columns
-    n += spi::exec(hitlai::pg::assignment_stats::rebuild_statement());
+  const uint64_t n = rebuild_all();
   spi::finish();
   return Int32GetDatum(static_cast<int32>(n));
 }

@@ -24,6 +24,15 @@
 #include "pg/spi.hpp"
 #include "pg/triggers.hpp"
 
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wregister"
+extern "C" {
+#include "access/htup_details.h"
+#include "access/xact.h"
+#include "utils/builtins.h"
+}
+#pragma GCC diagnostic pop
+
 #include <algorithm>
 #include <map>
 #include <string>
@@ -39,6 +48,19 @@ using hitlai::pg::RunEvent;
 
 // Testers whose rating stats must be recounted (see above); consumed at once.
 std::vector<std::string> recount_testers;
+
+// Testers of completed assignments deleted in this transaction since the last run
+// deletion's lock step (collected by tester_assignments_before_delete); cleared at the
+// end of every transaction.
+std::vector<std::string> deleted_completed_testers;
+bool xact_callback_registered = false;
+
+void clear_deleted_testers(XactEvent event, void*) {
+  if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_ABORT ||
+      event == XACT_EVENT_PARALLEL_COMMIT || event == XACT_EVENT_PARALLEL_ABORT ||
+      event == XACT_EVENT_PREPARE)
+    deleted_completed_testers.clear();
+}
 
 #define HITLAI_RATING_APPLY                                                                \
     "\n" \
@@ -76,12 +98,19 @@ SELECT h.id FROM hitlai.human_testers h
  ORDER BY h.id FOR NO KEY UPDATE OF h)SQL",
     0, {}, nullptr};
 
+// A run deletion writes two groups of testers: those of its active runs (V2, here) and
+// those whose completed assignments vanish with the runs (T3 recount, in the
+// tester_assignments DELETE trigger that fires after this one). Both groups are locked
+// here, in one id-ordered statement ($1: the testers collected by the BEFORE DELETE row
+// trigger of tester_assignments while the cascade ran), so that a deletion never holds
+// some testers while waiting for others (LOCK ORDER, triggers.hpp).
 spi::Statement kLockDelete{
     R"SQL(
 SELECT h.id FROM hitlai.human_testers h
  WHERE h.id IN (SELECT r.tester_id FROM old_runs r WHERE r.status IN ('pending', 'running'))
+    OR h.id = ANY ($1::uuid[])
  ORDER BY h.id FOR NO KEY UPDATE OF h)SQL",
-    0, {}, nullptr};
+    1, {TEXTARRAYOID}, nullptr};
 
 spi::Statement kLockTesters{
     R"SQL(
@@ -144,13 +173,22 @@ UPDATE hitlai.human_testers h)SQL" HITLAI_RATING_APPLY R"SQL(
     "\n" \
   "d AS (SELECT x.tester_id, pg_catalog.sum(x.rt) AS ds, pg_catalog.sum(x.k) AS dc\n" \
   "        FROM x GROUP BY x.tester_id\n" \
-  "      HAVING pg_catalog.sum(x.rt) <> 0 OR pg_catalog.sum(x.k) <> 0),\n" \
-  "l AS MATERIALIZED (\n" \
-  "  SELECT h.id FROM hitlai.human_testers h WHERE h.id IN (SELECT d.tester_id FROM d)\n" \
-  "   ORDER BY h.id FOR NO KEY UPDATE OF h)\n" \
+  "      HAVING pg_catalog.sum(x.rt) <> 0 OR pg_catalog.sum(x.k) <> 0)\n" \
   "UPDATE hitlai.human_testers h\n" HITLAI_RATING_APPLY   "\n" \
-  "  FROM d, l WHERE h.id = d.tester_id AND l.id = h.id\n"
+  "  FROM d WHERE h.id = d.tester_id\n"
 
+// The testers of the statement's completed assignments, locked in id order by a
+// statement of their own before the UPDATE (lock, then update: see triggers.hpp).
+#define HITLAI_ASG_LOCK(x)                                                                 \
+  "SELECT h.id FROM hitlai.human_testers h WHERE h.id IN (" x ") ORDER BY h.id "         \
+  "FOR NO KEY UPDATE OF h"
+#define HITLAI_ASG_DONE(t) "SELECT a.tester_id FROM " t " a WHERE a.status = 'completed'"
+
+spi::Statement kLockAsgInsert{HITLAI_ASG_LOCK(HITLAI_ASG_DONE("new_asg")), 0, {}, nullptr};
+spi::Statement kLockAsgUpdate{
+    HITLAI_ASG_LOCK(HITLAI_ASG_DONE("new_asg") " UNION " HITLAI_ASG_DONE("old_asg")), 0, {},
+    nullptr};
+spi::Statement kLockAsgDelete{HITLAI_ASG_LOCK(HITLAI_ASG_DONE("old_asg")), 0, {}, nullptr};
 spi::Statement kAsgInsert{"WITH x AS (" HITLAI_ASG_NEW ")," HITLAI_ASG_TAIL, 0, {}, nullptr};
 spi::Statement kAsgUpdate{"WITH x AS (" HITLAI_ASG_NEW " UNION ALL " HITLAI_ASG_OLD "),"
                           HITLAI_ASG_TAIL, 0, {}, nullptr};
@@ -204,11 +242,18 @@ spi::Statement kCreditUpdate{
     "WHERE n.status = 'completed' AND o.status <> 'completed')," HITLAI_CREDIT_TAIL,
     0, {}, nullptr};
 
+// S10: the two counters saturate at the largest value of their column types (integer,
+// numeric(12,2)) instead of failing with 22003: a tester's totals, which many companies
+// add to, never make another company's completion fail. Each run's contribution is
+// bounded where it is written (cost numeric(10,2): at most 99,999,999.99, 22003 at the
+// writing company's own statement), so one company reaches the cap only by paying it
+// (docs/tenant-isolation.md).
 spi::Statement kCreditTesters{
     R"SQL(
 UPDATE hitlai.human_testers h
-   SET tests_completed = h.tests_completed + u.n::int4,
-       total_earnings = h.total_earnings + u.cents::int8::numeric / 100
+   SET tests_completed = LEAST(h.tests_completed::int8 + u.n::int8, 2147483647)::int4,
+       total_earnings = LEAST(h.total_earnings + u.cents::int8::numeric / 100,
+                                         9999999999.99)
   FROM ROWS FROM (pg_catalog.unnest($1::uuid[]), pg_catalog.unnest($2), pg_catalog.unnest($3)) AS u(id, n, cents)
  WHERE h.id = u.id)SQL",
     3, {TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID}, nullptr};
@@ -230,7 +275,14 @@ uint64_t testers_lock_for(RunEvent ev) {
   switch (ev) {
     case RunEvent::kInsert: return spi::exec(kLockInsert);
     case RunEvent::kUpdate: return spi::exec(kLockUpdate);
-    case RunEvent::kDelete: return spi::exec(kLockDelete);
+    case RunEvent::kDelete: {
+      std::vector<std::string> ids;
+      ids.swap(deleted_completed_testers);
+      std::sort(ids.begin(), ids.end());
+      ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+      Datum args[1] = {spi::text_array(ids)};
+      return spi::exec(kLockDelete, args);
+    }
   }
   return 0;
 }
@@ -308,9 +360,16 @@ Datum assignments_trigger(FunctionCallInfo fcinfo, RunEvent ev) {
     return PointerGetDatum(nullptr);
   spi::connect(td);
   switch (ev) {
-    case RunEvent::kInsert: spi::exec(kAsgInsert); break;
-    case RunEvent::kUpdate: spi::exec(kAsgUpdate); break;
+    case RunEvent::kInsert:
+      spi::exec(kLockAsgInsert);
+      spi::exec(kAsgInsert);
+      break;
+    case RunEvent::kUpdate:
+      spi::exec(kLockAsgUpdate);
+      spi::exec(kAsgUpdate);
+      break;
     case RunEvent::kDelete: {
+      spi::exec(kLockAsgDelete);
       spi::exec(kAsgDelete);
       const uint64_t gone = spi::exec(kAsgRunGone);
       for (uint64_t i = 0; i < gone; ++i) recount_testers.push_back(spi::text_not_null(i, 1));
@@ -327,6 +386,34 @@ Datum assignments_trigger(FunctionCallInfo fcinfo, RunEvent ev) {
 }
 
 }  // namespace
+
+// hitlai.tester_assignments_before_delete(): BEFORE DELETE ... FOR EACH ROW WHEN
+// (OLD.status = 'completed') ON tester_assignments. It runs while a run deletion's
+// cascade deletes the run's assignments, before the run's AFTER DELETE statement trigger,
+// and remembers the tester so that trigger can lock every tester of the deletion at once.
+HITLAI_FUNCTION(hitlai_tester_assignments_before_delete) {
+  auto* td = reinterpret_cast<TriggerData*>(fcinfo->context);
+  if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BEFORE(td->tg_event) ||
+      !TRIGGER_FIRED_FOR_ROW(td->tg_event) || !TRIGGER_FIRED_BY_DELETE(td->tg_event))
+    throw hitlai::Error("39P01", "tester_assignments_before_delete: must be BEFORE DELETE ... FOR EACH ROW");
+  HeapTuple old = td->tg_trigtuple;
+  if (hitlai::pg::restore_mode_active()) return PointerGetDatum(old);
+  const char* tester = hitlai::pg::guarded([&]() -> const char* {
+    TupleDesc desc = td->tg_relation->rd_att;
+    int n = SPI_fnumber(desc, "tester_id");
+    if (n <= 0) elog(ERROR, "hitlai: tester_assignments.tester_id not found");
+    bool isnull = false;
+    Datum d = heap_getattr(old, n, desc, &isnull);
+    if (isnull) return nullptr;
+    if (!xact_callback_registered) {
+      RegisterXactCallback(clear_deleted_testers, nullptr);
+      xact_callback_registered = true;
+    }
+    return DatumGetCString(DirectFunctionCall1(uuid_out, d));
+  });
+  if (tester) deleted_completed_testers.emplace_back(tester);
+  return PointerGetDatum(old);
+}
 
 // AFTER INSERT / UPDATE / DELETE FOR EACH STATEMENT ON tester_assignments
 // (REFERENCING NEW TABLE AS new_asg / OLD TABLE AS old_asg). SECURITY DEFINER.

@@ -1,21 +1,35 @@
 // Shared pieces of hitlai's compiled triggers on test_runs and friends (T1-T7, Q1, V1-V2).
 //
-// LOCK ORDER (T7). Every trigger that writes shared rows takes their locks in this order,
-// each table's rows sorted by id (SELECT ... ORDER BY id FOR NO KEY UPDATE before the
-// UPDATE), so concurrent sessions never wait on each other in a cycle:
+// LOCK ORDER (T7, S10; docs/concurrency.md). Every hitlai code path that writes shared
+// rows takes their locks in this one global order, each table's rows sorted by id:
 //
-//     companies (by id) -> test_runs -> human_testers (by id) -> milestones (all, at commit)
+//     company_members row being changed (by the statement itself)
+//       -> per-company owner lock (transaction advisory lock; only when a joined owner
+//          is removed or demoted, members.cpp)
+//     test_runs (the statement's own rows, then issues_found by id)
+//       -> companies (by id)
+//       -> human_testers (by id, ALL testers of one statement in ONE step)
+//       -> milestones (all, at commit)
 //
-//  - INSERT INTO test_runs: companies (quota + company stats, one locked UPDATE per
-//    statement), then testers (active runs, T3 for runs inserted completed); milestones
-//    are counted at commit (deferred constraint trigger, milestones.cpp).
+//  - INSERT INTO test_runs: companies (quota + company stats), then testers (active
+//    runs, T3 for runs inserted completed); milestones are counted at commit.
 //  - UPDATE/DELETE of test_runs lock their own rows first (PostgreSQL does), then
-//    companies, then testers. No hitlai trigger locks a test_runs row while it holds a
-//    company row, so this cannot form a cycle with inserts.
+//    companies, then testers. A run deletion locks the testers of its active runs AND
+//    the testers whose completed assignments vanish with it in one id-ordered statement
+//    (the latter collected by tester_assignments_before_delete while the cascade runs):
+//    0.2.0 locked them in two groups and deadlocked against itself (40P01).
 //  - INSERT/UPDATE/DELETE of issues: test_runs (issues_found, by id); tester_assignments:
 //    human_testers (by id).
 //  - milestones: only at commit (or SET CONSTRAINTS ... IMMEDIATE), all rows, last, by one
 //    flusher at a time (transaction advisory lock, milestones.cpp).
+//
+// LOCK, THEN UPDATE. Rows are locked by a SELECT ... ORDER BY id FOR NO KEY UPDATE of its
+// own, and only then updated by a second statement. One statement that does both (a
+// locking CTE joined to the UPDATE) deadlocks under READ COMMITTED: its UPDATE scans
+// with the statement's snapshot, meets the old version of a row that the CTE locked in
+// its newest version, and queues for that old version's tuple lock behind a session that
+// waits for us (0.2.0's 40P01 on companies between deletes). The second statement takes
+// a new snapshot after the locks are held, sees the newest versions and never waits.
 // FOR NO KEY UPDATE (what UPDATE takes) does not conflict with the FOR KEY SHARE locks of
 // foreign-key checks, so concurrent inserts referencing the same company don't wait.
 #pragma once

@@ -4,7 +4,7 @@ SELECT plan(9);
 
 SELECT triggers_are('hitlai', 'test_runs',
   ARRAY['a_guard_tester_columns', 'capture_training_data_on_insert_trigger',
-        'capture_training_data_trigger', 'test_runs_after_delete_trigger',
+        'capture_training_data_trigger', 'stats_after_truncate_trigger', 'test_runs_after_delete_trigger',
         'test_runs_status_trigger', 'update_milestone_progress_trigger',
         'update_tester_stats_trigger'],
   'T1-T4: the triggers of test_runs, with the seed''s names');

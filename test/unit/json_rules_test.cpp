@@ -356,3 +356,39 @@ TEST(J3, LargeListsUseTheHashPath) {
     EXPECT_EQ(e.message(), "invalid value in column \"platforms\" of relation \"founding_tester_apps\"");
   }
 }
+
+// J5/J6: range checks compare the number's decimal text exactly, never through double.
+TEST(CompareDecimal, ExactWhateverTheDigitsOrExponent) {
+  using hitlai::json::compare_decimal;
+  EXPECT_EQ(compare_decimal("0", "0"), 0);
+  EXPECT_EQ(compare_decimal("-0", "0"), 0);
+  EXPECT_EQ(compare_decimal("0.000", "0e5"), 0);
+  EXPECT_EQ(compare_decimal("1", "1.000000000000000000000000000000"), 0);
+  EXPECT_EQ(compare_decimal("10e-1", "1"), 0);
+  EXPECT_EQ(compare_decimal("0.1e1", "1"), 0);
+  EXPECT_EQ(compare_decimal("1e-400", "0"), 1);       // double: 0
+  EXPECT_EQ(compare_decimal("-1e-400", "0"), -1);     // double: -0
+  EXPECT_EQ(compare_decimal("1.000000000000000000000000000001", "1"), 1);  // double: 1
+  EXPECT_EQ(compare_decimal("0.999999999999999999999999999999", "1"), -1);
+  EXPECT_EQ(compare_decimal("123456789012345678901234567890", "123456789012345678901234567891"), -1);
+  EXPECT_EQ(compare_decimal("-123456789012345678901234567890", "-123456789012345678901234567891"), 1);
+  EXPECT_EQ(compare_decimal("1e400", "9"), 1);
+  EXPECT_EQ(compare_decimal("-1e400", "-9"), -1);
+  EXPECT_EQ(compare_decimal("5", "-5"), 1);
+  EXPECT_EQ(compare_decimal("0.5", "0.50000000000000000000000000000000000000001"), -1);
+  EXPECT_EQ(compare_decimal("2E+1", "20"), 0);
+  EXPECT_EQ(compare_decimal("0.0000000000000000000000000000001", "1e-31"), 0);
+}
+
+TEST(CompareDecimal, BoundariesOfTheSchemas) {
+  using hitlai::json::compare_decimal;
+  // sentiment_score 0..1, learning_rate_multiplier > 0: just inside and just outside
+  for (const char* inside : {"0", "1", "0.5", "1e-400", "0.999999999999999999999999999999", "1.0e0"}) {
+    EXPECT_GE(compare_decimal(inside, "0"), 0) << inside;
+    EXPECT_LE(compare_decimal(inside, "1"), 0) << inside;
+  }
+  for (const char* outside : {"-1e-400", "1.000000000000000000000000000001", "-0.0000001", "1e1"}) {
+    const bool in = compare_decimal(outside, "0") >= 0 && compare_decimal(outside, "1") <= 0;
+    EXPECT_FALSE(in) << outside;
+  }
+}

@@ -1,0 +1,57 @@
+// 22008 for infinite timestamps (S10 inputs): hitlai.refuse_infinite_timestamps(), a
+// BEFORE INSERT OR UPDATE ROW trigger on tester_assignments (started_at, completed_at,
+// assigned_at; test_runs checks its own in the T4 trigger, run_status.cpp). infinity and
+// -infinity would make durations computed from them meaningless, so they are refused
+// where they are written. On UPDATE only columns that change are judged. Pure row work.
+#include "pg/bridge.hpp"
+#include "pg/settings.hpp"
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wregister"
+extern "C" {
+#include "access/htup_details.h"
+#include "catalog/pg_type_d.h"
+#include "commands/trigger.h"
+#include "utils/datum.h"
+#include "utils/rel.h"
+#include "utils/timestamp.h"
+}
+#pragma GCC diagnostic pop
+
+#include <string>
+
+HITLAI_FUNCTION(hitlai_refuse_infinite_timestamps) {
+  auto* td = reinterpret_cast<TriggerData*>(fcinfo->context);
+  if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BEFORE(td->tg_event) ||
+      !TRIGGER_FIRED_FOR_ROW(td->tg_event) || TRIGGER_FIRED_BY_DELETE(td->tg_event))
+    throw hitlai::Error("39P01",
+                        "refuse_infinite_timestamps: must be BEFORE INSERT OR UPDATE ... FOR EACH ROW");
+  const bool is_insert = TRIGGER_FIRED_BY_INSERT(td->tg_event);
+  HeapTuple newt = is_insert ? td->tg_trigtuple : td->tg_newtuple;
+  HeapTuple oldt = is_insert ? nullptr : td->tg_trigtuple;
+  if (hitlai::pg::restore_mode_active()) return PointerGetDatum(newt);
+  Relation rel = td->tg_relation;
+  TupleDesc desc = rel->rd_att;
+  const char* bad = nullptr;
+  for (int i = 0; i < desc->natts && !bad; ++i) {
+    Form_pg_attribute att = TupleDescAttr(desc, i);
+    if (att->attisdropped || (att->atttypid != TIMESTAMPTZOID && att->atttypid != TIMESTAMPOID))
+      continue;
+    bool isnull = false;
+    Datum v = heap_getattr(newt, i + 1, desc, &isnull);
+    if (isnull || !TIMESTAMP_NOT_FINITE(DatumGetTimestamp(v))) continue;
+    if (!is_insert) {
+      bool oldnull = false;
+      Datum o = heap_getattr(oldt, i + 1, desc, &oldnull);
+      if (!oldnull && datumIsEqual(o, v, att->attbyval, att->attlen)) continue;
+    }
+    bad = NameStr(att->attname);
+  }
+  if (bad)
+    throw hitlai::Error("22008",
+                        std::string(RelationGetRelationName(rel)) + "." + bad +
+                            " must be a finite timestamp",
+                        "infinity and -infinity are not accepted (durations computed from them "
+                        "would be meaningless).");
+  return PointerGetDatum(newt);
+}
