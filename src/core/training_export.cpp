@@ -40,6 +40,40 @@ std::uint64_t stable_hash(const unsigned char* bytes, std::size_t n) {
   return h;
 }
 
+namespace {
+std::uint64_t finalize(std::uint64_t h) {
+  h ^= h >> 30;
+  h *= 0xbf58476d1ce4e5b9ULL;
+  h ^= h >> 27;
+  h *= 0x94d049bb133111ebULL;
+  h ^= h >> 31;
+  return h;
+}
+inline std::uint64_t absorb_word(std::uint64_t h, std::uint64_t w) {
+  h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+  return h ^ (h >> 29);
+}
+std::uint64_t absorb(std::uint64_t h, const unsigned char* p, std::size_t n) {
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t w = 0;
+    for (int k = 0; k < 8; ++k) w |= static_cast<std::uint64_t>(p[i + k]) << (8 * k);
+    h = absorb_word(h, w);
+  }
+  if (i < n) {
+    std::uint64_t w = 0;
+    for (int k = 0; i + k < n; ++k) w |= static_cast<std::uint64_t>(p[i + k]) << (8 * k);
+    h = absorb_word(h, w);
+  }
+  return absorb_word(h, static_cast<std::uint64_t>(n));
+}
+}  // namespace
+
+std::uint64_t doc_digest(const unsigned char* a, std::size_t na, const unsigned char* b,
+                         std::size_t nb) {
+  return finalize(absorb(absorb(0xcbf29ce484222325ULL, a, na), b, nb));
+}
+
 int split_bucket(const unsigned char uuid[16]) {
   return static_cast<int>(stable_hash(uuid, 16) % 100);
 }

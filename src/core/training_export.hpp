@@ -43,6 +43,15 @@ std::uint64_t stable_hash(const unsigned char* bytes, std::size_t n);
 int split_bucket(const unsigned char uuid[16]);
 Split split_of(const unsigned char uuid[16], int validation_percent);
 
+// The duplicate key of F1: a 64-bit hash of the stored bytes of both documents (length
+// separated), stable across machines, compilers and PostgreSQL versions (it is the key
+// of an index). Per 64-bit little-endian word w: h = ((h ^ w) * 0x9e3779b97f4a7c15),
+// h ^= h >> 29; the tail is one zero-padded word; each document's length is absorbed
+// after it; the splitmix64 finalizer ends it. Equal documents give equal keys; F1
+// checks real equality of the documents behind equal keys.
+std::uint64_t doc_digest(const unsigned char* a, std::size_t na, const unsigned char* b,
+                         std::size_t nb);
+
 // JSON string escaping, as PostgreSQL's jsonb output does it: '"' and '\\' escaped,
 // \b \f \n \r \t, other control characters as \u00XX, everything else (UTF-8 included)
 // as is. Writes the quoted string to `out` (at least json_escape_bound(s.size()) bytes)

@@ -13,11 +13,9 @@
 // scan materializes its rows into a tuplestore in any case). Per row, everything is
 // allocated in a memory context reset for the next row.
 //
-// Duplicates (F1) are found by the query: a window over (digest of the two documents,
-// created_at, id) keeps the oldest row of each pair of documents; only narrow rows (ctid,
-// id, created_at, digest) are sorted, and the documents of the kept rows are read back by
-// ctid in (created_at, id) order. Every query runs under one snapshot (the functions are
-// STABLE and use read-only SPI), so a ctid read back is the row the window saw.
+// The rows come in (created_at, id) order from an index, and duplicates (F1) are found by
+// one probe per row of an index on (digest of both documents, created_at, id): no sort,
+// no hash table, nothing that grows with the number of rows.
 //
 // Rules that need no PostgreSQL (split hash, argument checks, escaping, system prompt)
 // are in src/core/training_export.*.
@@ -195,32 +193,33 @@ SPIPlanPtr prepared(Plan& p) {
   return p.plan;
 }
 
-// F1: the kept rows (rating >= 4, model filter, not a duplicate of an older row,
-// used filter), oldest first. $1 model_type (NULL: every type), $2 include_used.
-// Columns: id, test_run_id, input_data, output_data.
-#define HITLAI_F1_KEPT                                                                          \
-  "SELECT s.tid, s.id, s.test_run_id, s.created_at"                                            \
-  "  FROM (SELECT d.ctid AS tid, d.id, d.test_run_id, d.created_at, d.used_for_training AS used," \
-  "               pg_catalog.row_number() OVER (PARTITION BY hitlai.training_doc_digest("       \
-  "                 d.input_data, d.output_data) ORDER BY d.created_at, d.id) AS rn"           \
-  "          FROM ONLY hitlai.training_data d"                                                  \
-  "         WHERE d.rating OPERATOR(pg_catalog.>=) 4::pg_catalog.int2"                         \
-  "           AND ($1::pg_catalog.text IS NULL"                                                  \
-  "                OR d.model_type OPERATOR(pg_catalog.=) $1::pg_catalog.text)) s"             \
-  " WHERE s.rn OPERATOR(pg_catalog.=) 1::pg_catalog.int8 AND ($2::pg_catalog.bool OR NOT s.used)"
+// F1: the kept rows, oldest first: rating >= 4, model filter ($1 model_type, NULL: every
+// type), used filter ($2 include_used), and no older row (same model filter, used or
+// not) with equal documents. Ordered by the index training_data_export_order_idx; the
+// duplicate check is one probe of training_data_doc_digest_idx per row (the digest and
+// the (created_at, id) bound are index conditions; equal digests are confirmed by
+// comparing the documents). A correlated scalar subquery rather than NOT EXISTS, so that
+// the planner cannot turn it into a hash anti join over the whole table.
+#define HITLAI_F1_KEPT(COLUMNS)                                                               \
+  "SELECT " COLUMNS " FROM ONLY hitlai.training_data d"                                      \
+  " WHERE d.rating OPERATOR(pg_catalog.>=) 4::pg_catalog.int2"                               \
+  "   AND ($1::pg_catalog.text IS NULL OR d.model_type OPERATOR(pg_catalog.=) $1::pg_catalog.text)" \
+  "   AND ($2::pg_catalog.bool OR NOT d.used_for_training)"                                   \
+  "   AND (SELECT 1 FROM ONLY hitlai.training_data o"                                          \
+  "         WHERE hitlai.training_doc_digest(o.input_data, o.output_data)"                     \
+  "               OPERATOR(pg_catalog.=) hitlai.training_doc_digest(d.input_data, d.output_data)" \
+  "           AND (o.created_at, o.id) OPERATOR(pg_catalog.<) (d.created_at, d.id)"             \
+  "           AND o.rating OPERATOR(pg_catalog.>=) 4::pg_catalog.int2"                         \
+  "           AND ($1::pg_catalog.text IS NULL OR o.model_type OPERATOR(pg_catalog.=) $1::pg_catalog.text)" \
+  "           AND o.input_data OPERATOR(pg_catalog.=) d.input_data"                            \
+  "           AND o.output_data OPERATOR(pg_catalog.=) d.output_data LIMIT 1) IS NULL"         \
+  " ORDER BY d.created_at, d.id"
 
-Plan kExport{
-    "SELECT t.id, t.test_run_id, t.input_data, t.output_data"
-    "  FROM (" HITLAI_F1_KEPT " ORDER BY s.created_at, s.id) k"
-    "  CROSS JOIN LATERAL (SELECT d.id, d.test_run_id, d.input_data, d.output_data"
-    "                        FROM ONLY hitlai.training_data d"
-    "                       WHERE d.ctid OPERATOR(pg_catalog.=) k.tid) t"
-    " ORDER BY k.created_at, k.id",
-    2, {TEXTOID, BOOLOID}, nullptr};
+Plan kExport{HITLAI_F1_KEPT("d.id, d.test_run_id, d.input_data, d.output_data"), 2,
+             {TEXTOID, BOOLOID}, nullptr};
 
 // F2: the same rows, ids only.
-Plan kCandidates{"SELECT k.id, k.test_run_id FROM (" HITLAI_F1_KEPT ") k ORDER BY k.created_at, k.id",
-                 2, {TEXTOID, BOOLOID}, nullptr};
+Plan kCandidates{HITLAI_F1_KEPT("d.id, d.test_run_id"), 2, {TEXTOID, BOOLOID}, nullptr};
 
 // F2: a job's lines. $1 job id, $2 split filter (NULL: both).
 Plan kJobExport{
@@ -474,31 +473,22 @@ HITLAI_FUNCTION(hitlai_create_fine_tuning_job) {
   return r.job;
 }
 
-// hitlai.training_doc_digest(input_data jsonb, output_data jsonb) RETURNS uuid: 128 bits
-// of hash over the stored bytes of both documents (equal documents give equal digests).
-// The key by which F1 finds duplicates within one call; not meant to be stored.
+// hitlai.training_doc_digest(input_data jsonb, output_data jsonb) RETURNS bigint: the
+// duplicate key of F1 (src/core/training_export.hpp: doc_digest over the stored bytes of
+// both documents); the key of the index training_data_doc_digest_idx.
 HITLAI_FUNCTION(hitlai_training_doc_digest) {
-  struct Bytes {
-    const unsigned char* p;
-    int len;
-  };
-  Bytes in{}, out{};
+  const unsigned char *a = nullptr, *b = nullptr;
+  std::size_t na = 0, nb = 0;
+  // Packed (short-header) values are read in place; only toasted ones are detoasted.
   guarded([&] {
-    Jsonb* a = PG_GETARG_JSONB_P(0);
-    Jsonb* b = PG_GETARG_JSONB_P(1);
-    in = Bytes{reinterpret_cast<const unsigned char*>(VARDATA(a)), static_cast<int>(VARSIZE(a) - VARHDRSZ)};
-    out = Bytes{reinterpret_cast<const unsigned char*>(VARDATA(b)), static_cast<int>(VARSIZE(b) - VARHDRSZ)};
+    struct varlena* x = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0));
+    struct varlena* y = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(1));
+    a = reinterpret_cast<const unsigned char*>(VARDATA_ANY(x));
+    na = VARSIZE_ANY_EXHDR(x);
+    b = reinterpret_cast<const unsigned char*>(VARDATA_ANY(y));
+    nb = VARSIZE_ANY_EXHDR(y);
   });
-  uint64 h[2];
-  const uint64 seeds[2] = {0x9e3779b97f4a7c15ULL, 0xc2b2ae3d27d4eb4fULL};
-  for (int k = 0; k < 2; ++k) {
-    uint64 s = hash_bytes_extended(in.p, in.len, seeds[k]);
-    s ^= static_cast<uint64>(in.len) * 0xff51afd7ed558ccdULL;  // separates the two documents
-    h[k] = hash_bytes_extended(out.p, out.len, s);
-  }
-  auto* u = static_cast<pg_uuid_t*>(guarded([] { return palloc(sizeof(pg_uuid_t)); }));
-  memcpy(u->data, h, 16);
-  return UUIDPGetDatum(u);
+  return Int64GetDatum(static_cast<int64>(tr::doc_digest(a, na, b, nb)));
 }
 
 // Benchmark only (no SQL function: bench/training binds it as pg_temp.training_line).

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # F1: the JSONL file written with the exact command of docs/training.md
-#   psql -AtX -v ON_ERROR_STOP=1 -d DB -c "SELECT example FROM hitlai.training_examples(...)" > train.jsonl
+#   psql -AtX -v ON_ERROR_STOP=1 -v FETCH_COUNT=10000 -d DB -c "SELECT example FROM hitlai.training_examples(...)" > train.jsonl
 # checked line by line by an independent parser (Python's json), with documents holding
 # backslashes, quotes, unicode, control characters and newlines.
 # F2: parallel sessions creating jobs while rows keep arriving never put one example into
@@ -52,9 +52,9 @@ for i, line in enumerate(open(sys.argv[1], "rb").read().decode("utf-8").split("\
     n += 1
 print(n, "lines ok")' "$1" 2>&1 | tail -1
 }
-psql -AtX -v ON_ERROR_STOP=1 -d $DB -c "SELECT example FROM hitlai.training_examples(split => 'train')" > "$OUT/train.jsonl"
-tap_ok $? "F1: psql -AtX -c \"SELECT example FROM hitlai.training_examples(split => 'train')\" > train.jsonl"
-psql -AtX -v ON_ERROR_STOP=1 -d $DB -c "SELECT example FROM hitlai.training_examples(split => 'validation')" > "$OUT/validation.jsonl"
+psql -AtX -v ON_ERROR_STOP=1 -v FETCH_COUNT=10000 -d $DB -c "SELECT example FROM hitlai.training_examples(split => 'train')" > "$OUT/train.jsonl"
+tap_ok $? "F1: psql -AtX -v ON_ERROR_STOP=1 -v FETCH_COUNT=10000 -c \"SELECT example FROM hitlai.training_examples(split => 'train')\" > train.jsonl"
+psql -AtX -v ON_ERROR_STOP=1 -v FETCH_COUNT=10000 -d $DB -c "SELECT example FROM hitlai.training_examples(split => 'validation')" > "$OUT/validation.jsonl"
 n_train=$(hl_psql $DB -c "SELECT count(*) FROM hitlai.training_examples(split => 'train')")
 n_val=$(hl_psql $DB -c "SELECT count(*) FROM hitlai.training_examples(split => 'validation')")
 tap_is "$(check_jsonl "$OUT/train.jsonl")" "$n_train lines ok" \
@@ -113,8 +113,8 @@ tap_is "$(hl_psql $DB -c "SELECT count(*) FROM (SELECT job_id FROM hitlai.fine_t
 
 # ---- D16/S8: dump and restore keep the jobs' examples ---------------------------------
 job=$(hl_psql $DB -c "SELECT hitlai.create_fine_tuning_job('gpt-4o-mini', '{\"n_epochs\": 2}', 20)")
-psql -AtX -v ON_ERROR_STOP=1 -d $DB -c "SELECT example FROM hitlai.job_training_examples('$job')" > "$OUT/job.jsonl"
-psql -AtX -v ON_ERROR_STOP=1 -d $DB -c "SELECT example FROM hitlai.job_training_examples('$job')" > "$OUT/job2.jsonl"
+psql -AtX -v ON_ERROR_STOP=1 -v FETCH_COUNT=10000 -d $DB -c "SELECT example FROM hitlai.job_training_examples('$job')" > "$OUT/job.jsonl"
+psql -AtX -v ON_ERROR_STOP=1 -v FETCH_COUNT=10000 -d $DB -c "SELECT example FROM hitlai.job_training_examples('$job')" > "$OUT/job2.jsonl"
 tap_ok $(cmp -s "$OUT/job.jsonl" "$OUT/job2.jsonl"; echo $?) "F2: job_training_examples writes the same bytes twice"
 pg_dump -Fc -f "$OUT/f1.dump" $DB 2>"$OUT/dump.log"
 hl_scratch_db $NEW

@@ -107,3 +107,22 @@ TEST(TrainingExport, SystemPromptIsPlainText) {  // F1: a documented constant
   EXPECT_EQ(esc(kSystemPrompt), "\"" + std::string(kSystemPrompt) + "\"");  // nothing to escape
   EXPECT_EQ(kMinJobExamples, 10);
 }
+
+namespace {
+std::uint64_t dd(std::string_view a, std::string_view b) {
+  return doc_digest(reinterpret_cast<const unsigned char*>(a.data()), a.size(),
+                    reinterpret_cast<const unsigned char*>(b.data()), b.size());
+}
+}  // namespace
+
+// Reference values computed independently (Python): the digest is the key of an index,
+// so it must never change between builds.
+TEST(TrainingExport, DocDigestKnownValues) {  // F1
+  EXPECT_EQ(dd("", ""), 0x54288f5a3ecab678ULL);
+  EXPECT_EQ(dd("abc", ""), 0x92b3f78e4e9a70eaULL);
+  EXPECT_EQ(dd("", "abc"), 0x4b4e5f0463dedf0fULL);  // the boundary between documents counts
+  EXPECT_EQ(dd("0123456789", "hello world!"), 0xe1fc775976c52b09ULL);
+  EXPECT_EQ(dd(std::string(8, '\x01'), std::string(16, '\x02')), 0xa792929a20e74425ULL);
+  EXPECT_NE(dd("ab", "c"), dd("a", "bc"));
+  EXPECT_EQ(dd("same", "docs"), dd("same", "docs"));
+}

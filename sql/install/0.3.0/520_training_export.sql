@@ -3,17 +3,25 @@
 -- functions); none is SECURITY DEFINER: the caller's own rights on training_data,
 -- fine_tuning_jobs and fine_tuning_job_examples apply. See docs/training.md.
 
--- The key by which F1 finds duplicate examples within one call: 128 bits of hash over
--- the stored bytes of both documents. Not meant to be stored (it depends on jsonb's
--- binary format).
+-- F1: the duplicate key of a training example: a 64-bit hash of the stored bytes of both
+-- documents (src/core/training_export.hpp, doc_digest; stable across builds, machines
+-- and PostgreSQL versions). Equal documents have equal keys; the export confirms equal
+-- keys by comparing the documents.
 CREATE FUNCTION @extschema@.training_doc_digest(input_data jsonb, output_data jsonb)
-  RETURNS uuid
+  RETURNS bigint
   LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE
   SET search_path = pg_catalog, pg_temp
   AS 'MODULE_PATHNAME', 'hitlai_training_doc_digest';
 COMMENT ON FUNCTION @extschema@.training_doc_digest(jsonb, jsonb) IS
-  'F1: duplicate key of a training example (equal documents, equal key); within one call only, not for storage';
+  'F1: duplicate key of a training example (64-bit hash of the stored bytes of both documents; equal documents, equal key)';
 REVOKE ALL ON FUNCTION @extschema@.training_doc_digest(jsonb, jsonb) FROM PUBLIC;
+
+-- F1: the export reads training_data in (created_at, id) order from the first index and
+-- finds an older row with the same documents with one probe of the second: no sort and
+-- no hash table, so its memory does not grow with the number of rows.
+CREATE INDEX training_data_export_order_idx ON @extschema@.training_data (created_at, id);
+CREATE INDEX training_data_doc_digest_idx ON @extschema@.training_data
+  (@extschema@.training_doc_digest(input_data, output_data), created_at, id);
 
 CREATE FUNCTION @extschema@.training_examples(
     model_type text DEFAULT NULL, split text DEFAULT NULL,
@@ -23,7 +31,7 @@ CREATE FUNCTION @extschema@.training_examples(
   SET search_path = pg_catalog, pg_temp
   AS 'MODULE_PATHNAME', 'hitlai_training_examples';
 COMMENT ON FUNCTION @extschema@.training_examples(text, text, integer, boolean) IS
-  'F1: one chat fine-tuning line per training example (rating >= 4, model_type or all, unused unless include_used, duplicates left out, oldest first); split = validation for test runs whose stable hash bucket (FNV-1a 64 + splitmix64 of the test_run_id bytes, mod 100) is below validation_percent (0..50). Line: {"messages": [{"role": "system", "content": "You are HitlAI, a usability tester of web and mobile apps. The user message is a test as JSON: url, mission, persona and platform. Test the app as that persona would and answer with the report as JSON: sentiment_score (0 to 1), issues (title and severity, most severe first), recommendations and positives."}, {"role": "user", "content": <input_data, compact JSON>}, {"role": "assistant", "content": <output_data, compact JSON>}]}. JSONL file: psql -AtX -c "SELECT example FROM hitlai.training_examples()" > train.jsonl. Privileged only.';
+  'F1: one chat fine-tuning line per training example (rating >= 4, model_type or all, unused unless include_used, duplicates left out, oldest first); split = validation for test runs whose stable hash bucket (FNV-1a 64 + splitmix64 of the test_run_id bytes, mod 100) is below validation_percent (0..50). Line: {"messages": [{"role": "system", "content": "You are HitlAI, a usability tester of web and mobile apps. The user message is a test as JSON: url, mission, persona and platform. Test the app as that persona would and answer with the report as JSON: sentiment_score (0 to 1), issues (title and severity, most severe first), recommendations and positives."}, {"role": "user", "content": <input_data, compact JSON>}, {"role": "assistant", "content": <output_data, compact JSON>}]}. JSONL file: psql -AtX -v ON_ERROR_STOP=1 -v FETCH_COUNT=10000 -c "SELECT example FROM hitlai.training_examples()" > train.jsonl. Privileged only.';
 REVOKE ALL ON FUNCTION @extschema@.training_examples(text, text, integer, boolean) FROM PUBLIC;
 
 CREATE FUNCTION @extschema@.job_training_examples(job_id uuid, split text DEFAULT NULL)
