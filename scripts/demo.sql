@@ -146,7 +146,7 @@ SELECT c.id, 'https://app.fjordbank.test/flow/' || g, 'Complete banking flow ' |
        ARRAY['Explain step ' || g], ARRAY['Clear layout']
   FROM hitlai.companies c, generate_series(1, 12) g WHERE c.name = 'Fjord Bank';
 SELECT split, count(*) AS examples FROM hitlai.training_examples('hitl-agent-2', NULL, 30) GROUP BY split ORDER BY split;
-\echo 'one line of the file (psql -AtX -c "SELECT example FROM hitlai.training_examples()" > train.jsonl):'
+\echo 'one line of the file (docs/training.md: psql -AtX -v FETCH_COUNT=10000 -c "SELECT example FROM hitlai.training_examples()" > train.jsonl):'
 SELECT example FROM hitlai.training_examples('hitl-agent-2', 'train') LIMIT 1 \g (tuples_only format=unaligned)
 SELECT hitlai.create_fine_tuning_job('hitl-agent-2', '{"n_epochs": 3}', 30) AS job \gset
 SELECT split, count(*) AS job_examples FROM hitlai.job_training_examples(:'job') GROUP BY split ORDER BY split;
