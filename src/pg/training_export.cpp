@@ -13,9 +13,13 @@
 // scan materializes its rows into a tuplestore in any case). Per row, everything is
 // allocated in a memory context reset for the next row.
 //
-// The rows come in (created_at, id) order from an index, and duplicates (F1) are found by
-// one probe per row of an index on (digest of both documents, created_at, id): no sort,
-// no hash table, nothing that grows with the number of rows.
+// Duplicates (F1) in two passes of bounded memory: pass 1 reads the documents of every
+// row in the duplicate scope and puts each document digest into a Bloom filter "seen",
+// or, when it may have been seen already, into a second one "twice" (both sized by
+// work_mem, whatever the number of rows). Pass 2 reads the rows in (created_at, id)
+// order from an index; a row whose digest "twice" may hold is checked exactly by one
+// probe of the index on the digest (is there an older row with equal documents?); any
+// other row cannot be a duplicate. Every query of one call runs under one snapshot.
 //
 // Rules that need no PostgreSQL (split hash, argument checks, escaping, system prompt)
 // are in src/core/training_export.*.
@@ -29,6 +33,7 @@ extern "C" {
 #include "common/hashfn.h"
 #include "executor/spi.h"
 #include "funcapi.h"
+#include "lib/bloomfilter.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "utils/array.h"
@@ -36,6 +41,7 @@ extern "C" {
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
 #include "utils/numeric.h"
+#include "utils/snapmgr.h"
 #include "utils/tuplestore.h"
 #include "utils/uuid.h"
 }
@@ -178,7 +184,7 @@ Jsonb* build_line(Jsonb* input, Jsonb* output, StringInfo in_text, StringInfo ou
 struct Plan {
   const char* sql;
   int nargs;
-  Oid argtypes[4];
+  Oid argtypes[6];
   SPIPlanPtr plan;
 };
 
@@ -193,33 +199,38 @@ SPIPlanPtr prepared(Plan& p) {
   return p.plan;
 }
 
-// F1: the kept rows, oldest first: rating >= 4, model filter ($1 model_type, NULL: every
-// type), used filter ($2 include_used), and no older row (same model filter, used or
-// not) with equal documents. Ordered by the index training_data_export_order_idx; the
-// duplicate check is one probe of training_data_doc_digest_idx per row (the digest and
-// the (created_at, id) bound are index conditions; equal digests are confirmed by
-// comparing the documents). A correlated scalar subquery rather than NOT EXISTS, so that
-// the planner cannot turn it into a hash anti join over the whole table.
-#define HITLAI_F1_KEPT(COLUMNS)                                                               \
-  "SELECT " COLUMNS " FROM ONLY hitlai.training_data d"                                      \
-  " WHERE d.rating OPERATOR(pg_catalog.>=) 4::pg_catalog.int2"                               \
-  "   AND ($1::pg_catalog.text IS NULL OR d.model_type OPERATOR(pg_catalog.=) $1::pg_catalog.text)" \
-  "   AND ($2::pg_catalog.bool OR NOT d.used_for_training)"                                   \
-  "   AND (SELECT 1 FROM ONLY hitlai.training_data o"                                          \
-  "         WHERE hitlai.training_doc_digest(o.input_data, o.output_data)"                     \
-  "               OPERATOR(pg_catalog.=) hitlai.training_doc_digest(d.input_data, d.output_data)" \
-  "           AND (o.created_at, o.id) OPERATOR(pg_catalog.<) (d.created_at, d.id)"             \
-  "           AND o.rating OPERATOR(pg_catalog.>=) 4::pg_catalog.int2"                         \
-  "           AND ($1::pg_catalog.text IS NULL OR o.model_type OPERATOR(pg_catalog.=) $1::pg_catalog.text)" \
-  "           AND o.input_data OPERATOR(pg_catalog.=) d.input_data"                            \
-  "           AND o.output_data OPERATOR(pg_catalog.=) d.output_data LIMIT 1) IS NULL"         \
-  " ORDER BY d.created_at, d.id"
+// F1 pass 1: the documents of every row in the duplicate scope ($1 model_type, NULL:
+// every type; used or not).
+Plan kDigests{
+    "SELECT d.input_data, d.output_data FROM ONLY hitlai.training_data d"
+    " WHERE d.rating OPERATOR(pg_catalog.>=) 4::pg_catalog.int2"
+    "   AND ($1::pg_catalog.text IS NULL OR d.model_type OPERATOR(pg_catalog.=) $1::pg_catalog.text)",
+    1, {TEXTOID}, nullptr};
 
-Plan kExport{HITLAI_F1_KEPT("d.id, d.test_run_id, d.input_data, d.output_data"), 2,
-             {TEXTOID, BOOLOID}, nullptr};
+// F1 pass 2: the candidate rows, oldest first (index training_data_export_order_idx).
+// $1 model_type, $2 include_used. Columns: id, test_run_id, input_data, output_data,
+// created_at.
+Plan kOrdered{
+    "SELECT d.id, d.test_run_id, d.input_data, d.output_data, d.created_at"
+    "  FROM ONLY hitlai.training_data d"
+    " WHERE d.rating OPERATOR(pg_catalog.>=) 4::pg_catalog.int2"
+    "   AND ($1::pg_catalog.text IS NULL OR d.model_type OPERATOR(pg_catalog.=) $1::pg_catalog.text)"
+    "   AND ($2::pg_catalog.bool OR NOT d.used_for_training)"
+    " ORDER BY d.created_at, d.id",
+    2, {TEXTOID, BOOLOID}, nullptr};
 
-// F2: the same rows, ids only.
-Plan kCandidates{HITLAI_F1_KEPT("d.id, d.test_run_id"), 2, {TEXTOID, BOOLOID}, nullptr};
+// F1: is there an older row (same scope) with equal documents? One probe of the index
+// training_data_doc_digest_idx. $1 digest, $2 created_at, $3 id, $4 model_type,
+// $5 input_data, $6 output_data.
+Plan kOlderTwin{
+    "SELECT 1 FROM ONLY hitlai.training_data o"
+    " WHERE hitlai.training_doc_digest(o.input_data, o.output_data) OPERATOR(pg_catalog.=) $1::pg_catalog.int8"
+    "   AND (o.created_at, o.id) OPERATOR(pg_catalog.<) ($2::pg_catalog.timestamptz, $3::pg_catalog.uuid)"
+    "   AND o.rating OPERATOR(pg_catalog.>=) 4::pg_catalog.int2"
+    "   AND ($4::pg_catalog.text IS NULL OR o.model_type OPERATOR(pg_catalog.=) $4::pg_catalog.text)"
+    "   AND o.input_data OPERATOR(pg_catalog.=) $5::pg_catalog.jsonb"
+    "   AND o.output_data OPERATOR(pg_catalog.=) $6::pg_catalog.jsonb LIMIT 1",
+    6, {INT8OID, TIMESTAMPTZOID, UUIDOID, TEXTOID, JSONBOID, JSONBOID}, nullptr};
 
 // F2: a job's lines. $1 job id, $2 split filter (NULL: both).
 Plan kJobExport{
@@ -255,29 +266,73 @@ Plan kCreateJob{
     " SELECT (SELECT job.id FROM job), (SELECT pg_catalog.count(*) FROM ins)",
     4, {UUIDARRAYOID, BOOLARRAYOID, TEXTOID, JSONBOID}, nullptr};
 
-// ---------------------------------------------------------------- the export loop
+// ---------------------------------------------------------------- the scan
 
-struct ExportArgs {
-  Plan* plan;
+// Called for every kept row, in the per-row memory context; `split` 1 = validation.
+typedef void (*RowSink)(void* ctx, HeapTuple tup, TupleDesc desc, int split);
+
+struct ScanArgs {
+  Plan* plan;              // kOrdered (F1) or kJobExport (F2 re-export)
   Datum params[2];
   char nulls[2];
-  int validation_percent;      // F1: split computed from test_run_id
-  bool split_from_column;      // F2 re-export: split read from column 5
-  int split_filter;            // -1 none, else tr::Split
+  bool dedup;              // F1: leave duplicates out (model_type in params[0])
+  int validation_percent;  // F1: split computed from test_run_id (column 2)
+  bool split_from_column;  // F2 re-export: split read from column 5
+  int split_filter;        // -1 none, else 0 train / 1 validation
 };
 
-// Runs the query through a cursor and puts (id, split, line) rows into the tuplestore.
-// C-style: no C++ object with a destructor is alive here (it runs under guarded()).
-void export_rows(FunctionCallInfo fcinfo, const ExportArgs& a) {
-  auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
-  // Allocated in the caller's context, before SPI_connect switches to SPI's.
+uint64 row_digest(Datum in, Datum out) {
+  struct varlena* x = PG_DETOAST_DATUM_PACKED(in);
+  struct varlena* y = PG_DETOAST_DATUM_PACKED(out);
+  return tr::doc_digest(reinterpret_cast<const unsigned char*>(VARDATA_ANY(x)), VARSIZE_ANY_EXHDR(x),
+                        reinterpret_cast<const unsigned char*>(VARDATA_ANY(y)), VARSIZE_ANY_EXHDR(y));
+}
+
+Plan kRelTuples{"SELECT GREATEST(c.reltuples, 0::pg_catalog.float4)::pg_catalog.int8 FROM pg_catalog.pg_class c"
+                " WHERE c.oid OPERATOR(pg_catalog.=) 'hitlai.training_data'::pg_catalog.regclass",
+                0, {}, nullptr};
+
+// Runs between SPI_connect and SPI_finish, read-only under the active snapshot. C-style:
+// no C++ object with a destructor is alive here (callers run it under guarded()).
+void scan_rows(const ScanArgs& a, RowSink sink, void* ctx) {
   MemoryContext rowctx =
       AllocSetContextCreate(CurrentMemoryContext, "hitlai export row", ALLOCSET_DEFAULT_SIZES);
-  StringInfoData in_text, out_text;
-  initStringInfo(&in_text);
-  initStringInfo(&out_text);
-  Datum split_text[2] = {CStringGetTextDatum("train"), CStringGetTextDatum("validation")};
-  if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "hitlai: SPI_connect failed");
+  bloom_filter* twice = nullptr;
+  if (a.dedup) {
+    // Pass 1: digests seen once go into `seen`, digests that may have been seen before
+    // into `twice`. Both filters are sized from the table's row estimate, at most
+    // work_mem each (false positives only cost an exact probe in pass 2).
+    int64 total = 1024;
+    if (SPI_execute_plan(prepared(kRelTuples), nullptr, nullptr, true, 1) == SPI_OK_SELECT &&
+        SPI_processed == 1) {
+      bool isnull;
+      Datum d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+      if (!isnull) total = Max(total, DatumGetInt64(d));
+    }
+    SPI_freetuptable(SPI_tuptable);
+    bloom_filter* seen = bloom_create(total, work_mem, 0x68a1);
+    twice = bloom_create(total, work_mem, 0x7e1c);
+    Portal p1 = SPI_cursor_open(nullptr, prepared(kDigests), const_cast<Datum*>(a.params),
+                                a.nulls, true);
+    for (;;) {
+      SPI_cursor_fetch(p1, true, kBatch);
+      const uint64 n = SPI_processed;
+      if (n == 0) break;
+      SPITupleTable* tt = SPI_tuptable;
+      for (uint64 i = 0; i < n; ++i) {
+        CHECK_FOR_INTERRUPTS();
+        bool n1, n2;
+        uint64 key = row_digest(SPI_getbinval(tt->vals[i], tt->tupdesc, 1, &n1),
+                                SPI_getbinval(tt->vals[i], tt->tupdesc, 2, &n2));
+        auto* k = reinterpret_cast<unsigned char*>(&key);
+        if (bloom_lacks_element(seen, k, sizeof key)) bloom_add_element(seen, k, sizeof key);
+        else bloom_add_element(twice, k, sizeof key);
+      }
+      SPI_freetuptable(tt);
+    }
+    SPI_cursor_close(p1);
+    bloom_free(seen);
+  }
   Portal portal = SPI_cursor_open(nullptr, prepared(*a.plan), const_cast<Datum*>(a.params),
                                   a.nulls, true);
   for (;;) {
@@ -291,34 +346,100 @@ void export_rows(FunctionCallInfo fcinfo, const ExportArgs& a) {
       MemoryContext prev = MemoryContextSwitchTo(rowctx);
       HeapTuple tup = tt->vals[i];
       bool isnull;
-      Datum id = SPI_getbinval(tup, tt->tupdesc, 1, &isnull);
       int split;
       if (a.split_from_column) {
-        Datum s = SPI_getbinval(tup, tt->tupdesc, 5, &isnull);
-        split = text_to_cstring(DatumGetTextPP(s))[0] == 'v' ? 1 : 0;
+        Datum sd = SPI_getbinval(tup, tt->tupdesc, 5, &isnull);
+        split = text_to_cstring(DatumGetTextPP(sd))[0] == 'v' ? 1 : 0;
       } else {
         pg_uuid_t* run = DatumGetUUIDP(SPI_getbinval(tup, tt->tupdesc, 2, &isnull));
         split = tr::split_of(run->data, a.validation_percent) == tr::Split::kValidation ? 1 : 0;
       }
-      if (a.split_filter >= 0 && a.split_filter != split) {
-        MemoryContextSwitchTo(prev);
-        continue;
+      bool keep = a.split_filter < 0 || a.split_filter == split;
+      if (keep && twice) {
+        Datum in = SPI_getbinval(tup, tt->tupdesc, 3, &isnull);
+        Datum out = SPI_getbinval(tup, tt->tupdesc, 4, &isnull);
+        uint64 key = row_digest(in, out);
+        if (!bloom_lacks_element(twice, reinterpret_cast<unsigned char*>(&key), sizeof key)) {
+          // May be a duplicate: ask the index.
+          Datum args[6] = {Int64GetDatum(static_cast<int64>(key)),
+                           SPI_getbinval(tup, tt->tupdesc, 5, &isnull),
+                           SPI_getbinval(tup, tt->tupdesc, 1, &isnull), a.params[0], in, out};
+          char nulls[6] = {' ', ' ', ' ', a.nulls[0], ' ', ' '};
+          if (SPI_execute_plan(prepared(kOlderTwin), args, nulls, true, 1) != SPI_OK_SELECT)
+            elog(ERROR, "hitlai: duplicate probe failed");
+          keep = SPI_processed == 0;
+          SPI_freetuptable(SPI_tuptable);
+        }
       }
-      Jsonb* input = DatumGetJsonbP(SPI_getbinval(tup, tt->tupdesc, 3, &isnull));
-      Jsonb* output = DatumGetJsonbP(SPI_getbinval(tup, tt->tupdesc, 4, &isnull));
-      Datum values[3] = {id, split_text[split],
-                         JsonbPGetDatum(build_line(input, output, &in_text, &out_text))};
-      bool nulls[3] = {false, false, false};
-      tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+      if (keep) sink(ctx, tup, tt->tupdesc, split);
       MemoryContextSwitchTo(prev);
     }
     SPI_freetuptable(tt);
   }
   SPI_cursor_close(portal);
-  if (SPI_finish() != SPI_OK_FINISH) elog(ERROR, "hitlai: SPI_finish failed");
+  if (twice) bloom_free(twice);
   MemoryContextDelete(rowctx);
-  pfree(in_text.data);
-  pfree(out_text.data);
+}
+
+// The export sink: (id, split, line) into the function's tuplestore.
+struct LineSink {
+  ReturnSetInfo* rsinfo;
+  Datum split_text[2];
+  StringInfoData in_text, out_text;
+};
+
+void put_line(void* ctx, HeapTuple tup, TupleDesc desc, int split) {
+  auto* s = static_cast<LineSink*>(ctx);
+  bool isnull;
+  Datum id = SPI_getbinval(tup, desc, 1, &isnull);
+  Jsonb* input = DatumGetJsonbP(SPI_getbinval(tup, desc, 3, &isnull));
+  Jsonb* output = DatumGetJsonbP(SPI_getbinval(tup, desc, 4, &isnull));
+  Datum values[3] = {id, s->split_text[split],
+                     JsonbPGetDatum(build_line(input, output, &s->in_text, &s->out_text))};
+  bool nulls[3] = {false, false, false};
+  tuplestore_putvalues(s->rsinfo->setResult, s->rsinfo->setDesc, values, nulls);
+}
+
+// Materialized SRF: the lines of the scan. Runs under guarded().
+void export_rows(FunctionCallInfo fcinfo, const ScanArgs& a) {
+  InitMaterializedSRF(fcinfo, 0);
+  LineSink sink;
+  sink.rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
+  // Allocated in the caller's context, before SPI_connect switches to SPI's.
+  sink.split_text[0] = CStringGetTextDatum("train");
+  sink.split_text[1] = CStringGetTextDatum("validation");
+  initStringInfo(&sink.in_text);
+  initStringInfo(&sink.out_text);
+  if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "hitlai: SPI_connect failed");
+  scan_rows(a, put_line, &sink);
+  if (SPI_finish() != SPI_OK_FINISH) elog(ERROR, "hitlai: SPI_finish failed");
+  pfree(sink.in_text.data);
+  pfree(sink.out_text.data);
+}
+
+// The job-creation sink: ids and splits, in arrays of the given memory context.
+struct CollectSink {
+  MemoryContext mcxt;
+  int n, cap;
+  Datum* ids;
+  Datum* validation;
+};
+
+void collect_row(void* ctx, HeapTuple tup, TupleDesc desc, int split) {
+  auto* s = static_cast<CollectSink*>(ctx);
+  MemoryContext prev = MemoryContextSwitchTo(s->mcxt);
+  if (s->n == s->cap) {
+    s->cap *= 2;
+    s->ids = static_cast<Datum*>(repalloc_huge(s->ids, sizeof(Datum) * s->cap));
+    s->validation = static_cast<Datum*>(repalloc_huge(s->validation, sizeof(Datum) * s->cap));
+  }
+  bool isnull;
+  auto* id = static_cast<pg_uuid_t*>(palloc(sizeof(pg_uuid_t)));
+  memcpy(id, DatumGetUUIDP(SPI_getbinval(tup, desc, 1, &isnull)), sizeof(pg_uuid_t));
+  s->ids[s->n] = UUIDPGetDatum(id);
+  s->validation[s->n] = BoolGetDatum(split == 1);
+  ++s->n;
+  MemoryContextSwitchTo(prev);
 }
 
 std::optional<std::string_view> opt_text(FunctionCallInfo fcinfo, int n) {
@@ -342,8 +463,9 @@ int validation_percent(FunctionCallInfo fcinfo, int n) {
 //                          include_used boolean) RETURNS TABLE (training_data_id uuid,
 //                          split text, example jsonb)
 HITLAI_FUNCTION(hitlai_training_examples) {
-  ExportArgs a{};
-  a.plan = &kExport;
+  ScanArgs a{};
+  a.plan = &kOrdered;
+  a.dedup = true;
   a.split_filter = split_filter(fcinfo, 1);
   a.validation_percent = validation_percent(fcinfo, 2);
   if (PG_ARGISNULL(3))
@@ -353,10 +475,7 @@ HITLAI_FUNCTION(hitlai_training_examples) {
   a.nulls[0] = PG_ARGISNULL(0) ? 'n' : ' ';
   a.params[1] = PG_GETARG_DATUM(3);
   a.nulls[1] = ' ';
-  guarded([&] {
-    InitMaterializedSRF(fcinfo, 0);
-    export_rows(fcinfo, a);
-  });
+  guarded([&] { export_rows(fcinfo, a); });
   return Datum(0);
 }
 
@@ -365,7 +484,7 @@ HITLAI_FUNCTION(hitlai_training_examples) {
 HITLAI_FUNCTION(hitlai_job_training_examples) {
   if (PG_ARGISNULL(0))
     throw hitlai::Error(hitlai::sqlstate::kInvalidParameter, "argument \"job_id\" must not be NULL");
-  ExportArgs a{};
+  ScanArgs a{};
   a.plan = &kJobExport;
   a.split_filter = split_filter(fcinfo, 1);
   a.split_from_column = true;
@@ -384,10 +503,7 @@ HITLAI_FUNCTION(hitlai_job_training_examples) {
   if (found == 0)
     throw hitlai::Error(hitlai::sqlstate::kInvalidParameter,
                         "argument \"job_id\": fine-tuning job does not exist");
-  guarded([&] {
-    InitMaterializedSRF(fcinfo, 0);
-    export_rows(fcinfo, a);
-  });
+  guarded([&] { export_rows(fcinfo, a); });
   return Datum(0);
 }
 
@@ -417,34 +533,24 @@ HITLAI_FUNCTION(hitlai_create_fine_tuning_job) {
       elog(ERROR, "hitlai: advisory lock failed");
     // The candidates, read under a snapshot taken after the lock: a job created by a
     // concurrent call that held the lock before us is committed and its rows are used.
-    Datum qp[2] = {PG_GETARG_DATUM(0), BoolGetDatum(false)};
-    Portal portal = SPI_cursor_open(nullptr, prepared(kCandidates), qp, nullptr, false);
-    // Collected in SPI's procedure memory (freed by SPI_finish).
-    int cap = 1024, n = 0;
-    Datum* ids = static_cast<Datum*>(palloc(sizeof(Datum) * cap));
-    Datum* val = static_cast<Datum*>(palloc(sizeof(Datum) * cap));
-    for (;;) {
-      SPI_cursor_fetch(portal, true, kBatch * 10);
-      const uint64 got = SPI_processed;
-      if (got == 0) break;
-      SPITupleTable* tt = SPI_tuptable;
-      for (uint64 i = 0; i < got; ++i) {
-        if (n == cap) {
-          cap *= 2;
-          ids = static_cast<Datum*>(repalloc_huge(ids, sizeof(Datum) * cap));
-          val = static_cast<Datum*>(repalloc_huge(val, sizeof(Datum) * cap));
-        }
-        bool isnull;
-        pg_uuid_t* id = static_cast<pg_uuid_t*>(palloc(sizeof(pg_uuid_t)));
-        memcpy(id, DatumGetUUIDP(SPI_getbinval(tt->vals[i], tt->tupdesc, 1, &isnull)), sizeof(pg_uuid_t));
-        pg_uuid_t* run = DatumGetUUIDP(SPI_getbinval(tt->vals[i], tt->tupdesc, 2, &isnull));
-        ids[n] = UUIDPGetDatum(id);
-        val[n] = BoolGetDatum(tr::split_of(run->data, pct) == tr::Split::kValidation);
-        ++n;
-      }
-      SPI_freetuptable(tt);
-    }
-    SPI_cursor_close(portal);
+    ScanArgs a{};
+    a.plan = &kOrdered;
+    a.dedup = true;
+    a.validation_percent = pct;
+    a.split_filter = -1;
+    a.params[0] = PG_GETARG_DATUM(0);
+    a.nulls[0] = ' ';
+    a.params[1] = BoolGetDatum(false);
+    a.nulls[1] = ' ';
+    CollectSink sink{CurrentMemoryContext, 0, 1024, nullptr, nullptr};
+    sink.ids = static_cast<Datum*>(palloc(sizeof(Datum) * sink.cap));
+    sink.validation = static_cast<Datum*>(palloc(sizeof(Datum) * sink.cap));
+    PushActiveSnapshot(GetTransactionSnapshot());
+    scan_rows(a, collect_row, &sink);
+    PopActiveSnapshot();
+    const int n = sink.n;
+    Datum* ids = sink.ids;
+    Datum* val = sink.validation;
     out.candidates = n;
     if (n >= tr::kMinJobExamples) {
       Datum args[4] = {

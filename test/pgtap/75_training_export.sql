@@ -3,7 +3,7 @@
 -- example set, used_for_training, at least 10, nothing written on error, byte-identical
 -- re-export); D16 RESTRICT; T2 leaves rows used for training alone; G1 privileged only.
 BEGIN;
-SELECT plan(62);
+SELECT plan(64);
 
 \ir include/error_text.sql
 
@@ -212,6 +212,14 @@ SELECT is((SELECT count(*) FROM hitlai.fine_tuning_job_examples WHERE job_id = :
           'D16: deleting a job deletes its example rows (CASCADE)');
 SELECT lives_ok($$DELETE FROM hitlai.test_runs WHERE id = '00000000-0000-0000-0000-000000000001'$$,
   'D16: once no job holds it, the run and its training row can be deleted');
+
+-- F1: the two indexes the export reads.
+SELECT is(pg_get_indexdef('hitlai.training_data_export_order_idx'::regclass),
+          'CREATE INDEX training_data_export_order_idx ON hitlai.training_data USING btree (created_at, id)',
+          'F1: training_data_export_order_idx on (created_at, id)');
+SELECT is(pg_get_indexdef('hitlai.training_data_doc_digest_idx'::regclass),
+          'CREATE INDEX training_data_doc_digest_idx ON hitlai.training_data USING btree (hitlai.training_doc_digest(input_data, output_data), created_at, id)',
+          'F1: training_data_doc_digest_idx on (digest of both documents, created_at, id)');
 
 -- G1: privileged only; not SECURITY DEFINER; fixed search_path.
 SELECT is(ARRAY(SELECT p.proname || ':' || p.provolatile::text || ':' || p.prosecdef || ':' || array_to_string(p.proconfig, ';')

@@ -16,9 +16,10 @@ COMMENT ON FUNCTION @extschema@.training_doc_digest(jsonb, jsonb) IS
   'F1: duplicate key of a training example (64-bit hash of the stored bytes of both documents; equal documents, equal key)';
 REVOKE ALL ON FUNCTION @extschema@.training_doc_digest(jsonb, jsonb) FROM PUBLIC;
 
--- F1: the export reads training_data in (created_at, id) order from the first index and
--- finds an older row with the same documents with one probe of the second: no sort and
--- no hash table, so its memory does not grow with the number of rows.
+-- F1: the export reads training_data in (created_at, id) order from the first index (no
+-- sort); a row whose document digest a Bloom filter of repeated digests may hold (built
+-- in a first pass, at most work_mem) is checked for an older row with the same
+-- documents by one probe of the second. Memory does not grow with the number of rows.
 CREATE INDEX training_data_export_order_idx ON @extschema@.training_data (created_at, id);
 CREATE INDEX training_data_doc_digest_idx ON @extschema@.training_data
   (@extschema@.training_doc_digest(input_data, output_data), created_at, id);
