@@ -53,7 +53,7 @@ done
 ok $rc "S4: the installed SQL scripts and hitlai.control are byte-identical"
 
 names=$(bash "$HL_ROOT/scripts/assemble_sql.sh" --list | LC_ALL=C sort | tr '\n' ' ')
-have=$(cd "$stage_mk/$rel_ext" 2>/dev/null && ls hitlai--*.sql | LC_ALL=C sort | tr '\n' ' ')
+have=$(cd "$stage_mk/$rel_ext" 2>/dev/null && ls hitlai--*.sql hitlai--*.control | LC_ALL=C sort | tr '\n' ' ')
 [ "$names" = "$have" ]
 rc=$?; [ $rc -eq 0 ] || echo "want: $names / have: $have" | diag
 ok $rc "S5: the installed scripts are exactly hitlai--<version>.sql and the upgrade scripts ($names)"
