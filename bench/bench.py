@@ -28,7 +28,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 WRITE_SCENARIOS = ["insert", "lifecycle", "bulk", "validate"]
 READ_SCENARIOS = ["stats_point", "tester_point", "stats_full", "rls_read"]
 ALL_SCENARIOS = ["insert", "lifecycle", "stats_point", "tester_point", "stats_full", "bulk",
-                 "validate", "rls_read", "assign"]
+                 "validate", "rls_read", "assign", "training"]
 TABLES = ["companies", "company_members", "human_testers", "test_runs", "issues",
           "tester_assignments", "milestones", "early_adopter_apps", "founding_tester_apps",
           "training_data", "fine_tuning_jobs", "webhooks"]
@@ -45,7 +45,7 @@ class Bench:
         self.work = args.work
         os.makedirs(os.path.join(self.work, "scripts"), exist_ok=True)
         self.db = {v: args.db_prefix + v for v in ("hitlai", "plpgsql", "bare", "read",
-                                                    "assign_small", "assign_large")}
+                                                    "assign_small", "assign_large", "training")}
         self.rows = []          # one dict per pgbench run
         self.status = {}        # scenario -> (ok|skip|fail, message)
         self.notes = []         # free text for the report
@@ -369,6 +369,131 @@ class Bench:
                                                       self.a.assign_runs))
         return None
 
+    # ---------------------------------------------------------------- training (F1/F2)
+    def timed(self, cmd, stdout=subprocess.DEVNULL):
+        t0 = time.time()
+        p = subprocess.run(cmd, stdout=stdout, stderr=subprocess.PIPE, text=True)
+        t = time.time() - t0
+        if p.returncode != 0:
+            raise RuntimeError("%s failed: %s" % (" ".join(cmd[-2:]), p.stderr.strip()[-1500:]))
+        return t
+
+    def record(self, scenario, case, side, rnd, seconds=None, value=None):
+        # Wall-time rows: tps = 1/s, latency = ms. Value rows (peak memory): latency = value.
+        lat = seconds * 1000.0 if seconds is not None else float(value)
+        row = {"scenario": scenario, "case": case, "clients": 1, "round": rnd, "side": side,
+               "tps": (1.0 / seconds) if seconds else 0.0, "latency_ms": lat, "transactions": 1}
+        self.rows.append(row)
+        log("%-12s %-22s round %d %-10s %s" % (scenario, case, rnd, side,
+            "%.3f s" % seconds if seconds is not None else "%s" % value))
+
+    @staticmethod
+    def rss_anon_kb(pid):
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith("RssAnon:"):
+                    return int(line.split()[1])
+        return 0
+
+    def export_peak_kb(self, db, sql):
+        """Runs `sql` (output to /dev/null) in one psql session and samples the backend's
+        RssAnon (private resident memory) every 2 ms; returns the peak in kB."""
+        psql = os.path.join(self.bindir, "psql")
+        p = subprocess.Popen([psql, "-X", "-At", "-v", "FETCH_COUNT=10000", "-d", db],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        p.stdin.write("SELECT pg_backend_pid();\n")
+        p.stdin.flush()
+        pid = int(p.stdout.readline())
+        peak = self.rss_anon_kb(pid)
+        p.stdin.write("\\o /dev/null\n%s;\n\\o\nSELECT 'done';\n" % sql)
+        p.stdin.close()
+        done = []
+        import threading
+        th = threading.Thread(target=lambda: done.append(p.stdout.read()))
+        th.start()
+        while th.is_alive():
+            try:
+                peak = max(peak, self.rss_anon_kb(pid))
+            except (OSError, ValueError):
+                break
+            time.sleep(0.002)
+        th.join()
+        p.wait()
+        if "done" not in "".join(done):
+            raise RuntimeError("peak memory run failed on %s" % db)
+        return peak
+
+    def psql_script(self, db, text):
+        path = os.path.join(self.work, "scripts", "training_step.sql")
+        with open(path, "w") as f:
+            f.write(text)
+        return self.psql(db, file=path)
+
+    def s_training(self):
+        db = self.db["training"]
+        if not self.exists(self.db["training"], "hitlai.training_examples"):
+            return "skip", "hitlai.training_examples() does not exist yet (F1)"
+        psql = os.path.join(self.bindir, "psql")
+        rows = self.a.training_rows
+        doc_cmd = lambda fn: [psql, "-AtX", "-v", "FETCH_COUNT=10000", "-v", "ON_ERROR_STOP=1", "-d", db,
+                              "-c", "SELECT example FROM %s()" % fn]
+        sides = [("hitlai", doc_cmd("hitlai.training_examples")),
+                 ("plain", doc_cmd("bench_plain.training_examples")),
+                 ("copy", [psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", db, "-c",
+                           "COPY (SELECT input_data, output_data FROM hitlai.training_data) TO '/dev/null'"])]
+        n_lines = int(self.scalar(db, "SELECT count(*) FROM hitlai.training_examples()"))
+        for r in range(1, self.a.rounds + 1):
+            k = (r - 1) % len(sides)
+            for side, cmd in sides[k:] + sides[:k]:
+                self.record("training", "export", side, r, seconds=self.timed(cmd))
+        # Backend peak memory: every row vs the 10 % of model type gpt-small.
+        try:
+            for r in range(1, self.a.rounds + 1):
+                for side, model in (("all", "NULL"), ("tenth", "'gpt-small'")):
+                    kb = self.export_peak_kb(db, "SELECT example FROM hitlai.training_examples(%s)" % model)
+                    self.record("training", "peak memory", side, r, value=kb)
+        except (OSError, ValueError, RuntimeError) as e:
+            self.notes.append("training: backend peak memory not measured (%s)" % e)
+        # Building the line: jsonb API (what hitlai uses) vs Boost.JSON, over the 10 %.
+        for r in range(1, self.a.rounds + 1):
+            for side, variant in (("jsonb_api", 0), ("boost", 1)):
+                out = self.psql_script(db, """
+                  CREATE FUNCTION pg_temp.training_line(jsonb, jsonb, int) RETURNS jsonb
+                    LANGUAGE c STRICT AS 'hitlai', 'hitlai_bench_training_line';
+                  SELECT clock_timestamp() AS t0 \\gset
+                  SELECT count(pg_temp.training_line(input_data, output_data, %d)) FROM hitlai.training_data
+                   WHERE model_type = 'gpt-small' \\g /dev/null
+                  SELECT extract(epoch FROM clock_timestamp() - :'t0');""" % variant)
+                self.record("training", "line building", side, r, seconds=float(out.split("\n")[-1]))
+        # create_fine_tuning_job over the 10 % (rolled back: the data stays as it was).
+        out = self.psql_script(db, """
+          BEGIN;
+          SELECT pg_current_wal_insert_lsn() AS l0, clock_timestamp() AS t0 \\gset
+          SELECT hitlai.create_fine_tuning_job('gpt-small') \\g /dev/null
+          SELECT extract(epoch FROM clock_timestamp() - :'t0') || ' ' || pg_wal_lsn_diff(pg_current_wal_insert_lsn(), :'l0')
+                 || ' ' || (SELECT count(*) FROM hitlai.fine_tuning_job_examples);
+          ROLLBACK;""")
+        secs, wal, n_job = out.split("\n")[-1].split()
+        self.record("training", "create_fine_tuning_job", "hitlai", 1, seconds=float(secs))
+        self.notes.append("training: %d training_data rows, %d exported lines (duplicates left out); "
+                          "create_fine_tuning_job('gpt-small') recorded %s examples in %.2f s and wrote %.1f MB "
+                          "of WAL (%.0f bytes per example; rolled back)" % (
+                              rows, n_lines, n_job, float(secs), float(wal) / 1e6,
+                              float(wal) / max(int(n_job), 1)))
+        return None
+
+    def setup_training(self):
+        db = self.db["training"]
+        log("training database %s: %d training_data rows" % (db, self.a.training_rows))
+        self.create_hitlai_db(db)
+        if not self.exists(db, "hitlai.training_examples"):
+            return
+        t0 = time.time()
+        self.psql(db, file=os.path.join(HERE, "sql", "load_training.sql"),
+                  variables={"rows": self.a.training_rows})
+        self.psql(db, file=os.path.join(HERE, "training", "plain_export.sql"))
+        self.notes.append("training database: %d rows loaded in %.1f s" % (self.a.training_rows, time.time() - t0))
+
     # ---------------------------------------------------------------- main flow
     def run(self):
         need = self.needed()
@@ -379,6 +504,8 @@ class Bench:
                 self.setup_write()
             if need["read"]:
                 self.setup_read()
+            if "training" in self.a.scenarios:
+                self.setup_training()
             for s in ALL_SCENARIOS:
                 if s not in self.a.scenarios:
                     continue
@@ -455,6 +582,10 @@ class Bench:
         ("assign, small pool: hitlai / plpgsql TPS", "assign", "vs plpgsql small", 1, "hitlai", "plpgsql", "tps", ">=", 3),
         ("assign, large pool: hitlai / plpgsql TPS", "assign", "vs plpgsql large", 1, "hitlai", "plpgsql", "tps", None, None),
         ("assign, large pool: 8 clients / 1 client TPS (hitlai)", "assign", "clients", 8, "8 clients", "1 client", "tps", ">=", 1.5),
+        ("training export: plain SQL / hitlai wall time (documented psql command, to /dev/null)", "training", "export", 1, "plain", "hitlai", "time", ">=", 3),
+        ("training export: hitlai / raw COPY of input_data, output_data to /dev/null, wall time", "training", "export", 1, "hitlai", "copy", "time", "<=", 2),
+        ("training export: backend peak memory (RssAnon), all rows / 10 % of the rows", "training", "peak memory", 1, "all", "tenth", "time", "<=", 1.5),
+        ("training line building: Boost.JSON / jsonb API time (10 % of the rows)", "training", "line building", 1, "boost", "jsonb_api", "time", None, None),
     ]
 
     def comparison_rows(self):
@@ -574,6 +705,8 @@ def main():
     ap.add_argument("--testers", type=int, default=2000, help="testers of the write databases")
     ap.add_argument("--bulk-rows", type=int, default=100000)
     ap.add_argument("--docs", type=int, default=500)
+    ap.add_argument("--training-rows", type=int, default=1000000,
+                    help="training_data rows of the training database (F1/F2 scenario)")
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--duration", type=int, default=10)
     ap.add_argument("--clients", default="1,8")

@@ -17,9 +17,11 @@
 #   --duration S      seconds per pgbench run (10)
 #   --clients LIST    client counts of insert/lifecycle (1,8)
 #   --read-clients L  client counts of the read scenarios (1)
-#   --scenarios LIST  insert,lifecycle,stats_point,tester_point,stats_full,bulk,validate,rls_read,assign
+#   --scenarios LIST  insert,lifecycle,stats_point,tester_point,stats_full,bulk,validate,rls_read,assign,training
 #   --assign-testers SMALL,LARGE  tester pools of the assign scenario (10000,100000)
 #   --assign-runs N   pending runs of the assign scenario (5000)
+#   --training-rows N training_data rows of the training scenario (1000000; 10 % exported
+#                     as the 100k case, create_fine_tuning_job over those)
 #   --companies N     companies of the write databases (1000)
 #   --testers N       testers of the write databases (2000)
 #   --existing        use the running cluster of PGHOST/PGPORT/PGUSER (no build, no
@@ -40,7 +42,7 @@ while [ $# -gt 0 ]; do
     --existing) existing=1 ;;
     --keep) keep=1; py_args+=(--keep-dbs) ;;
     --work) work=$2; shift ;;
-    --runs|--bulk-rows|--rounds|--duration|--clients|--read-clients|--scenarios|--companies|--testers|--db-prefix|--docs|--assign-testers|--assign-runs)
+    --runs|--bulk-rows|--rounds|--duration|--clients|--read-clients|--scenarios|--companies|--testers|--db-prefix|--docs|--assign-testers|--assign-runs|--training-rows)
       py_args+=("$1" "$2"); shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) hl_die "unknown option $1 (see bench/run.sh --help)" ;;

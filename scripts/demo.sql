@@ -135,3 +135,30 @@ SELECT hitlai.uid() AS "hitlai.uid()";
 SELECT name, total_tests, total_spent FROM hitlai.company_stats;
 SELECT count(*) AS runs_visible FROM hitlai.test_runs;
 ROLLBACK;
+
+\echo
+\echo '== fine-tuning (F1-F3): rate runs, export JSONL lines, create a job, walk it to succeeded'
+-- Twelve more AI runs of Fjord Bank, completed and rated 4 or 5: T2 captures them.
+INSERT INTO hitlai.test_runs (company_id, url, mission, persona, status, sentiment_score,
+                              ai_model_used, company_ai_rating, recommendations, positives)
+SELECT c.id, 'https://app.fjordbank.test/flow/' || g, 'Complete banking flow ' || g || ' on "mobile"',
+       'first_time_user', 'completed', 0.5 + g / 40.0, 'hitl-agent-2', 4 + g % 2,
+       ARRAY['Explain step ' || g], ARRAY['Clear layout']
+  FROM hitlai.companies c, generate_series(1, 12) g WHERE c.name = 'Fjord Bank';
+SELECT split, count(*) AS examples FROM hitlai.training_examples('hitl-agent-2', NULL, 30) GROUP BY split ORDER BY split;
+\echo 'one line of the file (docs/training.md: psql -AtX -v FETCH_COUNT=10000 -c "SELECT example FROM hitlai.training_examples()" > train.jsonl):'
+SELECT example FROM hitlai.training_examples('hitl-agent-2', 'train') LIMIT 1 \g (tuples_only format=unaligned)
+SELECT hitlai.create_fine_tuning_job('hitl-agent-2', '{"n_epochs": 3}', 30) AS job \gset
+SELECT split, count(*) AS job_examples FROM hitlai.job_training_examples(:'job') GROUP BY split ORDER BY split;
+UPDATE hitlai.fine_tuning_jobs SET status = 'validating_files', training_file_id = 'file-demo' WHERE id = :'job';
+UPDATE hitlai.fine_tuning_jobs SET status = 'queued', job_id = 'ftjob-demo' WHERE id = :'job';
+UPDATE hitlai.fine_tuning_jobs SET status = 'running' WHERE id = :'job';
+UPDATE hitlai.fine_tuning_jobs SET status = 'succeeded', fine_tuned_model_id = 'ft:hitl-agent-2:demo' WHERE id = :'job';
+SELECT model_type, status, job_id, fine_tuned_model_id, completed_at IS NOT NULL AS has_completed_at,
+       (SELECT count(*) FROM hitlai.training_data WHERE used_for_training) AS rows_used
+  FROM hitlai.fine_tuning_jobs WHERE id = :'job';
+\set ON_ERROR_STOP 0
+-- HL002: nothing leaves succeeded
+UPDATE hitlai.fine_tuning_jobs SET status = 'running' WHERE id = :'job';
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+\set ON_ERROR_STOP 1

@@ -1,4 +1,4 @@
--- Shape of the extension: S1 (exactly twelve tables, every object in schema hitlai, DROP
+-- Shape of the extension: S1 (exactly the tables of D1-D12 and D16, every object in schema hitlai, DROP
 -- EXTENSION removes everything), primary keys, the exact set of foreign keys with their
 -- ON DELETE actions, D14 (seed indexes by name, an index on every foreign key), S8
 -- (pg_extension_config_dump of every table), A2/A6 (RLS on every table, fails closed).
@@ -8,13 +8,13 @@ SELECT plan(93);
 CREATE TEMP TABLE twelve (t name) ON COMMIT DROP;
 INSERT INTO twelve VALUES ('companies'), ('company_members'), ('test_runs'), ('issues'), ('human_testers'),
   ('tester_assignments'), ('milestones'), ('early_adopter_apps'), ('founding_tester_apps'),
-  ('training_data'), ('fine_tuning_jobs'), ('webhooks'), ('plan_tiers');
+  ('training_data'), ('fine_tuning_jobs'), ('webhooks'), ('plan_tiers'), ('fine_tuning_job_examples');
 
--- S1: exactly the twelve tables.
+-- S1: exactly the tables of D1-D12 and D16 (the temp table keeps its old name).
 SELECT has_schema('hitlai', 'S1: schema hitlai exists');
-SELECT tables_are('hitlai', ARRAY(SELECT t FROM twelve), 'S1: schema hitlai holds exactly the tables of D1-D12 and D17');
+SELECT tables_are('hitlai', ARRAY(SELECT t FROM twelve), 'S1: schema hitlai holds exactly the tables of D1-D12, D16 and D17');
 SELECT is((SELECT count(*) FROM pg_class WHERE relnamespace = 'hitlai'::regnamespace AND relkind IN ('r', 'p', 'f')),
-          13::bigint, 'S1: exactly thirteen tables (no partitioned or foreign tables besides)');
+          14::bigint, 'S1: exactly fourteen tables (no partitioned or foreign tables besides)');
 SELECT is((SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'hitlai'), 'hitlai',
           'S1: the extension lives in schema hitlai');
 SELECT is((SELECT extrelocatable FROM pg_extension WHERE extname = 'hitlai'), false, 'S1: the extension is not relocatable');
@@ -37,8 +37,10 @@ SELECT set_eq($$
            ('hitlai.tester_assignments', 'test_run_id', 'hitlai.test_runs', 'id', 'c'),
            ('hitlai.tester_assignments', 'tester_id', 'hitlai.human_testers', 'id', 'c'),
            ('hitlai.training_data', 'test_run_id', 'hitlai.test_runs', 'id', 'c'),
-           ('hitlai.webhooks', 'company_id', 'hitlai.companies', 'id', 'c')$$,
-  'D2-D12: exactly the eight foreign keys of SPEC, single-column, with ON DELETE CASCADE (c) / SET NULL (n)');
+           ('hitlai.webhooks', 'company_id', 'hitlai.companies', 'id', 'c'),
+           ('hitlai.fine_tuning_job_examples', 'job_id', 'hitlai.fine_tuning_jobs', 'id', 'c'),
+           ('hitlai.fine_tuning_job_examples', 'training_data_id', 'hitlai.training_data', 'id', 'r')$$,
+  'D2-D12, D16: exactly the ten foreign keys of SPEC, single-column, with ON DELETE CASCADE (c) / SET NULL (n) / RESTRICT (r)');
 -- S6: user_id columns reference auth.users(id) ON DELETE CASCADE only when auth.users exists.
 SELECT set_eq($$
   SELECT c.conrelid::regclass::text AS tbl, a.attname::text AS col, c.confrelid::regclass::text AS reftbl,
@@ -133,6 +135,8 @@ INSERT INTO hitlai.training_data (test_run_id, input_data, output_data) VALUES (
 INSERT INTO hitlai.fine_tuning_jobs (model_type) VALUES ('gpt-4o-mini');
 INSERT INTO hitlai.webhooks (company_id, url, events)
   VALUES ('00000000-0000-0000-0000-0000000000c1', 'https://acme.example/hook', '{issue.created}');
+INSERT INTO hitlai.fine_tuning_job_examples (job_id, training_data_id, split)
+  SELECT j.id, t.id, 'train' FROM hitlai.fine_tuning_jobs j, hitlai.training_data t;
 
 CREATE FUNCTION pg_temp.row_count(t name) RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE n bigint;
@@ -188,7 +192,7 @@ SELECT is_empty(format($$
   'S1: every table, view, sequence, function and type in schema hitlai belongs to the extension');
 SELECT is((SELECT count(*) FROM pg_depend WHERE refobjid = :ext_oid AND deptype = 'e'
              AND classid = 'pg_class'::regclass AND objid IN (SELECT format('hitlai.%I', t)::regclass FROM twelve)),
-          13::bigint, 'S1: the thirteen tables are members of the extension');
+          14::bigint, 'S1: the fourteen tables are members of the extension');
 
 -- S1: DROP EXTENSION hitlai CASCADE removes every object, and CREATE EXTENSION creates
 -- nothing outside schema hitlai. Catalog snapshots: (catalog, key, schema of the object

@@ -86,11 +86,12 @@ SELECT is(ARRAY(SELECT format('%s %s %s', tablename, r, c) FROM (
 SELECT is(ARRAY(SELECT format('%s.%s %s %s %s %s', tablename, policyname, cmd, roles, qual, with_check)
                    FROM pg_policies
                  WHERE schemaname = 'hitlai' AND permissive <> 'PERMISSIVE' ORDER BY 1),
-  ARRAY['fine_tuning_jobs.fine_tuning_jobs_privileged_only ALL {public} false false',
+  ARRAY['fine_tuning_job_examples.fine_tuning_job_examples_privileged_only ALL {public} false false',
+        'fine_tuning_jobs.fine_tuning_jobs_privileged_only ALL {public} false false',
         'training_data.training_data_privileged_only ALL {public} false false'],
   'A2/A5: the only restrictive policies are the privileged-only ones, admitting no row');
-SELECT is((SELECT count(*)::int FROM pg_policies WHERE schemaname = 'hitlai'), 28,
-  'A2: the 25 policies of the matrix, plan_tiers_select (D17) and the 2 privileged-only ones are installed');
+SELECT is((SELECT count(*)::int FROM pg_policies WHERE schemaname = 'hitlai'), 29,
+  'A2: the 25 policies of the matrix, plan_tiers_select (D17) and the 3 privileged-only ones are installed');
 SELECT is(ARRAY(SELECT c.relname::text FROM pg_class c
                  WHERE c.relnamespace = 'hitlai'::regnamespace AND c.relkind IN ('r', 'p') AND c.relrowsecurity
                    AND NOT EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid)

@@ -8,7 +8,7 @@ set -uo pipefail
 source "$(dirname "$0")/lib/tap.sh"
 : "${HL_ROOT:?run by scripts/test.sh}" "${PGHOST:?}"
 
-scenarios=(insert lifecycle stats_point tester_point stats_full bulk validate rls_read assign)
+scenarios=(insert lifecycle stats_point tester_point stats_full bulk validate rls_read assign training)
 work=${HL_WORK:-/tmp}/bench-smoke
 rm -rf "$work"
 mkdir -p "$work"
@@ -16,7 +16,7 @@ mkdir -p "$work"
 tap_plan $(( ${#scenarios[@]} + 1 ))
 start=$(date +%s)
 "$HL_ROOT/bench/run.sh" --existing --work "$work" --db-prefix hlb_smoke_ \
-  --runs 2000 --bulk-rows 2000 --companies 100 --testers 50 --docs 50 \
+  --runs 2000 --bulk-rows 2000 --companies 100 --testers 50 --docs 50 --training-rows 2000 \
   --rounds 1 --duration 1 --clients 1,8 --assign-testers 200,2000 --assign-runs 200 >"$work/out.md" 2>"$work/err.log"
 rc=$?
 elapsed=$(( $(date +%s) - start ))

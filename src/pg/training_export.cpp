@@ -1,0 +1,631 @@
+// F1/F2: the fine-tuning export and jobs.
+//
+//   hitlai.training_examples(model_type, split, validation_percent, include_used)
+//   hitlai.job_training_examples(job_id, split)
+//   hitlai.create_fine_tuning_job(model_type, hyperparameters, validation_percent)
+//   hitlai.training_doc_digest(input_data, output_data)   (duplicate detection key)
+//
+// The export reads training_data through an SPI cursor in batches of kBatch rows, builds
+// each line with the jsonb API (a JsonbValue tree turned into jsonb; the content strings
+// are written by a compact serializer that walks the stored jsonb in place), and puts it
+// into the function's tuplestore (materialize mode), which spills to disk beyond
+// work_mem: memory stays bounded whatever the number of rows (a FROM-clause function
+// scan materializes its rows into a tuplestore in any case). Per row, everything is
+// allocated in a memory context reset for the next row.
+//
+// Duplicates (F1) in two passes of bounded memory: pass 1 reads the documents of every
+// row in the duplicate scope and puts each document digest into a Bloom filter "seen",
+// or, when it may have been seen already, into a second one "twice" (both sized by
+// work_mem, whatever the number of rows). Pass 2 reads the rows in (created_at, id)
+// order from an index; a row whose digest "twice" may hold is checked exactly by one
+// probe of the index on the digest (is there an older row with equal documents?); any
+// other row cannot be a duplicate. Every query of one call runs under one snapshot.
+//
+// Rules that need no PostgreSQL (split hash, argument checks, escaping, system prompt)
+// are in src/core/training_export.*.
+#include "pg/bridge.hpp"
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wregister"
+extern "C" {
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "common/hashfn.h"
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "lib/bloomfilter.h"
+#include "lib/stringinfo.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+#include "utils/memutils.h"
+#include "utils/numeric.h"
+#include "utils/snapmgr.h"
+#include "utils/tuplestore.h"
+#include "utils/uuid.h"
+}
+#pragma GCC diagnostic pop
+
+#include <boost/json.hpp>
+
+#include <cstring>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/error.hpp"
+#include "core/training_export.hpp"
+
+namespace {
+
+namespace tr = hitlai::training;
+using hitlai::pg::guarded;
+
+constexpr long kBatch = 1000;
+
+// ---------------------------------------------------------------- compact JSON text
+
+void append_escaped(StringInfo buf, const char* s, int len) {
+  enlargeStringInfo(buf, static_cast<int>(tr::json_escape_bound(len)));
+  char* end = tr::json_escape(std::string_view(s, len), buf->data + buf->len);
+  buf->len = static_cast<int>(end - buf->data);
+  buf->data[buf->len] = '\0';
+}
+
+void append_scalar(StringInfo buf, const JsonbValue& v) {
+  switch (v.type) {
+    case jbvNull: appendBinaryStringInfo(buf, "null", 4); break;
+    case jbvBool:
+      if (v.val.boolean) appendBinaryStringInfo(buf, "true", 4);
+      else appendBinaryStringInfo(buf, "false", 5);
+      break;
+    case jbvString: append_escaped(buf, v.val.string.val, v.val.string.len); break;
+    case jbvNumeric:
+      appendStringInfoString(
+          buf, DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(v.val.numeric))));
+      break;
+    default: elog(ERROR, "hitlai: unexpected jsonb scalar type %d", static_cast<int>(v.type));
+  }
+}
+
+// The document as compact JSON text (no spaces; keys in jsonb's stored order; strings
+// escaped as jsonb's own output escapes them), appended to buf. Walks the binary jsonb
+// in place: no text round trip.
+void append_compact(StringInfo buf, Jsonb* jb) {
+  JsonbIterator* it = JsonbIteratorInit(&jb->root);
+  JsonbValue v;
+  JsonbIteratorToken tok;
+  bool need_comma = false;
+  bool raw_scalar = false;
+  while ((tok = JsonbIteratorNext(&it, &v, false)) != WJB_DONE) {
+    switch (tok) {
+      case WJB_BEGIN_ARRAY:
+        if (v.val.array.rawScalar) {
+          raw_scalar = true;
+          break;
+        }
+        if (need_comma) appendStringInfoChar(buf, ',');
+        appendStringInfoChar(buf, '[');
+        need_comma = false;
+        break;
+      case WJB_BEGIN_OBJECT:
+        if (need_comma) appendStringInfoChar(buf, ',');
+        appendStringInfoChar(buf, '{');
+        need_comma = false;
+        break;
+      case WJB_KEY:
+        if (need_comma) appendStringInfoChar(buf, ',');
+        append_escaped(buf, v.val.string.val, v.val.string.len);
+        appendStringInfoChar(buf, ':');
+        need_comma = false;
+        break;
+      case WJB_VALUE:
+        append_scalar(buf, v);
+        need_comma = true;
+        break;
+      case WJB_ELEM:
+        if (need_comma) appendStringInfoChar(buf, ',');
+        append_scalar(buf, v);
+        need_comma = true;
+        break;
+      case WJB_END_ARRAY:
+        if (!raw_scalar) appendStringInfoChar(buf, ']');
+        need_comma = true;
+        break;
+      case WJB_END_OBJECT:
+        appendStringInfoChar(buf, '}');
+        need_comma = true;
+        break;
+      default: break;
+    }
+  }
+}
+
+// ---------------------------------------------------------------- one line (jsonb API)
+
+void push_string(JsonbParseState** st, JsonbIteratorToken tok, const char* s, int len) {
+  JsonbValue v;
+  v.type = jbvString;
+  v.val.string.val = const_cast<char*>(s);
+  v.val.string.len = len;
+  pushJsonbValue(st, tok, &v);
+}
+
+void push_message(JsonbParseState** st, const char* role, const char* content, int len) {
+  pushJsonbValue(st, WJB_BEGIN_OBJECT, nullptr);
+  push_string(st, WJB_KEY, "role", 4);
+  push_string(st, WJB_VALUE, role, static_cast<int>(strlen(role)));
+  push_string(st, WJB_KEY, "content", 7);
+  push_string(st, WJB_VALUE, content, len);
+  pushJsonbValue(st, WJB_END_OBJECT, nullptr);
+}
+
+// {"messages": [system, user = compact(input), assistant = compact(output)]}
+Jsonb* build_line(Jsonb* input, Jsonb* output, StringInfo in_text, StringInfo out_text) {
+  resetStringInfo(in_text);
+  resetStringInfo(out_text);
+  append_compact(in_text, input);
+  append_compact(out_text, output);
+  JsonbParseState* st = nullptr;
+  pushJsonbValue(&st, WJB_BEGIN_OBJECT, nullptr);
+  push_string(&st, WJB_KEY, "messages", 8);
+  pushJsonbValue(&st, WJB_BEGIN_ARRAY, nullptr);
+  push_message(&st, "system", tr::kSystemPrompt.data(), static_cast<int>(tr::kSystemPrompt.size()));
+  push_message(&st, "user", in_text->data, in_text->len);
+  push_message(&st, "assistant", out_text->data, out_text->len);
+  pushJsonbValue(&st, WJB_END_ARRAY, nullptr);
+  JsonbValue* res = pushJsonbValue(&st, WJB_END_OBJECT, nullptr);
+  return JsonbValueToJsonb(res);
+}
+
+// ---------------------------------------------------------------- queries
+
+struct Plan {
+  const char* sql;
+  int nargs;
+  Oid argtypes[6];
+  SPIPlanPtr plan;
+};
+
+SPIPlanPtr prepared(Plan& p) {
+  if (!p.plan) {
+    SPIPlanPtr plan = SPI_prepare(p.sql, p.nargs, p.argtypes);
+    if (!plan)
+      elog(ERROR, "hitlai: SPI_prepare failed (%s): %s", SPI_result_code_string(SPI_result), p.sql);
+    if (SPI_keepplan(plan) != 0) elog(ERROR, "hitlai: SPI_keepplan failed");
+    p.plan = plan;
+  }
+  return p.plan;
+}
+
+// F1 pass 1: the documents of every row in the duplicate scope ($1 model_type, NULL:
+// every type; used or not).
+Plan kDigests{
+    "SELECT d.input_data, d.output_data FROM ONLY hitlai.training_data d"
+    " WHERE d.rating OPERATOR(pg_catalog.>=) 4::pg_catalog.int2"
+    "   AND ($1::pg_catalog.text IS NULL OR d.model_type OPERATOR(pg_catalog.=) $1::pg_catalog.text)",
+    1, {TEXTOID}, nullptr};
+
+// F1 pass 2: the candidate rows, oldest first (index training_data_export_order_idx).
+// $1 model_type, $2 include_used. Columns: id, test_run_id, input_data, output_data,
+// created_at.
+Plan kOrdered{
+    "SELECT d.id, d.test_run_id, d.input_data, d.output_data, d.created_at"
+    "  FROM ONLY hitlai.training_data d"
+    " WHERE d.rating OPERATOR(pg_catalog.>=) 4::pg_catalog.int2"
+    "   AND ($1::pg_catalog.text IS NULL OR d.model_type OPERATOR(pg_catalog.=) $1::pg_catalog.text)"
+    "   AND ($2::pg_catalog.bool OR NOT d.used_for_training)"
+    " ORDER BY d.created_at, d.id",
+    2, {TEXTOID, BOOLOID}, nullptr};
+
+// F1: is there an older row (same scope) with equal documents? One probe of the index
+// training_data_doc_digest_idx. $1 digest, $2 created_at, $3 id, $4 model_type,
+// $5 input_data, $6 output_data.
+Plan kOlderTwin{
+    "SELECT 1 FROM ONLY hitlai.training_data o"
+    " WHERE hitlai.training_doc_digest(o.input_data, o.output_data) OPERATOR(pg_catalog.=) $1::pg_catalog.int8"
+    "   AND (o.created_at, o.id) OPERATOR(pg_catalog.<) ($2::pg_catalog.timestamptz, $3::pg_catalog.uuid)"
+    "   AND o.rating OPERATOR(pg_catalog.>=) 4::pg_catalog.int2"
+    "   AND ($4::pg_catalog.text IS NULL OR o.model_type OPERATOR(pg_catalog.=) $4::pg_catalog.text)"
+    "   AND o.input_data OPERATOR(pg_catalog.=) $5::pg_catalog.jsonb"
+    "   AND o.output_data OPERATOR(pg_catalog.=) $6::pg_catalog.jsonb LIMIT 1",
+    6, {INT8OID, TIMESTAMPTZOID, UUIDOID, TEXTOID, JSONBOID, JSONBOID}, nullptr};
+
+// F2: a job's lines. $1 job id, $2 split filter (NULL: both).
+Plan kJobExport{
+    "SELECT t.id, t.test_run_id, t.input_data, t.output_data, e.split"
+    "  FROM ONLY hitlai.fine_tuning_job_examples e"
+    "  JOIN ONLY hitlai.training_data t ON t.id OPERATOR(pg_catalog.=) e.training_data_id"
+    " WHERE e.job_id OPERATOR(pg_catalog.=) $1::pg_catalog.uuid"
+    "   AND ($2::pg_catalog.text IS NULL OR e.split OPERATOR(pg_catalog.=) $2::pg_catalog.text)"
+    " ORDER BY t.created_at, t.id",
+    2, {UUIDOID, TEXTOID}, nullptr};
+
+Plan kJobExists{"SELECT 1 FROM ONLY hitlai.fine_tuning_jobs j WHERE j.id OPERATOR(pg_catalog.=) $1::pg_catalog.uuid",
+                1, {UUIDOID}, nullptr};
+
+// F2: serializes job creation per model type (two-key advisory lock: 'hlai', hash).
+Plan kJobLock{"SELECT pg_catalog.pg_advisory_xact_lock(1751933289::pg_catalog.int4, $1::pg_catalog.int4)",
+              1, {INT4OID}, nullptr};
+
+// F2: marks the rows used (only rows still unused: a row taken by a concurrent job is
+// skipped, so no example is ever in two jobs), creates the job, records the examples.
+Plan kCreateJob{
+    "WITH upd AS ("
+    "  UPDATE ONLY hitlai.training_data t SET used_for_training = true"
+    "    FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.uuid[]), pg_catalog.unnest($2::pg_catalog.bool[])) AS u(id, validation)"
+    "   WHERE t.id OPERATOR(pg_catalog.=) u.id AND NOT t.used_for_training"
+    "  RETURNING t.id, u.validation),"
+    " job AS (INSERT INTO hitlai.fine_tuning_jobs (model_type, hyperparameters)"
+    "         VALUES ($3::pg_catalog.text, $4::pg_catalog.jsonb) RETURNING id),"
+    " ins AS (INSERT INTO hitlai.fine_tuning_job_examples (job_id, training_data_id, split)"
+    "         SELECT job.id, upd.id, CASE WHEN upd.validation THEN 'validation'::pg_catalog.text"
+    "                                     ELSE 'train'::pg_catalog.text END"
+    "           FROM job, upd RETURNING 1)"
+    " SELECT (SELECT job.id FROM job), (SELECT pg_catalog.count(*) FROM ins)",
+    4, {UUIDARRAYOID, BOOLARRAYOID, TEXTOID, JSONBOID}, nullptr};
+
+// ---------------------------------------------------------------- the scan
+
+// Called for every kept row, in the per-row memory context; `split` 1 = validation.
+typedef void (*RowSink)(void* ctx, HeapTuple tup, TupleDesc desc, int split);
+
+struct ScanArgs {
+  Plan* plan;              // kOrdered (F1) or kJobExport (F2 re-export)
+  Datum params[2];
+  char nulls[2];
+  bool dedup;              // F1: leave duplicates out (model_type in params[0])
+  int validation_percent;  // F1: split computed from test_run_id (column 2)
+  bool split_from_column;  // F2 re-export: split read from column 5
+  int split_filter;        // -1 none, else 0 train / 1 validation
+};
+
+uint64 row_digest(Datum in, Datum out) {
+  struct varlena* x = PG_DETOAST_DATUM_PACKED(in);
+  struct varlena* y = PG_DETOAST_DATUM_PACKED(out);
+  return tr::doc_digest(reinterpret_cast<const unsigned char*>(VARDATA_ANY(x)), VARSIZE_ANY_EXHDR(x),
+                        reinterpret_cast<const unsigned char*>(VARDATA_ANY(y)), VARSIZE_ANY_EXHDR(y));
+}
+
+Plan kRelTuples{"SELECT GREATEST(c.reltuples, 0::pg_catalog.float4)::pg_catalog.int8 FROM pg_catalog.pg_class c"
+                " WHERE c.oid OPERATOR(pg_catalog.=) 'hitlai.training_data'::pg_catalog.regclass",
+                0, {}, nullptr};
+
+// Runs between SPI_connect and SPI_finish, read-only under the active snapshot. C-style:
+// no C++ object with a destructor is alive here (callers run it under guarded()).
+void scan_rows(const ScanArgs& a, RowSink sink, void* ctx) {
+  MemoryContext rowctx =
+      AllocSetContextCreate(CurrentMemoryContext, "hitlai export row", ALLOCSET_DEFAULT_SIZES);
+  bloom_filter* twice = nullptr;
+  if (a.dedup) {
+    // Pass 1: digests seen once go into `seen`, digests that may have been seen before
+    // into `twice`. Both filters are sized from the table's row estimate, at most
+    // work_mem each (false positives only cost an exact probe in pass 2).
+    int64 total = 1024;
+    if (SPI_execute_plan(prepared(kRelTuples), nullptr, nullptr, true, 1) == SPI_OK_SELECT &&
+        SPI_processed == 1) {
+      bool isnull;
+      Datum d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+      if (!isnull) total = Max(total, DatumGetInt64(d));
+    }
+    SPI_freetuptable(SPI_tuptable);
+    bloom_filter* seen = bloom_create(total, work_mem, 0x68a1);
+    twice = bloom_create(total, work_mem, 0x7e1c);
+    Portal p1 = SPI_cursor_open(nullptr, prepared(kDigests), const_cast<Datum*>(a.params),
+                                a.nulls, true);
+    for (;;) {
+      SPI_cursor_fetch(p1, true, kBatch);
+      const uint64 n = SPI_processed;
+      if (n == 0) break;
+      SPITupleTable* tt = SPI_tuptable;
+      for (uint64 i = 0; i < n; ++i) {
+        CHECK_FOR_INTERRUPTS();
+        bool n1, n2;
+        uint64 key = row_digest(SPI_getbinval(tt->vals[i], tt->tupdesc, 1, &n1),
+                                SPI_getbinval(tt->vals[i], tt->tupdesc, 2, &n2));
+        auto* k = reinterpret_cast<unsigned char*>(&key);
+        if (bloom_lacks_element(seen, k, sizeof key)) bloom_add_element(seen, k, sizeof key);
+        else bloom_add_element(twice, k, sizeof key);
+      }
+      SPI_freetuptable(tt);
+    }
+    SPI_cursor_close(p1);
+    bloom_free(seen);
+  }
+  Portal portal = SPI_cursor_open(nullptr, prepared(*a.plan), const_cast<Datum*>(a.params),
+                                  a.nulls, true);
+  for (;;) {
+    SPI_cursor_fetch(portal, true, kBatch);
+    const uint64 n = SPI_processed;
+    if (n == 0) break;
+    SPITupleTable* tt = SPI_tuptable;
+    for (uint64 i = 0; i < n; ++i) {
+      CHECK_FOR_INTERRUPTS();
+      MemoryContextReset(rowctx);
+      MemoryContext prev = MemoryContextSwitchTo(rowctx);
+      HeapTuple tup = tt->vals[i];
+      bool isnull;
+      int split;
+      if (a.split_from_column) {
+        Datum sd = SPI_getbinval(tup, tt->tupdesc, 5, &isnull);
+        split = text_to_cstring(DatumGetTextPP(sd))[0] == 'v' ? 1 : 0;
+      } else {
+        pg_uuid_t* run = DatumGetUUIDP(SPI_getbinval(tup, tt->tupdesc, 2, &isnull));
+        split = tr::split_of(run->data, a.validation_percent) == tr::Split::kValidation ? 1 : 0;
+      }
+      bool keep = a.split_filter < 0 || a.split_filter == split;
+      if (keep && twice) {
+        Datum in = SPI_getbinval(tup, tt->tupdesc, 3, &isnull);
+        Datum out = SPI_getbinval(tup, tt->tupdesc, 4, &isnull);
+        uint64 key = row_digest(in, out);
+        if (!bloom_lacks_element(twice, reinterpret_cast<unsigned char*>(&key), sizeof key)) {
+          // May be a duplicate: ask the index.
+          Datum args[6] = {Int64GetDatum(static_cast<int64>(key)),
+                           SPI_getbinval(tup, tt->tupdesc, 5, &isnull),
+                           SPI_getbinval(tup, tt->tupdesc, 1, &isnull), a.params[0], in, out};
+          char nulls[6] = {' ', ' ', ' ', a.nulls[0], ' ', ' '};
+          if (SPI_execute_plan(prepared(kOlderTwin), args, nulls, true, 1) != SPI_OK_SELECT)
+            elog(ERROR, "hitlai: duplicate probe failed");
+          keep = SPI_processed == 0;
+          SPI_freetuptable(SPI_tuptable);
+        }
+      }
+      if (keep) sink(ctx, tup, tt->tupdesc, split);
+      MemoryContextSwitchTo(prev);
+    }
+    SPI_freetuptable(tt);
+  }
+  SPI_cursor_close(portal);
+  if (twice) bloom_free(twice);
+  MemoryContextDelete(rowctx);
+}
+
+// The export sink: (id, split, line) into the function's tuplestore.
+struct LineSink {
+  ReturnSetInfo* rsinfo;
+  Datum split_text[2];
+  StringInfoData in_text, out_text;
+};
+
+void put_line(void* ctx, HeapTuple tup, TupleDesc desc, int split) {
+  auto* s = static_cast<LineSink*>(ctx);
+  bool isnull;
+  Datum id = SPI_getbinval(tup, desc, 1, &isnull);
+  Jsonb* input = DatumGetJsonbP(SPI_getbinval(tup, desc, 3, &isnull));
+  Jsonb* output = DatumGetJsonbP(SPI_getbinval(tup, desc, 4, &isnull));
+  Datum values[3] = {id, s->split_text[split],
+                     JsonbPGetDatum(build_line(input, output, &s->in_text, &s->out_text))};
+  bool nulls[3] = {false, false, false};
+  tuplestore_putvalues(s->rsinfo->setResult, s->rsinfo->setDesc, values, nulls);
+}
+
+// Materialized SRF: the lines of the scan. Runs under guarded().
+void export_rows(FunctionCallInfo fcinfo, const ScanArgs& a) {
+  InitMaterializedSRF(fcinfo, 0);
+  LineSink sink;
+  sink.rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
+  // Allocated in the caller's context, before SPI_connect switches to SPI's.
+  sink.split_text[0] = CStringGetTextDatum("train");
+  sink.split_text[1] = CStringGetTextDatum("validation");
+  initStringInfo(&sink.in_text);
+  initStringInfo(&sink.out_text);
+  if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "hitlai: SPI_connect failed");
+  scan_rows(a, put_line, &sink);
+  if (SPI_finish() != SPI_OK_FINISH) elog(ERROR, "hitlai: SPI_finish failed");
+  pfree(sink.in_text.data);
+  pfree(sink.out_text.data);
+}
+
+// The job-creation sink: ids and splits, in arrays of the given memory context.
+struct CollectSink {
+  MemoryContext mcxt;
+  int n, cap;
+  Datum* ids;
+  Datum* validation;
+};
+
+void collect_row(void* ctx, HeapTuple tup, TupleDesc desc, int split) {
+  auto* s = static_cast<CollectSink*>(ctx);
+  MemoryContext prev = MemoryContextSwitchTo(s->mcxt);
+  if (s->n == s->cap) {
+    s->cap *= 2;
+    s->ids = static_cast<Datum*>(repalloc_huge(s->ids, sizeof(Datum) * s->cap));
+    s->validation = static_cast<Datum*>(repalloc_huge(s->validation, sizeof(Datum) * s->cap));
+  }
+  bool isnull;
+  auto* id = static_cast<pg_uuid_t*>(palloc(sizeof(pg_uuid_t)));
+  memcpy(id, DatumGetUUIDP(SPI_getbinval(tup, desc, 1, &isnull)), sizeof(pg_uuid_t));
+  s->ids[s->n] = UUIDPGetDatum(id);
+  s->validation[s->n] = BoolGetDatum(split == 1);
+  ++s->n;
+  MemoryContextSwitchTo(prev);
+}
+
+std::optional<std::string_view> opt_text(FunctionCallInfo fcinfo, int n) {
+  if (PG_ARGISNULL(n)) return std::nullopt;
+  return hitlai::pg::text_view(PG_GETARG_TEXT_PP(n));
+}
+
+int split_filter(FunctionCallInfo fcinfo, int n) {
+  auto s = tr::parse_split_filter(opt_text(fcinfo, n));
+  return s ? static_cast<int>(*s == tr::Split::kValidation) : -1;
+}
+
+int validation_percent(FunctionCallInfo fcinfo, int n) {
+  return tr::check_validation_percent(PG_ARGISNULL(n) ? std::nullopt
+                                                      : std::optional<std::int64_t>(PG_GETARG_INT32(n)));
+}
+
+}  // namespace
+
+// hitlai.training_examples(model_type text, split text, validation_percent integer,
+//                          include_used boolean) RETURNS TABLE (training_data_id uuid,
+//                          split text, example jsonb)
+HITLAI_FUNCTION(hitlai_training_examples) {
+  ScanArgs a{};
+  a.plan = &kOrdered;
+  a.dedup = true;
+  a.split_filter = split_filter(fcinfo, 1);
+  a.validation_percent = validation_percent(fcinfo, 2);
+  if (PG_ARGISNULL(3))
+    throw hitlai::Error(hitlai::sqlstate::kInvalidParameter,
+                        "argument \"include_used\" must not be NULL");
+  a.params[0] = PG_ARGISNULL(0) ? Datum(0) : PG_GETARG_DATUM(0);
+  a.nulls[0] = PG_ARGISNULL(0) ? 'n' : ' ';
+  a.params[1] = PG_GETARG_DATUM(3);
+  a.nulls[1] = ' ';
+  guarded([&] { export_rows(fcinfo, a); });
+  return Datum(0);
+}
+
+// hitlai.job_training_examples(job_id uuid, split text) RETURNS TABLE (training_data_id
+// uuid, split text, example jsonb): the job's lines, as recorded (F2).
+HITLAI_FUNCTION(hitlai_job_training_examples) {
+  if (PG_ARGISNULL(0))
+    throw hitlai::Error(hitlai::sqlstate::kInvalidParameter, "argument \"job_id\" must not be NULL");
+  ScanArgs a{};
+  a.plan = &kJobExport;
+  a.split_filter = split_filter(fcinfo, 1);
+  a.split_from_column = true;
+  a.params[0] = PG_GETARG_DATUM(0);
+  a.nulls[0] = ' ';
+  a.params[1] = PG_ARGISNULL(1) ? Datum(0) : PG_GETARG_DATUM(1);
+  a.nulls[1] = PG_ARGISNULL(1) ? 'n' : ' ';
+  const uint64 found = guarded([&]() -> uint64 {
+    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "hitlai: SPI_connect failed");
+    if (SPI_execute_plan(prepared(kJobExists), a.params, a.nulls, true, 1) != SPI_OK_SELECT)
+      elog(ERROR, "hitlai: job lookup failed");
+    uint64 n = SPI_processed;
+    SPI_finish();
+    return n;
+  });
+  if (found == 0)
+    throw hitlai::Error(hitlai::sqlstate::kInvalidParameter,
+                        "argument \"job_id\": fine-tuning job does not exist");
+  guarded([&] { export_rows(fcinfo, a); });
+  return Datum(0);
+}
+
+// hitlai.create_fine_tuning_job(model_type text, hyperparameters jsonb,
+//                               validation_percent integer) RETURNS uuid
+HITLAI_FUNCTION(hitlai_create_fine_tuning_job) {
+  if (PG_ARGISNULL(0))
+    throw hitlai::Error(hitlai::sqlstate::kInvalidParameter,
+                        "argument \"model_type\" must not be NULL");
+  if (PG_ARGISNULL(1))
+    throw hitlai::Error(hitlai::sqlstate::kInvalidParameter,
+                        "argument \"hyperparameters\" must not be NULL");
+  const int pct = validation_percent(fcinfo, 2);
+  const std::string_view model = hitlai::pg::text_view(PG_GETARG_TEXT_PP(0));
+  const int lock_key = static_cast<int>(
+      tr::stable_hash(reinterpret_cast<const unsigned char*>(model.data()), model.size()) &
+      0x7fffffff);
+  struct Result {
+    Datum job;
+    int64 candidates, recorded;
+  };
+  Result out{0, 0, 0};
+  guarded([&] {
+    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "hitlai: SPI_connect failed");
+    Datum lk[1] = {Int32GetDatum(lock_key)};
+    if (SPI_execute_plan(prepared(kJobLock), lk, nullptr, false, 0) != SPI_OK_SELECT)
+      elog(ERROR, "hitlai: advisory lock failed");
+    // The candidates, read under a snapshot taken after the lock: a job created by a
+    // concurrent call that held the lock before us is committed and its rows are used.
+    ScanArgs a{};
+    a.plan = &kOrdered;
+    a.dedup = true;
+    a.validation_percent = pct;
+    a.split_filter = -1;
+    a.params[0] = PG_GETARG_DATUM(0);
+    a.nulls[0] = ' ';
+    a.params[1] = BoolGetDatum(false);
+    a.nulls[1] = ' ';
+    CollectSink sink{CurrentMemoryContext, 0, 1024, nullptr, nullptr};
+    sink.ids = static_cast<Datum*>(palloc(sizeof(Datum) * sink.cap));
+    sink.validation = static_cast<Datum*>(palloc(sizeof(Datum) * sink.cap));
+    PushActiveSnapshot(GetTransactionSnapshot());
+    scan_rows(a, collect_row, &sink);
+    PopActiveSnapshot();
+    const int n = sink.n;
+    Datum* ids = sink.ids;
+    Datum* val = sink.validation;
+    out.candidates = n;
+    if (n >= tr::kMinJobExamples) {
+      Datum args[4] = {
+          PointerGetDatum(construct_array(ids, n, UUIDOID, 16, false, TYPALIGN_CHAR)),
+          PointerGetDatum(construct_array(val, n, BOOLOID, 1, true, TYPALIGN_CHAR)),
+          PG_GETARG_DATUM(0), PG_GETARG_DATUM(1)};
+      if (SPI_execute_plan(prepared(kCreateJob), args, nullptr, false, 0) != SPI_OK_SELECT ||
+          SPI_processed != 1)
+        elog(ERROR, "hitlai: creating the fine-tuning job failed");
+      bool isnull;
+      Datum job = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+      out.recorded = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
+      out.job = SPI_datumTransfer(job, false, 16);
+    }
+    SPI_finish();
+  });
+  const Result& r = out;
+  if (r.candidates < tr::kMinJobExamples || r.recorded < tr::kMinJobExamples)
+    throw hitlai::Error(
+        hitlai::sqlstate::kInvalidParameter,
+        "a fine-tuning job needs at least " + std::to_string(tr::kMinJobExamples) +
+            " training examples, model_type \"" + std::string(model) + "\" has " +
+            std::to_string(r.candidates < tr::kMinJobExamples ? r.candidates : r.recorded),
+        "Examples are training_data rows rated 4 or more, not yet used_for_training, and not "
+        "duplicates of an older row (hitlai.training_examples).");
+  return r.job;
+}
+
+// hitlai.training_doc_digest(input_data jsonb, output_data jsonb) RETURNS bigint: the
+// duplicate key of F1 (src/core/training_export.hpp: doc_digest over the stored bytes of
+// both documents); the key of the index training_data_doc_digest_idx.
+HITLAI_FUNCTION(hitlai_training_doc_digest) {
+  const unsigned char *a = nullptr, *b = nullptr;
+  std::size_t na = 0, nb = 0;
+  // Packed (short-header) values are read in place; only toasted ones are detoasted.
+  guarded([&] {
+    struct varlena* x = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0));
+    struct varlena* y = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(1));
+    a = reinterpret_cast<const unsigned char*>(VARDATA_ANY(x));
+    na = VARSIZE_ANY_EXHDR(x);
+    b = reinterpret_cast<const unsigned char*>(VARDATA_ANY(y));
+    nb = VARSIZE_ANY_EXHDR(y);
+  });
+  return Int64GetDatum(static_cast<int64>(tr::doc_digest(a, na, b, nb)));
+}
+
+// Benchmark only (no SQL function: bench/training binds it as pg_temp.training_line).
+// training_line(input jsonb, output jsonb, variant int) -> jsonb: the F1 line built
+// 0 = as hitlai.training_examples does (jsonb API, compact walker), 1 = with Boost.JSON
+// (document text -> boost::json::parse -> serialize; line serialized by Boost.JSON and
+// read back with jsonb_in, as the function must return jsonb).
+HITLAI_FUNCTION(hitlai_bench_training_line) {
+  const int variant = PG_GETARG_INT32(2);
+  if (variant == 0) {
+    return guarded([&] {
+      StringInfoData a, b;
+      initStringInfo(&a);
+      initStringInfo(&b);
+      return JsonbPGetDatum(build_line(PG_GETARG_JSONB_P(0), PG_GETARG_JSONB_P(1), &a, &b));
+    });
+  }
+  auto doc_text = [&](int n) {
+    return std::string(guarded([&] {
+      Jsonb* j = PG_GETARG_JSONB_P(n);
+      return JsonbToCString(nullptr, &j->root, VARSIZE(j));
+    }));
+  };
+  boost::json::array messages;
+  messages.push_back(boost::json::object{{"role", "system"}, {"content", std::string(tr::kSystemPrompt)}});
+  messages.push_back(boost::json::object{
+      {"role", "user"}, {"content", boost::json::serialize(boost::json::parse(doc_text(0)))}});
+  messages.push_back(boost::json::object{
+      {"role", "assistant"}, {"content", boost::json::serialize(boost::json::parse(doc_text(1)))}});
+  boost::json::object line;
+  line["messages"] = std::move(messages);
+  const std::string s = boost::json::serialize(line);
+  return guarded([&] { return DirectFunctionCall1(jsonb_in, CStringGetDatum(s.c_str())); });
+}
