@@ -3,7 +3,7 @@
 -- ON DELETE actions, D14 (seed indexes by name, an index on every foreign key), S8
 -- (pg_extension_config_dump of every table), A2/A6 (RLS on every table, fails closed).
 BEGIN;
-SELECT plan(93);
+SELECT plan(96);
 
 CREATE TEMP TABLE twelve (t name) ON COMMIT DROP;
 INSERT INTO twelve VALUES ('companies'), ('company_members'), ('test_runs'), ('issues'), ('human_testers'),
