@@ -9,7 +9,7 @@ CREATE TABLE @extschema@.fine_tuning_job_examples (
   training_data_id uuid NOT NULL
                    REFERENCES @extschema@.training_data (id) ON DELETE RESTRICT,
   split            text NOT NULL,
-  CONSTRAINT fine_tuning_job_examples_split_check CHECK (split IN ('train', 'validation')),
+  CONSTRAINT fine_tuning_job_examples_split_check CHECK (split OPERATOR(pg_catalog.=) ANY (ARRAY['train', 'validation']::pg_catalog.text[])),
   CONSTRAINT fine_tuning_job_examples_job_id_training_data_id_key
     UNIQUE (job_id, training_data_id)
 );
