@@ -26,7 +26,7 @@ ifeq ($(WERROR),1)
 HITLAI_CXXFLAGS += -Werror
 endif
 PG_CXXFLAGS = $(HITLAI_CXXFLAGS)
-SHLIB_LINK  = -lboost_json -lcrypto -lstdc++
+SHLIB_LINK  = -lboost_json -lcrypto -lcurl -lstdc++
 EXTRA_CLEAN = build/regress build/sql.stamp
 
 PG_CONFIG ?= pg_config
