@@ -12,6 +12,7 @@ void _PG_init(void);
 // Called once per backend when hitlai.so is loaded.
 void _PG_init(void) {
   hitlai::pg::define_webhook_settings();
+  hitlai::pg::define_webhook_worker_settings();
   hitlai::pg::define_settings();
 }
 

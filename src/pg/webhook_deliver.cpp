@@ -31,6 +31,9 @@ extern "C" {
 #include "postmaster/bgworker.h"
 #include "storage/dsm.h"
 #include "storage/ipc.h"
+#include "storage/latch.h"
+#include "utils/wait_event.h"
+#include "postmaster/interrupt.h"
 #include "tcop/tcopprot.h"
 #include "utils/acl.h"
 #include "utils/guc.h"
@@ -43,6 +46,8 @@ extern "C" {
 }
 #pragma GCC diagnostic pop
 
+#include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -161,7 +166,7 @@ int run_delivery_pass(const PassConfig& cfg, hitlai::webhook::Sender& sender,
                       const std::function<bool()>& stop) {
   // 1. claim, committed before any network I/O
   const int batches = (cfg.max_deliveries + cfg.max_in_flight - 1) / cfg.max_in_flight;
-  const double lease = double(cfg.timeout_s) * batches + 60.0;
+  const double lease = double(cfg.timeout_s) * batches + 10.0;
   std::vector<wh::Request> requests;
   std::vector<Claimed> claims;
   begin_xact();
@@ -350,4 +355,159 @@ HITLAI_FUNCTION(hitlai_deliver_webhooks) {
     throw hitlai::Error(hitlai::sqlstate::kInternalError,
                         std::string("webhook delivery pass failed: ") + result.error);
   return Int32GetDatum(result.attempted);
+}
+
+// ---------------------------------------------------------------------------------
+// W3/W7: the background worker. With hitlai in shared_preload_libraries and
+// hitlai.webhook_worker_database set, the postmaster starts it (and restarts it one
+// second after it dies). It runs passes in a loop with one Sender, so connections stay
+// alive between passes; when a pass found nothing (or less than a full batch) it
+// sleeps hitlai.webhook_worker_naptime (default 250 ms) on its latch, so a commit that
+// recorded deliveries is picked up within that time plus one pass. Claims with expired
+// leases make deliveries of a killed worker due again (W7).
+namespace {
+
+char* worker_database = nullptr;
+int worker_naptime_ms = 250;
+int worker_batch = 1000;
+volatile sig_atomic_t worker_shutdown = 0;
+volatile sig_atomic_t worker_reload = 0;
+
+void worker_sigterm(SIGNAL_ARGS) {
+  const int save = errno;
+  worker_shutdown = 1;
+  SetLatch(MyLatch);
+  errno = save;
+}
+
+void worker_sighup(SIGNAL_ARGS) {
+  const int save = errno;
+  worker_reload = 1;
+  SetLatch(MyLatch);
+  errno = save;
+}
+
+// Whether hitlai 0.3.0 or later is installed in the worker's database.
+bool outbox_installed() {
+  SetCurrentStatementStartTimestamp();
+  StartTransactionCommand();
+  SPI_connect();
+  PushActiveSnapshot(GetTransactionSnapshot());
+  bool ok = false;
+  if (SPI_execute("SELECT pg_catalog.string_to_array(extversion, '.')::int[] "
+                  "OPERATOR(pg_catalog.>=) '{0,3,0}'::int[] FROM pg_catalog.pg_extension "
+                  "WHERE extname = 'hitlai'",
+                  true, 1) == SPI_OK_SELECT &&
+      SPI_processed == 1) {
+    bool isnull = true;
+    Datum d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+    ok = !isnull && DatumGetBool(d);
+  }
+  SPI_finish();
+  PopActiveSnapshot();
+  CommitTransactionCommand();
+  return ok;
+}
+
+}  // namespace
+
+namespace hitlai::pg {
+
+void define_webhook_worker_settings() {
+  DefineCustomStringVariable(
+      "hitlai.webhook_worker_database",
+      "Database whose webhook deliveries the hitlai background worker sends (W3).",
+      "Needs hitlai in shared_preload_libraries; empty: no worker.", &worker_database, "",
+      // PGC_POSTMASTER variables can only be made while the postmaster starts; a backend
+      // loading hitlai later sees it as a reloadable setting it never uses.
+      process_shared_preload_libraries_in_progress ? PGC_POSTMASTER : PGC_SIGHUP, 0, nullptr,
+      nullptr, nullptr);
+  DefineCustomIntVariable(
+      "hitlai.webhook_worker_naptime", "Pause of the webhook worker when nothing is due.",
+      nullptr, &worker_naptime_ms, 250, 10, 60000, PGC_SIGHUP, GUC_UNIT_MS, nullptr, nullptr,
+      nullptr);
+  DefineCustomIntVariable(
+      "hitlai.webhook_worker_batch", "Most deliveries one pass of the webhook worker claims.",
+      nullptr, &worker_batch, 1000, 1, 100000, PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
+  if (!process_shared_preload_libraries_in_progress || !worker_database || !*worker_database)
+    return;
+  BackgroundWorker w;
+  std::memset(&w, 0, sizeof w);
+  w.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
+  w.bgw_start_time = BgWorkerStart_RecoveryFinished;
+  w.bgw_restart_time = 1;
+  strlcpy(w.bgw_library_name, "hitlai", BGW_MAXLEN);
+  strlcpy(w.bgw_function_name, "hitlai_webhook_worker_main", BGW_MAXLEN);
+  strlcpy(w.bgw_name, "hitlai webhook worker", BGW_MAXLEN);
+  strlcpy(w.bgw_type, "hitlai webhook worker", BGW_MAXLEN);
+  RegisterBackgroundWorker(&w);
+}
+
+}  // namespace hitlai::pg
+
+extern "C" PGDLLEXPORT void hitlai_webhook_worker_main(Datum arg);
+void hitlai_webhook_worker_main(Datum) {
+  pqsignal(SIGTERM, worker_sigterm);
+  pqsignal(SIGHUP, worker_sighup);
+  BackgroundWorkerUnblockSignals();
+  BackgroundWorkerInitializeConnection(worker_database, nullptr, 0);
+  pgstat_report_appname("hitlai webhook worker");
+  ereport(LOG, (errmsg("hitlai webhook worker started for database \"%s\"", worker_database)));
+
+  hitlai::webhook::Sender* sender = nullptr;
+  while (!worker_shutdown) {
+    if (worker_reload) {
+      worker_reload = 0;
+      ProcessConfigFile(PGC_SIGHUP);
+    }
+    long nap = worker_naptime_ms;
+    if (!outbox_installed()) {
+      nap = 10000;  // not (yet) installed or upgraded: look again later
+    } else {
+      ErrorData* pg_error = nullptr;
+      char error[512] = "";
+      int attempted = 0;
+      hitlai::pg::PassConfig cfg = hitlai::pg::current_pass_config(worker_batch);
+      try {
+        if (!sender) {
+          hitlai::webhook::SenderOptions opts;
+          opts.timeout_ms = long(cfg.timeout_s) * 1000;
+          opts.max_in_flight = cfg.max_in_flight;
+          opts.allow_private = cfg.allow_private;
+          opts.user_agent = "hitlai-webhooks/" HITLAI_VERSION;
+          sender = new hitlai::webhook::Sender(opts);
+        }
+        attempted = hitlai::pg::run_delivery_pass(cfg, *sender,
+                                                   [] { return worker_shutdown != 0; });
+      } catch (const hitlai::pg::PgError& e) {
+        pg_error = e.edata();
+      } catch (const std::exception& e) {
+        strlcpy(error, e.what(), sizeof error);
+      } catch (...) {
+        strlcpy(error, "unknown error", sizeof error);
+      }
+      if (pg_error || error[0]) {
+        if (IsTransactionState() || IsAbortedTransactionBlockState())
+          AbortCurrentTransaction();
+        ereport(LOG, (errmsg("hitlai webhook worker: pass failed: %s",
+                             pg_error && pg_error->message ? pg_error->message : error)));
+        nap = 1000;
+      } else if (attempted >= cfg.max_deliveries) {
+        nap = 0;  // a full batch: more may be due
+      }
+      // the settings may have changed (SIGHUP): a new Sender picks them up
+      if (sender && worker_reload) {
+        delete sender;
+        sender = nullptr;
+      }
+    }
+    if (nap > 0) {
+      (void)WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, nap,
+                      PG_WAIT_EXTENSION);
+      ResetLatch(MyLatch);
+    }
+    CHECK_FOR_INTERRUPTS();
+  }
+  delete sender;
+  proc_exit(0);
 }

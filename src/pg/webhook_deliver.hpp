@@ -21,6 +21,10 @@ struct PassConfig {
 // hitlai.webhook_max_in_flight (called from _PG_init).
 void define_webhook_settings();
 
+// Defines hitlai.webhook_worker_database, _naptime and _batch, and registers the
+// background worker when loaded by shared_preload_libraries with a database set.
+void define_webhook_worker_settings();
+
 // The session's settings for a pass of at most max_deliveries.
 PassConfig current_pass_config(int max_deliveries);
 

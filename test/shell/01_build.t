@@ -90,8 +90,8 @@ out=$(check_load hl_build_cmake 2>"$HL_WORK/load-cmake.err")
 rc=$?; [ $rc -eq 0 ] || { echo "got: $out"; cat "$HL_WORK/load-cmake.err"; } | diag
 ok $rc "S4: with the CMake-built hitlai.so, CREATE EXTENSION hitlai works and hitlai.version() = default_version ($default_version)"
 out=$("${PSQL[@]}" -d hl_build_cmake -c "SELECT count(*) FROM pg_tables WHERE schemaname = 'hitlai'" 2>&1)
-[ "$out" = 12 ]
-ok $? "S1: the CMake build's CREATE EXTENSION creates twelve tables in schema hitlai (got $out)"
+[ "$out" = 13 ]
+ok $? "S1: the CMake build's CREATE EXTENSION creates thirteen tables in schema hitlai (D1-D12, D15) (got $out)"
 "${PSQL[@]}" -d postgres -c 'DROP DATABASE hl_build_cmake' >/dev/null 2>&1
 
 restore

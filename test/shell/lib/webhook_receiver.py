@@ -74,6 +74,7 @@ class Handler(BaseHTTPRequestHandler):
             self.answer(404)
 
 
+ThreadingHTTPServer.request_queue_size = 1024  # listen backlog: many senders connect at once
 srv = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
 srv.daemon_threads = True
 if args.port_file:
