@@ -49,7 +49,7 @@ ext_owner=$(su -d $db -c "SELECT extowner::regrole FROM pg_extension WHERE extna
 ok $? "S7: the extension belongs to the database owner ($ext_owner)"
 
 policies=$(su -d $db -c "SELECT count(*) FROM pg_policies WHERE schemaname = 'hitlai'")
-[ "$policies" = 27 ]
+[ "$policies" = 28 ]
 ok $? "S7/A2: the policies are installed ($policies)"
 
 as_owner -c "SET search_path = evil, pg_catalog, public" -c "SELECT hitlai.grant_app_role('$app')" >/dev/null
