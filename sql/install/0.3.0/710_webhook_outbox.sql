@@ -49,6 +49,12 @@ CREATE POLICY webhook_deliveries_select ON @extschema@.webhook_deliveries FOR SE
 
 -- W1: the number of active webhooks of each company, kept by the triggers below as
 -- deltas under the company row lock (concurrent webhook changes never lose a count).
+-- (An upgrade from 0.1.0 runs 0.2.0's backfill in the same transaction; its updates of
+-- companies leave events of the deferred milestone_progress_at_commit trigger pending,
+-- and ALTER TABLE refuses a table with pending trigger events. Firing them now, then
+-- restoring the trigger's INITIALLY DEFERRED mode, changes nothing else.)
+SET CONSTRAINTS @extschema@.milestone_progress_at_commit IMMEDIATE;
+SET CONSTRAINTS @extschema@.milestone_progress_at_commit DEFERRED;
 ALTER TABLE @extschema@.companies
   ADD COLUMN stats_active_webhooks integer NOT NULL DEFAULT 0;
 COMMENT ON COLUMN @extschema@.companies.stats_active_webhooks IS
