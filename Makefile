@@ -28,7 +28,7 @@ ifeq ($(WERROR),1)
 HITLAI_CXXFLAGS += -Werror
 endif
 PG_CXXFLAGS = $(HITLAI_CXXFLAGS)
-SHLIB_LINK  = -lboost_json -lstdc++
+SHLIB_LINK  = -lboost_json -lcrypto -lcurl -lstdc++
 # Only PostgreSQL's entry points are exported (symbols hidden by default, and the version
 # script makes everything else local); the hardening flags come from pg_config.
 SHLIB_LINK += -Wl,--version-script=$(srcdir)/src/pg/hitlai.map

@@ -8,6 +8,7 @@ HL_APT_PACKAGES=(
   postgresql-15 postgresql-client-15 postgresql-server-dev-15 postgresql-15-pgtap
   libtap-parser-sourcehandler-pgtap-perl libboost-json1.81-dev libgtest-dev
   cmake make g++ clang-14 llvm-14-dev perl python3 bc binutils
+  libssl-dev libcurl4-openssl-dev
 )
 
 hl_log() { printf '==> %s\n' "$*" >&2; }

@@ -56,6 +56,13 @@ spi::Statement kLockDelete{HITLAI_ISSUES_LOCK("SELECT i.test_run_id FROM old_iss
 spi::Statement kInsert{
     "WITH x AS (SELECT i.test_run_id AS run_id, 1 AS k FROM new_issues i)," HITLAI_ISSUES_TAIL,
     0, {}, nullptr};
+// 0.3.0 (W1): the same, also returning stats_active_webhooks of each run's company, so
+// that an issue of a company without active webhooks costs no outbox query.
+spi::Statement kInsertV3{
+    "WITH x AS (SELECT i.test_run_id AS run_id, 1 AS k FROM new_issues i)," HITLAI_ISSUES_TAIL
+    "RETURNING (SELECT c.stats_active_webhooks FROM hitlai.companies c\n"
+    "            WHERE c.id = r.company_id)::int8",
+    0, {}, nullptr};
 spi::Statement kUpdate{
     "WITH x AS (SELECT i.test_run_id AS run_id, 1 AS k FROM new_issues i "
     "UNION ALL SELECT i.test_run_id, -1 FROM old_issues i)," HITLAI_ISSUES_TAIL,
@@ -73,11 +80,15 @@ Datum issues_trigger(FunctionCallInfo fcinfo, spi::Statement& lock, spi::Stateme
   if (hitlai::pg::restore_mode_active()) return PointerGetDatum(nullptr);
   if (spi::tuple_count(td->tg_newtable) + spi::tuple_count(td->tg_oldtable) == 0)
     return PointerGetDatum(nullptr);
+  const bool outbox = &stmt == &kInsert && hitlai::pg::outbox_enabled();
   spi::connect(td);
+  bool webhooks = false;
   {
     hitlai::pg::IssueCountWriter writer;
     spi::exec(lock);
-    spi::exec(stmt);
+    const uint64_t runs = spi::exec(outbox ? kInsertV3 : stmt);
+    for (uint64_t i = 0; outbox && i < runs && !webhooks; ++i)
+      webhooks = spi::int8(i, 1).value_or(0) > 0;
   }
   if (check_titles && spi::exec(kTitlesOver) > 0) {
     const std::string run = spi::text_not_null(0, 1);
@@ -89,6 +100,7 @@ Datum issues_trigger(FunctionCallInfo fcinfo, spi::Statement& lock, spi::Stateme
                             " bytes (titles plus 48 bytes per issue); the limit keeps the run's "
                             "training_data.output_data under the 1 MiB document limit (J5).");
   }
+  if (webhooks) hitlai::pg::outbox_issues_inserted();  // W1: issue.created
   spi::finish();
   return PointerGetDatum(nullptr);
 }

@@ -1,6 +1,7 @@
 // The hitlai module: PG_MODULE_MAGIC and hitlai.version().
 #include "pg/bridge.hpp"
 #include "pg/settings.hpp"
+#include "pg/webhook_deliver.hpp"
 
 extern "C" {
 #include "utils/builtins.h"
@@ -10,7 +11,11 @@ HITLAI_EXPORT void _PG_init(void);
 }
 
 // Called once per backend when hitlai.so is loaded.
-void _PG_init(void) { hitlai::pg::define_settings(); }
+void _PG_init(void) {
+  hitlai::pg::define_webhook_settings();
+  hitlai::pg::define_webhook_worker_settings();
+  hitlai::pg::define_settings();
+}
 
 #ifndef HITLAI_VERSION
 #error "HITLAI_VERSION must be defined by the build (from hitlai.control)"

@@ -45,8 +45,9 @@ SELECT c.id FROM hitlai.companies c WHERE c.id IN (SELECT r.company_id FROM new_
  ORDER BY c.id FOR NO KEY UPDATE OF c)SQL",
     0, {}, nullptr};
 
-spi::Statement kInsertCompanies{
-    R"SQL(
+// (The statements' text without their last RETURNING column: the 0.3.0 variants also
+// return companies.stats_active_webhooks, for the webhook outbox, W1.)
+constexpr char kInsertCompaniesSql[] = R"SQL(
 WITH d AS (
   SELECT r.company_id,
          pg_catalog.count(*) AS n,
@@ -70,14 +71,16 @@ UPDATE hitlai.companies c
   FROM d
  WHERE c.id = d.company_id
 RETURNING c.name, c.tests_used_this_month::int8, c.monthly_test_quota::int8, d.n,
-          d.active, d.completed)SQL",
-    1, {DATEOID}, nullptr};
+          d.active, d.completed)SQL";
+const std::string kInsertCompaniesV3Sql =
+    std::string(kInsertCompaniesSql) + ",\n          c.stats_active_webhooks::int8";
+spi::Statement kInsertCompanies{kInsertCompaniesSql, 1, {DATEOID}, nullptr};
+spi::Statement kInsertCompaniesV3{kInsertCompaniesV3Sql.c_str(), 1, {DATEOID}, nullptr};
 
 // The same for a statement that inserted one run (the common case of an application
 // INSERT): a plain UPDATE by primary key with the run's values as parameters; the
 // UPDATE itself locks the one company row. About half the work of the set-based form.
-spi::Statement kInsertOneCompany{
-    R"SQL(
+constexpr char kInsertOneCompanySql[] = R"SQL(
 UPDATE hitlai.companies c
    SET tests_used_this_month =
          CASE WHEN c.usage_period_start < $1 THEN 0 ELSE c.tests_used_this_month END + 1,
@@ -88,8 +91,13 @@ UPDATE hitlai.companies c
        stats_sentiment_sum = c.stats_sentiment_sum + COALESCE($4, 0),
        stats_sentiment_count = c.stats_sentiment_count + CASE WHEN $4 IS NULL THEN 0 ELSE 1 END
  WHERE c.id = $2
-RETURNING c.name, c.tests_used_this_month::int8, c.monthly_test_quota::int8)SQL",
-    4, {DATEOID, UUIDOID, NUMERICOID, NUMERICOID}, nullptr};
+RETURNING c.name, c.tests_used_this_month::int8, c.monthly_test_quota::int8)SQL";
+const std::string kInsertOneCompanyV3Sql =
+    std::string(kInsertOneCompanySql) + ",\n          c.stats_active_webhooks::int8";
+spi::Statement kInsertOneCompany{kInsertOneCompanySql, 4,
+                                 {DATEOID, UUIDOID, NUMERICOID, NUMERICOID}, nullptr};
+spi::Statement kInsertOneCompanyV3{kInsertOneCompanyV3Sql.c_str(), 4,
+                                   {DATEOID, UUIDOID, NUMERICOID, NUMERICOID}, nullptr};
 
 spi::Statement kRemaining{
     R"SQL(SELECT c.tests_used_this_month::int8, c.usage_period_start, c.monthly_test_quota::int8
@@ -114,6 +122,7 @@ UPDATE hitlai.companies c
 namespace hitlai::pg {
 
 InsertSummary quota_on_insert(TriggerData* td, int64_t inserted) {
+  const bool outbox = outbox_enabled();
   if (inserted == 1) {
     Datum v[5];
     bool isnull[5];
@@ -123,7 +132,7 @@ InsertSummary quota_on_insert(TriggerData* td, int64_t inserted) {
       return {};
     Datum args[4] = {DateADTGetDatum(current_month()), v[0], v[1], v[2]};
     const char nulls[4] = {' ', ' ', isnull[1] ? 'n' : ' ', isnull[2] ? 'n' : ' '};
-    if (spi::exec(kInsertOneCompany, args, nulls) != 1)
+    if (spi::exec(outbox ? kInsertOneCompanyV3 : kInsertOneCompany, args, nulls) != 1)
       throw hitlai::Error(hitlai::sqlstate::kInternalError,
                           "quota: the company of an inserted test run was not found");
     const int64_t used_after = *spi::int8(0, 2);
@@ -135,11 +144,12 @@ InsertSummary quota_on_insert(TriggerData* td, int64_t inserted) {
         !isnull[4] && (spi::text_equals(v[4], "pending") || spi::text_equals(v[4], "running"));
     sum.active_with_tester = (!isnull[3] && pending_or_running) ? 1 : 0;
     sum.completed = (!isnull[4] && spi::text_equals(v[4], "completed")) ? 1 : 0;
+    sum.webhooks = outbox && spi::int8(0, 4).value_or(0) > 0;
     return sum;
   }
   Datum args[1] = {DateADTGetDatum(current_month())};
   spi::exec(kLockInsertCompanies);
-  const uint64_t rows = spi::exec(kInsertCompanies, args);
+  const uint64_t rows = spi::exec(outbox ? kInsertCompaniesV3 : kInsertCompanies, args);
   InsertSummary sum;
   for (uint64_t i = 0; i < rows; ++i) {
     const int64_t used_after = *spi::int8(i, 2);
@@ -149,6 +159,7 @@ InsertSummary quota_on_insert(TriggerData* td, int64_t inserted) {
       quota::raise_exceeded(spi::text_not_null(i, 1), used_after - n, *quota, n);
     sum.active_with_tester += *spi::int8(i, 5);
     sum.completed += *spi::int8(i, 6);
+    if (outbox && spi::int8(i, 7).value_or(0) > 0) sum.webhooks = true;
   }
   return sum;
 }

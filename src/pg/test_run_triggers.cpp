@@ -36,7 +36,9 @@ SELECT pg_catalog.count(*) FILTER (WHERE n.cost <> o.cost
        pg_catalog.count(*) FILTER (WHERE n.status <> o.status
                           OR n.tester_id IS DISTINCT FROM o.tester_id),
        pg_catalog.count(*) FILTER (WHERE n.company_ai_rating IS DISTINCT FROM o.company_ai_rating),
-       pg_catalog.count(*) FILTER (WHERE n.status = 'completed' AND o.status <> 'completed')
+       pg_catalog.count(*) FILTER (WHERE n.status = 'completed' AND o.status <> 'completed'),
+       pg_catalog.count(*) FILTER (WHERE n.status IN ('completed', 'failed')
+                                     AND n.status <> o.status)
   FROM new_runs n JOIN old_runs o ON o.id = n.id)SQL",
     0, {}, nullptr};
 
@@ -63,6 +65,7 @@ HITLAI_FUNCTION(hitlai_update_milestone_progress) {
       if (s.completed > 0) hitlai::pg::testers_credit_completed(RunEvent::kInsert);
     }
   }
+  if (s.webhooks) hitlai::pg::outbox_runs_inserted();  // W1
   spi::finish();
   return PointerGetDatum(nullptr);
 }
@@ -75,7 +78,7 @@ HITLAI_FUNCTION(hitlai_update_tester_stats) {
   TriggerData* td = statement_trigger(fcinfo, "update_tester_stats");
   if (hitlai::pg::restore_mode_active()) return PointerGetDatum(nullptr);
   if (spi::tuple_count(td->tg_newtable) == 0) return PointerGetDatum(nullptr);
-  int64_t money, moved, rated, completing;
+  int64_t money, moved, rated, completing, finishing;
   // A one-row UPDATE (the usual application statement) is summarized from its two
   // transition rows directly, and its company delta applied by primary key; other
   // statements by one query over old_runs JOIN new_runs and a set-based delta.
@@ -91,6 +94,8 @@ HITLAI_FUNCTION(hitlai_update_tester_stats) {
     moved = row.changed[2] || row.changed[3];
     rated = row.changed[4];
     completing = row.changed[2] && now_completed;
+    finishing = row.changed[2] && (now_completed || (!row.new_null[2] &&
+                                                     spi::text_equals(row.new_value[2], "failed")));
     spi::connect(td);
   } else {
     spi::connect(td);
@@ -99,6 +104,7 @@ HITLAI_FUNCTION(hitlai_update_tester_stats) {
     moved = *spi::int8(0, 2);
     rated = *spi::int8(0, 3);
     completing = *spi::int8(0, 4);
+    finishing = *spi::int8(0, 5);
   }
   if (money > 0) {  // companies
     if (one_row)
@@ -117,6 +123,8 @@ HITLAI_FUNCTION(hitlai_update_tester_stats) {
     if (rated > 0) hitlai::pg::testers_rating_delta_on_run_update();
     if (completing > 0) hitlai::pg::testers_credit_completed(RunEvent::kUpdate);
   }
+  // W1: runs moved into completed/failed (their own rows; no shared lock taken)
+  if (finishing > 0 && hitlai::pg::outbox_enabled()) hitlai::pg::outbox_runs_finished();
   spi::finish();
   return PointerGetDatum(nullptr);
 }

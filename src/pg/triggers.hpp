@@ -68,6 +68,7 @@ void milestones_add_pending(int64_t n);
 struct InsertSummary {
   int64_t active_with_tester = 0;
   int64_t completed = 0;
+  bool webhooks = false;  // some company of the statement has an active webhook (W1)
 };
 // `inserted` is the number of rows of new_runs (td's transition table); a single-row
 // statement takes a cheaper path.
@@ -92,6 +93,16 @@ void testers_credit_completed(RunEvent ev);  // T3 for runs entering `completed`
 // Recounts the rating state of the testers collected by the tester_assignments DELETE
 // trigger (completed assignments that vanished with their run); caller holds their locks.
 void testers_recount_pending();
+
+// webhook_outbox.cpp (W1): the event outbox. outbox_enabled() says whether the installed
+// SQL has it (0.3.0 or later; a 0.2.0 database served by this library records nothing).
+// The others write webhook_deliveries from the connected trigger's transition tables:
+// new_runs (runs inserted: test_run.created, and .completed/.failed for runs inserted in
+// those states), new_runs JOIN old_runs (runs moved into completed/failed), new_issues.
+bool outbox_enabled();
+void outbox_runs_inserted();
+void outbox_runs_finished();
+void outbox_issues_inserted();
 
 // training_capture.cpp (T2): writes/refreshes/deletes training_data for the statement's
 // completed runs.

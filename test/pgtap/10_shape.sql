@@ -1,24 +1,24 @@
--- Shape of the extension: S1 (exactly the tables of D1-D12 and D16, every object in schema hitlai, DROP
+-- Shape of the extension: S1 (exactly the tables of D1-D12, D15, D16 and D17, every object in schema hitlai, DROP
 -- EXTENSION removes everything), primary keys, the exact set of foreign keys with their
 -- ON DELETE actions, D14 (seed indexes by name, an index on every foreign key), S8
 -- (pg_extension_config_dump of every table), A2/A6 (RLS on every table, fails closed).
 BEGIN;
-SELECT plan(96);
+SELECT plan(99);
 
-CREATE TEMP TABLE twelve (t name) ON COMMIT DROP;
-INSERT INTO twelve VALUES ('companies'), ('company_members'), ('test_runs'), ('issues'), ('human_testers'),
+CREATE TEMP TABLE all_tables (t name) ON COMMIT DROP;
+INSERT INTO all_tables VALUES ('companies'), ('company_members'), ('test_runs'), ('issues'), ('human_testers'),
   ('tester_assignments'), ('milestones'), ('early_adopter_apps'), ('founding_tester_apps'),
-  ('training_data'), ('fine_tuning_jobs'), ('webhooks'), ('plan_tiers'), ('fine_tuning_job_examples');
+  ('training_data'), ('fine_tuning_jobs'), ('webhooks'), ('plan_tiers'), ('fine_tuning_job_examples'), ('webhook_deliveries');
 
--- S1: exactly the tables of D1-D12 and D16 (the temp table keeps its old name).
+-- S1: exactly the tables of D1-D12 and D15-D17 (the temp table keeps its old name).
 SELECT has_schema('hitlai', 'S1: schema hitlai exists');
-SELECT tables_are('hitlai', ARRAY(SELECT t FROM twelve), 'S1: schema hitlai holds exactly the tables of D1-D12, D16 and D17');
+SELECT tables_are('hitlai', ARRAY(SELECT t FROM all_tables), 'S1: schema hitlai holds exactly the tables of D1-D12 and D15-D17');
 SELECT is((SELECT count(*) FROM pg_class WHERE relnamespace = 'hitlai'::regnamespace AND relkind IN ('r', 'p', 'f')),
-          14::bigint, 'S1: exactly fourteen tables (no partitioned or foreign tables besides)');
+          15::bigint, 'S1: exactly fifteen tables (no partitioned or foreign tables besides)');
 SELECT is((SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'hitlai'), 'hitlai',
           'S1: the extension lives in schema hitlai');
 SELECT is((SELECT extrelocatable FROM pg_extension WHERE extname = 'hitlai'), false, 'S1: the extension is not relocatable');
-SELECT has_pk('hitlai', t, format('D: %s has a primary key', t)) FROM twelve ORDER BY t;
+SELECT has_pk('hitlai', t, format('D: %s has a primary key', t)) FROM all_tables ORDER BY t;
 
 -- Every foreign key of D2-D12, with its ON DELETE action; nothing else (vanilla
 -- PostgreSQL: no auth.users, so user_id columns are plain uuids, S6).
@@ -39,8 +39,10 @@ SELECT set_eq($$
            ('hitlai.training_data', 'test_run_id', 'hitlai.test_runs', 'id', 'c'),
            ('hitlai.webhooks', 'company_id', 'hitlai.companies', 'id', 'c'),
            ('hitlai.fine_tuning_job_examples', 'job_id', 'hitlai.fine_tuning_jobs', 'id', 'c'),
-           ('hitlai.fine_tuning_job_examples', 'training_data_id', 'hitlai.training_data', 'id', 'r')$$,
-  'D2-D12, D16: exactly the ten foreign keys of SPEC, single-column, with ON DELETE CASCADE (c) / SET NULL (n) / RESTRICT (r)');
+           ('hitlai.fine_tuning_job_examples', 'training_data_id', 'hitlai.training_data', 'id', 'r'),
+           ('hitlai.webhook_deliveries', 'webhook_id', 'hitlai.webhooks', 'id', 'c'),
+           ('hitlai.webhook_deliveries', 'company_id', 'hitlai.companies', 'id', 'c')$$,
+  'D2-D12, D15, D16: exactly the foreign keys of SPEC, single-column, with ON DELETE CASCADE (c) / SET NULL (n) / RESTRICT (r)');
 -- S6: user_id columns reference auth.users(id) ON DELETE CASCADE only when auth.users exists.
 SELECT set_eq($$
   SELECT c.conrelid::regclass::text AS tbl, a.attname::text AS col, c.confrelid::regclass::text AS reftbl,
@@ -96,18 +98,18 @@ SELECT is_empty($$
           AND (i.indkey::int2[])[0:cardinality(c.conkey) - 1] <@ c.conkey)$$,
   'D14: no unindexed foreign key (each has an index led by its columns)');
 SELECT cmp_ok((SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND connamespace = 'hitlai'::regnamespace),
-              '>=', 8::bigint, 'D14: the check above covered at least the eight foreign keys of D2-D12');
+              '>=', 10::bigint, 'D14: the check above covered at least the ten foreign keys of D2-D12 and D15');
 
 -- S8: every table is registered with pg_extension_config_dump.
 SELECT set_eq($$SELECT unnest(extconfig)::regclass::text FROM pg_extension WHERE extname = 'hitlai'$$,
-              $$SELECT 'hitlai.' || t FROM twelve$$,
+              $$SELECT 'hitlai.' || t FROM all_tables$$,
               'S8: pg_extension.extconfig holds exactly the thirteen tables (pg_dump dumps their rows)');
 SELECT is((SELECT cardinality(extconfig) = cardinality(extcondition) FROM pg_extension WHERE extname = 'hitlai'),
           true, 'S8: one extcondition per registered table');
 
 -- A2: row-level security is enabled on every table.
 SELECT ok((SELECT relrowsecurity FROM pg_class WHERE oid = format('hitlai.%I', t)::regclass),
-          format('A2: row-level security is enabled on %s', t)) FROM twelve ORDER BY t;
+          format('A2: row-level security is enabled on %s', t)) FROM all_tables ORDER BY t;
 
 -- A6: with no policy in place, a role that does not bypass RLS sees no rows, though
 -- every table has one. Policies (added by later parts) are dropped inside this
@@ -137,6 +139,7 @@ INSERT INTO hitlai.webhooks (company_id, url, events)
   VALUES ('00000000-0000-0000-0000-0000000000c1', 'https://acme.example/hook', '{issue.created}');
 INSERT INTO hitlai.fine_tuning_job_examples (job_id, training_data_id, split)
   SELECT j.id, t.id, 'train' FROM hitlai.fine_tuning_jobs j, hitlai.training_data t;
+INSERT INTO hitlai.issues (test_run_id, title) VALUES ('00000000-0000-0000-0000-0000000000d1', 'Broken too');  -- W1: a delivery
 
 CREATE FUNCTION pg_temp.row_count(t name) RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE n bigint;
@@ -144,7 +147,7 @@ BEGIN
   EXECUTE format('SELECT count(*) FROM hitlai.%I', t) INTO n;
   RETURN n;
 END $$;
-SELECT is_empty($$SELECT t FROM twelve WHERE pg_temp.row_count(t) = 0$$,
+SELECT is_empty($$SELECT t FROM all_tables WHERE pg_temp.row_count(t) = 0$$,
                 'A6: (setup) every table holds at least one row for a privileged role');
 
 DO $$
@@ -157,11 +160,11 @@ END $$;
 CREATE ROLE hl_rls_probe NOLOGIN NOSUPERUSER NOBYPASSRLS;
 GRANT USAGE ON SCHEMA hitlai TO hl_rls_probe;
 GRANT SELECT ON ALL TABLES IN SCHEMA hitlai TO hl_rls_probe;
-GRANT SELECT ON twelve TO hl_rls_probe;
+GRANT SELECT ON all_tables TO hl_rls_probe;
 SET LOCAL ROLE hl_rls_probe;
 SELECT is(pg_temp.row_count(t), 0::bigint,
           format('A6: without policies a role that does not bypass RLS sees no row of %s (fails closed)', t))
-  FROM twelve ORDER BY t;
+  FROM all_tables ORDER BY t;
 RESET ROLE;
 
 -- S1: every member object of the extension is in schema hitlai, and every object in
@@ -191,8 +194,8 @@ SELECT is_empty(format($$
                        AND refobjid = %1$s AND deptype = 'e')$$, :ext_oid),
   'S1: every table, view, sequence, function and type in schema hitlai belongs to the extension');
 SELECT is((SELECT count(*) FROM pg_depend WHERE refobjid = :ext_oid AND deptype = 'e'
-             AND classid = 'pg_class'::regclass AND objid IN (SELECT format('hitlai.%I', t)::regclass FROM twelve)),
-          14::bigint, 'S1: the fourteen tables are members of the extension');
+             AND classid = 'pg_class'::regclass AND objid IN (SELECT format('hitlai.%I', t)::regclass FROM all_tables)),
+          15::bigint, 'S1: the fifteen tables are members of the extension');
 
 -- S1: DROP EXTENSION hitlai CASCADE removes every object, and CREATE EXTENSION creates
 -- nothing outside schema hitlai. Catalog snapshots: (catalog, key, schema of the object

@@ -90,8 +90,8 @@ SELECT is(ARRAY(SELECT format('%s.%s %s %s %s %s', tablename, policyname, cmd, r
         'fine_tuning_jobs.fine_tuning_jobs_privileged_only ALL {public} false false',
         'training_data.training_data_privileged_only ALL {public} false false'],
   'A2/A5: the only restrictive policies are the privileged-only ones, admitting no row');
-SELECT is((SELECT count(*)::int FROM pg_policies WHERE schemaname = 'hitlai'), 29,
-  'A2: the 25 policies of the matrix, plan_tiers_select (D17) and the 3 privileged-only ones are installed');
+SELECT is((SELECT count(*)::int FROM pg_policies WHERE schemaname = 'hitlai'), 30,
+  'A2: the 25 policies of the matrix, plan_tiers_select (D17), webhook_deliveries_select (W6) and the 3 privileged-only ones are installed');
 SELECT is(ARRAY(SELECT c.relname::text FROM pg_class c
                  WHERE c.relnamespace = 'hitlai'::regnamespace AND c.relkind IN ('r', 'p') AND c.relrowsecurity
                    AND NOT EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid)

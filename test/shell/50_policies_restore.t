@@ -53,8 +53,8 @@ tap_ok $? "S8/A2: the restored database has the same policies as the dumped one"
 dup=$(q $dst -c "SELECT count(*) FROM (SELECT 1 FROM pg_policies WHERE schemaname = 'hitlai'
                    GROUP BY tablename, policyname HAVING count(*) > 1) s")
 total=$(q $dst -c "SELECT count(*) FROM pg_policies WHERE schemaname = 'hitlai'")
-[ "$dup" = 0 ] && [ "$total" = 29 ]
-tap_ok $? "S8: each of the 29 policies (A2 matrix 25, plan_tiers_select of D17, privileged-only 3) exists exactly once (got $total, $dup duplicated)"
+[ "$dup" = 0 ] && [ "$total" = 30 ]
+tap_ok $? "S8: each of the 30 policies (A2 matrix 25, plan_tiers_select of D17, webhook_deliveries_select 1, privileged-only 3) exists exactly once (got $total, $dup duplicated)"
 norls=$(q $dst -c "SELECT count(*) FROM pg_class WHERE relnamespace = 'hitlai'::regnamespace AND relkind = 'r' AND NOT relrowsecurity")
 [ "$norls" = 0 ]
 tap_ok $? "A6/S8: row-level security is enabled on every restored table"

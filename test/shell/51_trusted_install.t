@@ -48,7 +48,7 @@ ext_owner=$(su -d $db -c "SELECT extowner::regrole FROM pg_extension WHERE extna
 tap_ok $? "S7: the extension belongs to the database owner ($ext_owner)"
 
 policies=$(su -d $db -c "SELECT count(*) FROM pg_policies WHERE schemaname = 'hitlai'")
-[ "$policies" = 29 ]  # A2 matrix 25, plan_tiers_select (D17), privileged-only 3
+[ "$policies" = 30 ]  # A2 matrix 25, plan_tiers_select (D17), webhook_deliveries_select (W6), privileged-only 3
 tap_ok $? "S7/A2: the policies are installed ($policies)"
 
 as_owner -c "SET search_path = evil, pg_catalog, public" -c "SELECT hitlai.grant_app_role('$app')" >/dev/null

@@ -4,7 +4,8 @@
 #                              name|rows|md5 of all rows as text, sorted
 #   hl_shape_fingerprints DB   the same without the columns that differ between two
 #                              databases given the same writes: every column named id,
-#                              every timestamp, webhooks.secret
+#                              every timestamp, webhooks.secret,
+#                              webhook_deliveries.payload (it holds ids and event times)
 #   hl_policy_list DB          pg_policies of schema hitlai, one line each
 #   hl_security_list DB        RLS flags and ACLs of hitlai's relations, columns,
 #                              functions and schema, plus pg_extension.extconfig
@@ -36,7 +37,7 @@ hl_shape_fingerprints() {
           FROM (SELECT (to_jsonb(t) - ARRAY(
                           SELECT a.attname::text FROM pg_attribute a
                            WHERE a.attrelid = 'hitlai.\"$r\"'::regclass AND a.attnum > 0
-                             AND (a.attname IN ('id', 'secret', 'execution_time_ms')
+                             AND (a.attname IN ('id', 'secret', 'execution_time_ms', 'payload')
                                   OR a.atttypid IN ('timestamptz'::regtype, 'timestamp'::regtype))))::text AS x
                   FROM hitlai.\"$r\" t) s"
   done
