@@ -111,6 +111,7 @@ SELECT is(ARRAY(SELECT c.relname || ':' || pr FROM pg_class c,
         'milestones:DELETE', 'milestones:SELECT', 'plan_tiers:SELECT',
         'test_runs:DELETE', 'test_runs:INSERT', 'test_runs:SELECT',
         'tester_assignments:DELETE', 'tester_assignments:INSERT', 'tester_assignments:SELECT',
+        'webhook_deliveries:SELECT',
         'webhooks:DELETE', 'webhooks:INSERT', 'webhooks:SELECT'],
   'G1: the application role has table-level SELECT/INSERT/DELETE where A2 lets it (rows by policy)');
 -- G1/A2: UPDATE only on the columns A2 names.

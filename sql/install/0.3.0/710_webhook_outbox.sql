@@ -21,12 +21,12 @@ CREATE TABLE @extschema@.webhook_deliveries (
   delivered_at     timestamptz,
   created_at       timestamptz NOT NULL DEFAULT pg_catalog.now(),
   CONSTRAINT webhook_deliveries_status_check
-    CHECK (status = ANY ('{pending,delivering,succeeded,failed,cancelled}'::text[])),
+    CHECK (status OPERATOR(pg_catalog.=) ANY ('{pending,delivering,succeeded,failed,cancelled}'::pg_catalog.text[])),
   CONSTRAINT webhook_deliveries_event_type_check
-    CHECK (event_type = ANY ('{test_run.created,test_run.completed,test_run.failed,issue.created}'::text[])),
-  CONSTRAINT webhook_deliveries_attempts_check CHECK (attempts >= 0),
+    CHECK (event_type OPERATOR(pg_catalog.=) ANY ('{test_run.created,test_run.completed,test_run.failed,issue.created}'::pg_catalog.text[])),
+  CONSTRAINT webhook_deliveries_attempts_check CHECK (attempts OPERATOR(pg_catalog.>=) 0),
   CONSTRAINT webhook_deliveries_last_error_check
-    CHECK (last_error IS NULL OR pg_catalog.octet_length(last_error) <= 1024)
+    CHECK (last_error IS NULL OR pg_catalog.octet_length(last_error) OPERATOR(pg_catalog.<=) 1024)
 );
 COMMENT ON TABLE @extschema@.webhook_deliveries IS
   'D15/W1: durable outbox of webhook events; id is the Standard Webhooks message id';
@@ -35,7 +35,7 @@ CREATE INDEX webhook_deliveries_webhook_id_idx ON @extschema@.webhook_deliveries
 CREATE INDEX webhook_deliveries_company_id_idx ON @extschema@.webhook_deliveries (company_id);
 -- W3: due deliveries (pending, or delivering with an expired lease), oldest first.
 CREATE INDEX webhook_deliveries_due_idx ON @extschema@.webhook_deliveries (next_attempt_at)
-  WHERE status = ANY ('{pending,delivering}'::text[]);
+  WHERE status OPERATOR(pg_catalog.=) ANY ('{pending,delivering}'::pg_catalog.text[]);
 
 ALTER TABLE @extschema@.webhook_deliveries ENABLE ROW LEVEL SECURITY;
 -- S8: dumped with its rows.
@@ -45,7 +45,7 @@ REVOKE ALL ON @extschema@.webhook_deliveries FROM PUBLIC;
 -- W6/A2: owner/admin of the company read its deliveries; nobody but privileged roles
 -- writes them (no write policy). Created unconditionally, like 0.2.0's policies (S8).
 CREATE POLICY webhook_deliveries_select ON @extschema@.webhook_deliveries FOR SELECT
-  USING (company_id = ANY ((SELECT @extschema@.member_company_ids('admin'))::uuid[]));
+  USING (company_id OPERATOR(pg_catalog.=) ANY ((SELECT @extschema@.member_company_ids('admin'::pg_catalog.text))::pg_catalog.uuid[]));
 
 -- W1: the number of active webhooks of each company, kept by the triggers below as
 -- deltas under the company row lock (concurrent webhook changes never lose a count).
