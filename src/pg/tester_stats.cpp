@@ -73,11 +73,17 @@ void clear_deleted_testers(XactEvent event, void*) {
 
 // ---- locks -------------------------------------------------------------------------
 
+// Also the testers of assignments that the same statement made for the new runs (an
+// INSERT ... with a data-modifying CTE, or a trigger): the assignment statement triggers,
+// which write their counters (M1, assignment_stats.cpp), fire after this one, and must
+// find them locked already (one step per statement, LOCK ORDER in triggers.hpp).
 spi::Statement kLockInsert{
     R"SQL(
 SELECT h.id FROM hitlai.human_testers h
  WHERE h.id IN (SELECT r.tester_id FROM new_runs r
                  WHERE r.status IN ('pending', 'running', 'completed'))
+    OR h.id IN (SELECT a.tester_id FROM hitlai.tester_assignments a
+                 WHERE a.test_run_id IN (SELECT r.id FROM new_runs r))
  ORDER BY h.id FOR NO KEY UPDATE OF h)SQL",
     0, {}, nullptr};
 
@@ -387,8 +393,9 @@ Datum assignments_trigger(FunctionCallInfo fcinfo, RunEvent ev) {
 
 }  // namespace
 
-// hitlai.tester_assignments_before_delete(): BEFORE DELETE ... FOR EACH ROW WHEN
-// (OLD.status = 'completed') ON tester_assignments. It runs while a run deletion's
+// hitlai.tester_assignments_before_delete(): BEFORE DELETE ... FOR EACH ROW ON
+// tester_assignments (every status: the M1 counters of assignment_stats.cpp are written
+// for open ones too, by statement triggers that fire after the run's AFTER DELETE). It runs while a run deletion's
 // cascade deletes the run's assignments, before the run's AFTER DELETE statement trigger,
 // and remembers the tester so that trigger can lock every tester of the deletion at once.
 HITLAI_FUNCTION(hitlai_tester_assignments_before_delete) {

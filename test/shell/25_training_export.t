@@ -116,6 +116,13 @@ job=$(hl_psql $DB -c "SELECT hitlai.create_fine_tuning_job('gpt-4o-mini', '{\"n_
 psql -AtX -v ON_ERROR_STOP=1 -v FETCH_COUNT=10000 -d $DB -c "SELECT example FROM hitlai.job_training_examples('$job')" > "$OUT/job.jsonl"
 psql -AtX -v ON_ERROR_STOP=1 -v FETCH_COUNT=10000 -d $DB -c "SELECT example FROM hitlai.job_training_examples('$job')" > "$OUT/job2.jsonl"
 tap_ok $(cmp -s "$OUT/job.jsonl" "$OUT/job2.jsonl"; echo $?) "F2: job_training_examples writes the same bytes twice"
+source "$(dirname "$0")/lib/pg_dump.sh"
+skip=$(hl_pg_dump_skip_reason)
+if [ -n "$skip" ]; then
+  tap_skip "D16/S8: fine_tuning_job_examples restored row for row" "$skip"
+  tap_skip "D16/S8: after the restore the job re-exports the same bytes" "$skip"
+  exit $((TAP_FAILED > 0))
+fi
 pg_dump -Fc -f "$OUT/f1.dump" $DB 2>"$OUT/dump.log"
 hl_scratch_db $NEW
 PGOPTIONS='-c hitlai.restore_mode=on' pg_restore -d $NEW "$OUT/f1.dump" 2>"$OUT/restore.log"
