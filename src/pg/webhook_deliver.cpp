@@ -56,6 +56,12 @@ extern "C" {
 #include "core/webhook_sender.hpp"
 
 namespace {
+// strlcpy: PostgreSQL 17/18 headers built against a newer C library declare none on
+// Debian 12 (glibc 2.36 has no strlcpy), so copy with snprintf (always terminated).
+void copy_cstr(char* dst, const char* src, size_t size) { snprintf(dst, size, "%s", src); }
+}  // namespace
+
+namespace {
 
 namespace spi = hitlai::pg::spi;
 namespace wh = hitlai::webhook;
@@ -271,12 +277,12 @@ void hitlai_webhook_pass_main(Datum arg) {
   } catch (const hitlai::pg::PgError& e) {
     pg_error = e.edata();
   } catch (const std::exception& e) {
-    strlcpy(error, e.what(), sizeof error);
+    copy_cstr(error, e.what(), sizeof error);
   } catch (...) {
-    strlcpy(error, "unknown error", sizeof error);
+    copy_cstr(error, "unknown error", sizeof error);
   }
-  if (pg_error) strlcpy(error, pg_error->message ? pg_error->message : "error", sizeof error);
-  strlcpy(sh->error, error, sizeof sh->error);
+  if (pg_error) copy_cstr(error, pg_error->message ? pg_error->message : "error", sizeof error);
+  copy_cstr(sh->error, error, sizeof sh->error);
   sh->attempted = attempted;
   pg_memory_barrier();
   sh->done = true;
@@ -327,10 +333,10 @@ HITLAI_FUNCTION(hitlai_deliver_webhooks) {
     w.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
     w.bgw_start_time = BgWorkerStart_RecoveryFinished;
     w.bgw_restart_time = BGW_NEVER_RESTART;
-    strlcpy(w.bgw_library_name, "hitlai", BGW_MAXLEN);
-    strlcpy(w.bgw_function_name, "hitlai_webhook_pass_main", BGW_MAXLEN);
-    strlcpy(w.bgw_name, "hitlai webhook pass", BGW_MAXLEN);
-    strlcpy(w.bgw_type, "hitlai webhook pass", BGW_MAXLEN);
+    copy_cstr(w.bgw_library_name, "hitlai", BGW_MAXLEN);
+    copy_cstr(w.bgw_function_name, "hitlai_webhook_pass_main", BGW_MAXLEN);
+    copy_cstr(w.bgw_name, "hitlai webhook pass", BGW_MAXLEN);
+    copy_cstr(w.bgw_type, "hitlai webhook pass", BGW_MAXLEN);
     w.bgw_main_arg = UInt32GetDatum(dsm_segment_handle(seg));
     w.bgw_notify_pid = MyProcPid;
     BackgroundWorkerHandle* handle = nullptr;
@@ -436,10 +442,10 @@ void define_webhook_worker_settings() {
   w.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
   w.bgw_start_time = BgWorkerStart_RecoveryFinished;
   w.bgw_restart_time = 1;
-  strlcpy(w.bgw_library_name, "hitlai", BGW_MAXLEN);
-  strlcpy(w.bgw_function_name, "hitlai_webhook_worker_main", BGW_MAXLEN);
-  strlcpy(w.bgw_name, "hitlai webhook worker", BGW_MAXLEN);
-  strlcpy(w.bgw_type, "hitlai webhook worker", BGW_MAXLEN);
+  copy_cstr(w.bgw_library_name, "hitlai", BGW_MAXLEN);
+  copy_cstr(w.bgw_function_name, "hitlai_webhook_worker_main", BGW_MAXLEN);
+  copy_cstr(w.bgw_name, "hitlai webhook worker", BGW_MAXLEN);
+  copy_cstr(w.bgw_type, "hitlai webhook worker", BGW_MAXLEN);
   RegisterBackgroundWorker(&w);
 }
 
@@ -482,9 +488,9 @@ void hitlai_webhook_worker_main(Datum) {
       } catch (const hitlai::pg::PgError& e) {
         pg_error = e.edata();
       } catch (const std::exception& e) {
-        strlcpy(error, e.what(), sizeof error);
+        copy_cstr(error, e.what(), sizeof error);
       } catch (...) {
-        strlcpy(error, "unknown error", sizeof error);
+        copy_cstr(error, "unknown error", sizeof error);
       }
       if (pg_error || error[0]) {
         if (IsTransactionState() || IsAbortedTransactionBlockState())
