@@ -174,6 +174,12 @@ struct Outcome {
   wh::Result result;
 };
 
+// S7: the workers' SQL names everything qualified; their search_path is pinned too, as
+// every hitlai function's is, so nothing a non-superuser creates is ever looked up.
+void pin_search_path() {
+  SetConfigOption("search_path", "pg_catalog, pg_temp", PGC_SUSET, PGC_S_OVERRIDE);
+}
+
 void begin_xact() {
   hitlai::pg::guarded([] {
     SetCurrentStatementStartTimestamp();
@@ -361,6 +367,7 @@ void hitlai_webhook_pass_main(Datum arg) {
   dsm_pin_mapping(seg);
   auto* sh = static_cast<PassShared*>(dsm_segment_address(seg));
   BackgroundWorkerInitializeConnectionByOid(sh->database, sh->user, 0);
+  pin_search_path();
   pgstat_report_appname("hitlai webhook pass");
 
   char error[512] = "";
@@ -639,6 +646,7 @@ void hitlai_webhook_worker_main(Datum) {
   pqsignal(SIGHUP, worker_sighup);
   BackgroundWorkerUnblockSignals();
   BackgroundWorkerInitializeConnection(worker_database, nullptr, 0);
+  pin_search_path();
   pgstat_report_appname("hitlai webhook worker");
   ereport(LOG, (errmsg("hitlai webhook worker started for database \"%s\"", worker_database)));
 

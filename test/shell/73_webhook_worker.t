@@ -27,7 +27,7 @@ DB=hl_worker
 psql -X -q -d postgres -c "CREATE DATABASE $DB" && hl_psql "$DB" -c "CREATE EXTENSION hitlai" >/dev/null \
   || { echo "Bail out! database"; exit 1; }
 python3 "$LIB/webhook_receiver.py" --port 0 --port-file "$W/port" --log "$W/requests.jsonl" \
-  --max-seconds 280 >"$W/receiver.out" 2>&1 </dev/null &
+  --max-seconds 600 >"$W/receiver.out" 2>&1 </dev/null &
 pids+=($!)
 for _ in $(seq 1 100); do [ -s "$W/port" ] && break; sleep 0.05; done
 PORT=$(cat "$W/port")
@@ -62,6 +62,12 @@ wait_for() {  # wait_for SECONDS COMMAND...: polls every 0.05 s
   until "$@"; do [ "$(date +%s%N)" -lt "$end" ] || return 1; sleep 0.05; done
 }
 
+diag_deliveries() {  # on failure: where the deliveries stand, and the worker's log lines
+  hl_psql "$DB" -c "SELECT status, attempts, last_status_code, left(last_error, 80), count(*)
+                      FROM hitlai.webhook_deliveries GROUP BY 1, 2, 3, 4 ORDER BY 1, 2" 2>&1 | sed 's/^/# /' >&2
+  grep -i "webhook" "$C/server.log" 2>/dev/null | tail -20 | sed 's/^/# /' >&2
+}
+
 # latency: commit -> receipt
 lat=()
 for i in 1 2 3 4 5; do
@@ -90,8 +96,9 @@ tap_ok $([ "$inflight" -gt 0 ]; echo $?) "W7: the cluster was stopped with -m im
 for _ in $(seq 1 50); do [ -n "$(worker_pid)" ] && break; sleep 0.2; done
 tap_ok $([ -n "$(worker_pid)" ]; echo $?) "W7: after the restart the worker runs again"
 done_crash() { [ "$(hl_psql "$DB" -c "SELECT count(*) FROM hitlai.webhook_deliveries WHERE event_type = 'test_run.completed' AND status = 'succeeded'" 2>/dev/null)" = 150 ]; }
-wait_for 120 done_crash
-tap_ok $?  "W7: all 150 deliveries recorded before the crash succeeded afterwards (lease expiry made the lost ones due again)"
+wait_for 180 done_crash
+rc=$?; [ $rc -eq 0 ] || diag_deliveries
+tap_ok $rc "W7: all 150 deliveries recorded before the crash succeeded afterwards (lease expiry made the lost ones due again)"
 
 # SIGKILL of the worker: the postmaster restarts it (after resetting the cluster)
 hl_psql "$DB" >/dev/null <<SQL
@@ -107,8 +114,9 @@ sleep 2
 for _ in $(seq 1 100); do newpid=$(worker_pid); [ -n "$newpid" ] && [ "$newpid" != "$wpid" ] && break; sleep 0.2; done
 tap_ok $([ -n "$newpid" ] && [ "$newpid" != "$wpid" ]; echo $?) "W7: the postmaster restarted the worker (pid $newpid)"
 done_kill() { [ "$(hl_psql "$DB" -c "SELECT count(*) FROM hitlai.webhook_deliveries WHERE event_type = 'test_run.completed' AND status = 'succeeded'" 2>/dev/null)" = 250 ]; }
-wait_for 120 done_kill
-tap_ok $? "W7: every delivery recorded before the kill succeeded afterwards"
+wait_for 180 done_kill
+rc=$?; [ $rc -eq 0 ] || diag_deliveries
+tap_ok $rc "W7: every delivery recorded before the kill succeeded afterwards"
 
 # nothing lost, duplicates only with the same webhook-id
 check=$(hl_psql "$DB" -c "SELECT d.id || ' ' || (d.payload -> 'data' ->> 'id') FROM hitlai.webhook_deliveries d" >"$W/deliveries.txt"; python3 - "$W/requests.jsonl" "$W/deliveries.txt" <<'PY'
