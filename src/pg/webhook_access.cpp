@@ -43,7 +43,7 @@ constexpr const char* kNotInState = "55000";  // SPEC E: object not in the neede
 
 // The company of a delivery, and whether the caller may act on it (read without a lock).
 spi::Statement kDeliveryCompany{
-    "SELECT d.company_id OPERATOR(pg_catalog.=) ANY (hitlai.member_company_ids('admin'::pg_catalog.text))\n"
+    "SELECT (d.company_id OPERATOR(pg_catalog.=) ANY (hitlai.member_company_ids('admin'::pg_catalog.text)))::pg_catalog.int4\n"
     "  FROM hitlai.webhook_deliveries d WHERE d.id OPERATOR(pg_catalog.=) $1",
     1, {UUIDOID}, nullptr};
 
@@ -63,7 +63,7 @@ spi::Statement kRedeliver{
     1, {UUIDOID}, nullptr};
 
 spi::Statement kWebhookCompany{
-    "SELECT w.company_id OPERATOR(pg_catalog.=) ANY (hitlai.member_company_ids('admin'::pg_catalog.text))\n"
+    "SELECT (w.company_id OPERATOR(pg_catalog.=) ANY (hitlai.member_company_ids('admin'::pg_catalog.text)))::pg_catalog.int4\n"
     "  FROM hitlai.webhooks w WHERE w.id OPERATOR(pg_catalog.=) $1",
     1, {UUIDOID}, nullptr};
 
@@ -84,7 +84,7 @@ bool caller_is_privileged() {
 }
 
 // Raises unless the caller may act on the row `check` finds for `id` (its one column:
-// whether the caller is an owner or admin of the row's company).
+// 1 when the caller is an owner or admin of the row's company, else 0).
 void authorize(spi::Statement& check, Datum id, const char* what) {
   const bool privileged = caller_is_privileged();
   Datum args[1] = {id};
