@@ -20,11 +20,11 @@ HITLAI_FUNCTION(hitlai_normalize_email_trigger) {
   auto* td = reinterpret_cast<TriggerData*>(fcinfo->context);
   if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BEFORE(td->tg_event) ||
       !TRIGGER_FIRED_FOR_ROW(td->tg_event))
-    throw hitlai::Error("39P01", "normalize_email_trigger: must be a BEFORE ROW trigger");
+    throw hitlai::Error(hitlai::sqlstate::kTriggerProtocol, "normalize_email_trigger: must be a BEFORE ROW trigger");
   HeapTuple t = TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? td->tg_newtuple : td->tg_trigtuple;
   TupleDesc desc = td->tg_relation->rd_att;
   const int col = hitlai::pg::guarded([&] { return SPI_fnumber(desc, "email"); });
-  if (col <= 0) throw hitlai::Error("39P01", "normalize_email_trigger: table has no email column");
+  if (col <= 0) throw hitlai::Error(hitlai::sqlstate::kTriggerProtocol, "normalize_email_trigger: table has no email column");
   bool isnull;
   Datum d = hitlai::pg::guarded([&] { return heap_getattr(t, col, desc, &isnull); });
   if (isnull) return PointerGetDatum(t);

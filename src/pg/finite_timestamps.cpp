@@ -24,7 +24,7 @@ HITLAI_FUNCTION(hitlai_refuse_infinite_timestamps) {
   auto* td = reinterpret_cast<TriggerData*>(fcinfo->context);
   if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BEFORE(td->tg_event) ||
       !TRIGGER_FIRED_FOR_ROW(td->tg_event) || TRIGGER_FIRED_BY_DELETE(td->tg_event))
-    throw hitlai::Error("39P01",
+    throw hitlai::Error(hitlai::sqlstate::kTriggerProtocol,
                         "refuse_infinite_timestamps: must be BEFORE INSERT OR UPDATE ... FOR EACH ROW");
   const bool is_insert = TRIGGER_FIRED_BY_INSERT(td->tg_event);
   HeapTuple newt = is_insert ? td->tg_trigtuple : td->tg_newtuple;
@@ -48,7 +48,7 @@ HITLAI_FUNCTION(hitlai_refuse_infinite_timestamps) {
     bad = NameStr(att->attname);
   }
   if (bad)
-    throw hitlai::Error("22008",
+    throw hitlai::Error(hitlai::sqlstate::kDatetimeOverflow,
                         std::string(RelationGetRelationName(rel)) + "." + bad +
                             " must be a finite timestamp",
                         "infinity and -infinity are not accepted (durations computed from them "

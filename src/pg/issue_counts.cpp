@@ -76,7 +76,7 @@ Datum issues_trigger(FunctionCallInfo fcinfo, spi::Statement& lock, spi::Stateme
   auto* td = reinterpret_cast<TriggerData*>(fcinfo->context);
   if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_AFTER(td->tg_event) ||
       TRIGGER_FIRED_FOR_ROW(td->tg_event))
-    throw hitlai::Error("39P01", "issues trigger: must be AFTER ... FOR EACH STATEMENT");
+    throw hitlai::Error(hitlai::sqlstate::kTriggerProtocol, "issues trigger: must be AFTER ... FOR EACH STATEMENT");
   if (hitlai::pg::restore_mode_active()) return PointerGetDatum(nullptr);
   if (spi::tuple_count(td->tg_newtable) + spi::tuple_count(td->tg_oldtable) == 0)
     return PointerGetDatum(nullptr);

@@ -48,7 +48,7 @@ HITLAI_FUNCTION(hitlai_fine_tuning_jobs_before_update) {
   auto* td = reinterpret_cast<TriggerData*>(fcinfo->context);
   if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BEFORE(td->tg_event) ||
       !TRIGGER_FIRED_FOR_ROW(td->tg_event) || !TRIGGER_FIRED_BY_UPDATE(td->tg_event))
-    throw hitlai::Error("39P01", "fine_tuning_jobs_before_update: must be a BEFORE UPDATE ROW trigger");
+    throw hitlai::Error(hitlai::sqlstate::kTriggerProtocol, "fine_tuning_jobs_before_update: must be a BEFORE UPDATE ROW trigger");
   TupleDesc desc = td->tg_relation->rd_att;
   HeapTuple oldt = td->tg_trigtuple;
   HeapTuple newt = td->tg_newtuple;

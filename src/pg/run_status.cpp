@@ -62,7 +62,7 @@ void require_finite(HeapTuple t, TupleDesc td, int col, const char* name) {
   bool isnull;
   Datum d = heap_getattr(t, col, td, &isnull);
   if (isnull || !TIMESTAMP_NOT_FINITE(DatumGetTimestampTz(d))) return;
-  throw hitlai::Error("22008", std::string("test_runs.") + name + " must be a finite timestamp",
+  throw hitlai::Error(hitlai::sqlstate::kDatetimeOverflow, std::string("test_runs.") + name + " must be a finite timestamp",
                       "infinity and -infinity are not accepted (execution_time_ms would be meaningless).",
                       "Leave the column out to get now().");
 }
@@ -105,7 +105,7 @@ HITLAI_FUNCTION(hitlai_test_runs_before_write) {
   auto* td = reinterpret_cast<TriggerData*>(fcinfo->context);
   if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BEFORE(td->tg_event) ||
       !TRIGGER_FIRED_FOR_ROW(td->tg_event))
-    throw hitlai::Error("39P01", "test_runs_before_write: must be a BEFORE ROW trigger");
+    throw hitlai::Error(hitlai::sqlstate::kTriggerProtocol, "test_runs_before_write: must be a BEFORE ROW trigger");
   const bool is_insert = TRIGGER_FIRED_BY_INSERT(td->tg_event);
   TupleDesc desc = td->tg_relation->rd_att;
   HeapTuple newt = is_insert ? td->tg_trigtuple : td->tg_newtuple;

@@ -153,7 +153,7 @@ bool first_row(Tuplestorestate* ts, Relation rel, const std::vector<const char*>
                Datum* values, bool* nulls) {
   if (!ts) return false;
   int atts[16];
-  if (columns.size() > 16) throw hitlai::Error("XX000", "first_row: too many columns");
+  if (columns.size() > 16) throw hitlai::Error(hitlai::sqlstate::kInternalError, "first_row: too many columns");
   const int ncols = static_cast<int>(columns.size());
   const char* const* names = columns.data();
   return guarded([&]() -> bool {
@@ -183,7 +183,7 @@ bool single_row_changes(TriggerData* td, const std::vector<const char*>& columns
                         RowChange& out) {
   if (tuple_count(td->tg_newtable) != 1 || tuple_count(td->tg_oldtable) != 1) return false;
   const int ncols = static_cast<int>(columns.size());
-  if (ncols > 16) throw hitlai::Error("XX000", "single_row_changes: too many columns");
+  if (ncols > 16) throw hitlai::Error(hitlai::sqlstate::kInternalError, "single_row_changes: too many columns");
   if (!first_row(td->tg_oldtable, td->tg_relation, columns, out.old_value, out.old_null) ||
       !first_row(td->tg_newtable, td->tg_relation, columns, out.new_value, out.new_null))
     return false;

@@ -141,7 +141,7 @@ HITLAI_FUNCTION(hitlai_stats_after_truncate) {
   auto* td = reinterpret_cast<TriggerData*>(fcinfo->context);
   if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_AFTER(td->tg_event) ||
       !TRIGGER_FIRED_BY_TRUNCATE(td->tg_event))
-    throw hitlai::Error("39P01", "stats_after_truncate: must be AFTER TRUNCATE ... FOR EACH STATEMENT");
+    throw hitlai::Error(hitlai::sqlstate::kTriggerProtocol, "stats_after_truncate: must be AFTER TRUNCATE ... FOR EACH STATEMENT");
   if (hitlai::pg::restore_mode_active()) return PointerGetDatum(nullptr);
   const bool issues = std::string(hitlai::pg::guarded([&] {
                         return static_cast<const char*>(RelationGetRelationName(td->tg_relation));

@@ -25,7 +25,7 @@ TriggerData* statement_trigger(FunctionCallInfo fcinfo, const char* name) {
   auto* td = reinterpret_cast<TriggerData*>(fcinfo->context);
   if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_AFTER(td->tg_event) ||
       TRIGGER_FIRED_FOR_ROW(td->tg_event))
-    throw hitlai::Error("39P01", std::string(name) + ": must be AFTER ... FOR EACH STATEMENT");
+    throw hitlai::Error(hitlai::sqlstate::kTriggerProtocol, std::string(name) + ": must be AFTER ... FOR EACH STATEMENT");
   return td;
 }
 

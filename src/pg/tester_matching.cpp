@@ -188,7 +188,7 @@ HITLAI_FUNCTION(hitlai_assign_testers) {
     throw hitlai::Error(hitlai::sqlstate::kInvalidParameter, "unknown test run");
   const std::string status = spi::text_not_null(0, 1);
   if (status != "pending" && status != "running")
-    throw hitlai::Error("55000", "test run is " + status,
+    throw hitlai::Error(hitlai::sqlstate::kNotInPrerequisiteState, "test run is " + status,
                         "Testers can be assigned to pending or running runs only.");
 
   auto list = [](const std::optional<std::vector<std::string>>& v, Datum& d, char& n) {

@@ -360,7 +360,7 @@ Datum assignments_trigger(FunctionCallInfo fcinfo, RunEvent ev) {
   auto* td = reinterpret_cast<TriggerData*>(fcinfo->context);
   if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_AFTER(td->tg_event) ||
       TRIGGER_FIRED_FOR_ROW(td->tg_event))
-    throw hitlai::Error("39P01", "tester_assignments trigger: must be AFTER ... FOR EACH STATEMENT");
+    throw hitlai::Error(hitlai::sqlstate::kTriggerProtocol, "tester_assignments trigger: must be AFTER ... FOR EACH STATEMENT");
   if (hitlai::pg::restore_mode_active()) return PointerGetDatum(nullptr);
   if (spi::tuple_count(td->tg_newtable) + spi::tuple_count(td->tg_oldtable) == 0)
     return PointerGetDatum(nullptr);
@@ -402,7 +402,7 @@ HITLAI_FUNCTION(hitlai_tester_assignments_before_delete) {
   auto* td = reinterpret_cast<TriggerData*>(fcinfo->context);
   if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BEFORE(td->tg_event) ||
       !TRIGGER_FIRED_FOR_ROW(td->tg_event) || !TRIGGER_FIRED_BY_DELETE(td->tg_event))
-    throw hitlai::Error("39P01", "tester_assignments_before_delete: must be BEFORE DELETE ... FOR EACH ROW");
+    throw hitlai::Error(hitlai::sqlstate::kTriggerProtocol, "tester_assignments_before_delete: must be BEFORE DELETE ... FOR EACH ROW");
   HeapTuple old = td->tg_trigtuple;
   if (hitlai::pg::restore_mode_active()) return PointerGetDatum(old);
   const char* tester = hitlai::pg::guarded([&]() -> const char* {
