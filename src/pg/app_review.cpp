@@ -219,7 +219,7 @@ Datum review(FunctionCallInfo fcinfo, Kind kind) {
       decision_text ? std::optional<std::string_view>(*decision_text) : std::nullopt);
   auto reviewer = hitlai::pg::current_uid();
 
-  spi::connect();
+  spi::Connection spi_conn;
   Datum a1[1] = {app};
   if (spi::exec(kind == Kind::kEarlyAdopter ? kLockEarly : kLockTester, a1) == 0)
     unknown_application(what);
@@ -268,7 +268,7 @@ Datum review(FunctionCallInfo fcinfo, Kind kind) {
                 reviewer ? uuid_datum(*reviewer) : (Datum)0};
   char nulls[4] = {' ', ' ', reviewer ? ' ' : 'n', '\0'};
   spi::exec(kind == Kind::kEarlyAdopter ? kSetEarly : kSetTester, s, nulls);
-  spi::finish();
+  spi_conn.finish();
   if (result_null) {
     fcinfo->isnull = true;
     return (Datum)0;
@@ -292,7 +292,7 @@ HITLAI_FUNCTION(hitlai_claim_founding_tester_profile) {
   std::optional<std::string> email;
   if (claims && *claims) email = hitlai::review::email_from_claims(claims);
 
-  spi::connect();
+  spi::Connection spi_conn;
   const Datum user = uuid_datum(*me);
   if (!email && auth_users_read(kAuthEmailById, UUIDOID, user) && SPI_processed > 0)
     email = spi::text(0, 1);
@@ -323,6 +323,6 @@ HITLAI_FUNCTION(hitlai_claim_founding_tester_profile) {
       throw hitlai::Error(hitlai::sqlstate::kInternalError, "tester profile not found");
     id = result_uuid(0, 1);
   }
-  spi::finish();
+  spi_conn.finish();
   return id;
 }

@@ -152,7 +152,7 @@ Datum on_assignments(FunctionCallInfo fcinfo, Event ev) {
   if (hitlai::pg::restore_mode_active()) return PointerGetDatum(nullptr);
   if (spi::tuple_count(td->tg_newtable) + spi::tuple_count(td->tg_oldtable) == 0)
     return PointerGetDatum(nullptr);
-  spi::connect(td);
+  spi::Connection spi_conn(td);
   if (ev == Event::kInsert) {
     spi::exec(kInsert);
   } else {
@@ -166,7 +166,7 @@ Datum on_assignments(FunctionCallInfo fcinfo, Event ev) {
       spi::exec(kRecountLast, args);
     }
   }
-  spi::finish();
+  spi_conn.finish();
   return PointerGetDatum(nullptr);
 }
 

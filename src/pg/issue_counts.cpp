@@ -81,7 +81,7 @@ Datum issues_trigger(FunctionCallInfo fcinfo, spi::Statement& lock, spi::Stateme
   if (spi::tuple_count(td->tg_newtable) + spi::tuple_count(td->tg_oldtable) == 0)
     return PointerGetDatum(nullptr);
   const bool outbox = &stmt == &kInsert && hitlai::pg::outbox_enabled();
-  spi::connect(td);
+  spi::Connection spi_conn(td);
   bool webhooks = false;
   {
     hitlai::pg::IssueCountWriter writer;
@@ -101,7 +101,7 @@ Datum issues_trigger(FunctionCallInfo fcinfo, spi::Statement& lock, spi::Stateme
                             "training_data.output_data under the 1 MiB document limit (J5).");
   }
   if (webhooks) hitlai::pg::outbox_issues_inserted();  // W1: issue.created
-  spi::finish();
+  spi_conn.finish();
   return PointerGetDatum(nullptr);
 }
 

@@ -120,29 +120,28 @@ struct Slot {
 
 // A look-up statement, prepared once per backend. Parameter $1 is always the user id.
 struct Lookup {
-  const char* sql;
-  int nargs;
-  Oid argtypes[2];
+  hitlai::pg::spi::Statement statement;
   int16 result_typlen;  // -1 (array) or 16 (uuid)
-  SPIPlanPtr plan;
 };
 
 Lookup member_lookup{
-    "SELECT COALESCE(pg_catalog.array_agg(m.company_id), '{}'::pg_catalog.uuid[]) "
+    {"SELECT COALESCE(pg_catalog.array_agg(m.company_id), '{}'::pg_catalog.uuid[]) "
     "FROM hitlai.company_members m "
     "WHERE m.user_id OPERATOR(pg_catalog.=) $1 AND m.joined_at IS NOT NULL "
     "AND m.role OPERATOR(pg_catalog.=) ANY ($2)",
-    2, {UUIDOID, TEXTARRAYOID}, -1, nullptr};
+     2, {UUIDOID, TEXTARRAYOID}, nullptr},
+    -1};
 
 Lookup tester_lookup{
-    "SELECT h.id FROM hitlai.human_testers h WHERE h.user_id OPERATOR(pg_catalog.=) $1 "
+    {"SELECT h.id FROM hitlai.human_testers h WHERE h.user_id OPERATOR(pg_catalog.=) $1 "
     "LIMIT 1",
-    1, {UUIDOID, InvalidOid}, UUID_LEN, nullptr};
+     1, {UUIDOID}, nullptr},
+    UUID_LEN};
 
 // Runs whose tester_id is one of the caller's profiles, and runs with an assignment of
 // one of them (for_write, $2: only assignments assigned, started or completed).
 Lookup runs_lookup{
-    "SELECT COALESCE(pg_catalog.array_agg(DISTINCT s.id), '{}'::pg_catalog.uuid[]) "
+    {"SELECT COALESCE(pg_catalog.array_agg(DISTINCT s.id), '{}'::pg_catalog.uuid[]) "
     "FROM (SELECT r.id FROM hitlai.human_testers h "
     "        JOIN hitlai.test_runs r ON r.tester_id OPERATOR(pg_catalog.=) h.id "
     "       WHERE h.user_id OPERATOR(pg_catalog.=) $1 "
@@ -152,7 +151,8 @@ Lookup runs_lookup{
     "       WHERE h.user_id OPERATOR(pg_catalog.=) $1 "
     "         AND (NOT $2 OR a.status OPERATOR(pg_catalog.=) ANY "
     "              ('{assigned,started,completed}'::pg_catalog.text[]))) s",
-    2, {UUIDOID, BOOLOID}, -1, nullptr};
+     2, {UUIDOID, BOOLOID}, nullptr},
+    -1};
 
 // Runs the look-up read-only in the caller's snapshot and stores its one value in slot.
 void run_lookup(Lookup& q, const hitlai::Uuid& uid, Datum arg2, Slot& slot) {
@@ -166,20 +166,10 @@ void run_lookup(Lookup& q, const hitlai::Uuid& uid, Datum arg2, Slot& slot) {
     Size size;
   };
   Result out{true, nullptr, 0};
+  hitlai::pg::spi::Connection connection;
+  const uint64 rows = hitlai::pg::spi::exec_read_only(q.statement, values, nullptr, 1);
   guarded([&] {
-    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "hitlai: SPI_connect failed");
-    if (!q.plan) {
-      SPIPlanPtr p = SPI_prepare(q.sql, q.nargs, q.argtypes);
-      if (!p)
-        elog(ERROR, "hitlai: SPI_prepare failed (%s): %s", SPI_result_code_string(SPI_result),
-             q.sql);
-      if (SPI_keepplan(p) != 0) elog(ERROR, "hitlai: SPI_keepplan failed");
-      q.plan = p;
-    }
-    int rc = SPI_execute_plan(q.plan, values, nullptr, true, 1);
-    if (rc != SPI_OK_SELECT)
-      elog(ERROR, "hitlai: SPI_execute_plan failed (%s): %s", SPI_result_code_string(rc), q.sql);
-    if (SPI_processed > 0) {
+    if (rows > 0) {
       bool isnull = true;
       Datum d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
       if (!isnull) {
@@ -194,8 +184,8 @@ void run_lookup(Lookup& q, const hitlai::Uuid& uid, Datum arg2, Slot& slot) {
         out.isnull = false;
       }
     }
-    if (SPI_finish() != SPI_OK_FINISH) elog(ERROR, "hitlai: SPI_finish failed");
   });
+  connection.finish();
   slot.isnull = out.isnull;
   slot.bytes.assign(out.data, out.data + out.size);
 }

@@ -171,13 +171,13 @@ InsertSummary quota_on_insert(TriggerData* td, int64_t inserted) {
 // caller can't see.
 HITLAI_FUNCTION(hitlai_remaining_quota) {
   Datum id = PG_GETARG_DATUM(0);
-  spi::connect();
+  spi::Connection spi_conn;
   Datum args[1] = {id};
   if (spi::exec(kRemaining, args) != 1)
     throw hitlai::Error(hitlai::sqlstate::kInvalidParameter, "company not found");
   hitlai::quota::Usage u{*spi::int8(0, 1), static_cast<hitlai::quota::Date>(*spi::int8(0, 2))};
   std::optional<int64_t> quota = spi::int8(0, 3);
-  spi::finish();
+  spi_conn.finish();
   auto left = hitlai::quota::remaining(u, quota, current_month());
   if (!left) PG_RETURN_NULL();
   return Int32GetDatum(static_cast<int32>(*left));
@@ -186,10 +186,10 @@ HITLAI_FUNCTION(hitlai_remaining_quota) {
 // hitlai.reset_monthly_usage() -> integer (Q3): starts a new period at 0 for every
 // company whose period is over (the calendar month, UTC); returns how many it reset.
 HITLAI_FUNCTION(hitlai_reset_monthly_usage) {
-  spi::connect();
+  spi::Connection spi_conn;
   Datum args[1] = {DateADTGetDatum(current_month())};
   spi::exec(kLockReset, args);
   const uint64_t n = spi::exec(kReset, args);
-  spi::finish();
+  spi_conn.finish();
   return Int32GetDatum(static_cast<int32>(n));
 }

@@ -3,6 +3,7 @@
 #include "pg/bridge.hpp"
 
 #include <cstring>
+#include <exception>
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wregister"
@@ -15,6 +16,7 @@ extern "C" {
 #include "utils/date.h"
 #include "utils/datum.h"
 #include "utils/lsyscache.h"
+#include "utils/snapmgr.h"
 #include "utils/rel.h"
 #include "utils/tuplestore.h"
 }
@@ -36,21 +38,70 @@ void finish() {
   });
 }
 
-uint64_t exec(Statement& s, const Datum* values, const char* nulls) {
+Connection::Connection(TriggerData* td)
+    : exceptions_at_start_(std::uncaught_exceptions()), open_(false) {
+  connect(td);
+  open_ = true;
+}
+
+void Connection::finish() {
+  if (!open_) return;
+  open_ = false;
+  spi::finish();
+}
+
+Connection::~Connection() {
+  // Unwinding an exception: the abort path closes the connection (see spi.hpp).
+  if (!open_ || std::uncaught_exceptions() > exceptions_at_start_) return;
+  (void)SPI_finish();  // reports by return code, never by ereport
+}
+
+namespace {
+
+enum class Snap { kCurrent, kReadOnly, kLatest };
+
+uint64_t run(Statement& s, const Datum* values, const char* nulls, long tcount, Snap snap) {
   return guarded([&]() -> uint64 {
     if (!s.plan) {
-      SPIPlanPtr p = SPI_prepare(s.sql, s.nargs, s.argtypes);
+      SPIPlanPtr p = SPI_prepare_cursor(s.sql, s.nargs, s.argtypes, s.cursor_options);
       if (!p)
         elog(ERROR, "hitlai: SPI_prepare failed (%s): %s", SPI_result_code_string(SPI_result),
              s.sql);
       if (SPI_keepplan(p) != 0) elog(ERROR, "hitlai: SPI_keepplan failed");
       s.plan = p;
     }
-    int rc = SPI_execute_plan(s.plan, const_cast<Datum*>(values), nulls, false, 0);
+    Datum* args = const_cast<Datum*>(values);
+    int rc;
+    switch (snap) {
+      case Snap::kReadOnly:
+        rc = SPI_execute_plan(s.plan, args, nulls, true, tcount);
+        if (rc >= 0 && rc != SPI_OK_SELECT) elog(ERROR, "hitlai: not a SELECT: %s", s.sql);
+        break;
+      case Snap::kLatest:
+        rc = SPI_execute_snapshot(s.plan, args, nulls, GetLatestSnapshot(), InvalidSnapshot,
+                                  false, false, tcount);
+        break;
+      default:
+        rc = SPI_execute_plan(s.plan, args, nulls, false, tcount);
+    }
     if (rc < 0)
       elog(ERROR, "hitlai: SPI_execute_plan failed (%s): %s", SPI_result_code_string(rc), s.sql);
     return SPI_processed;
   });
+}
+
+}  // namespace
+
+uint64_t exec(Statement& s, const Datum* values, const char* nulls, long tcount) {
+  return run(s, values, nulls, tcount, Snap::kCurrent);
+}
+
+uint64_t exec_read_only(Statement& s, const Datum* values, const char* nulls, long tcount) {
+  return run(s, values, nulls, tcount, Snap::kReadOnly);
+}
+
+uint64_t exec_latest(Statement& s, const Datum* values, const char* nulls, long tcount) {
+  return run(s, values, nulls, tcount, Snap::kLatest);
 }
 
 std::optional<std::string> text(uint64_t row, int col) {

@@ -24,20 +24,62 @@ extern "C" {
 
 namespace hitlai::pg::spi {
 
+// One SQL statement sent through SPI, written out whole next to the code that runs it.
+// `sql` is schema-qualified (S7); `argtypes` names the type of each of the `nargs`
+// parameters; `plan` is filled on first use. `cursor_options` are passed to
+// SPI_prepare_cursor (CURSOR_OPT_CUSTOM_PLAN: planned afresh for every call).
 struct Statement {
   const char* sql;
   int nargs;
-  Oid argtypes[6];
+  Oid argtypes[12];
   SPIPlanPtr plan;  // kept for the life of the backend once prepared
+  int cursor_options;
 };
 
-// SPI_connect (+ SPI_register_trigger_data when td is given).
+// An SPI connection for the life of the object: SPI_connect (and, given a trigger's
+// TriggerData, SPI_register_trigger_data so its transition tables can be queried by
+// their REFERENCING names) in the constructor, SPI_finish in finish() or the destructor.
+//
+// Errors (bridge.hpp): the constructor and finish() call PostgreSQL under guarded(), so
+// a failure is a PgError. The destructor never raises: on the normal path (a return
+// without finish()) it calls SPI_finish, which reports a failure by its return code,
+// not by ereport; while an exception unwinds through it (a hitlai::Error, or a PgError
+// whose ErrorData lives in this connection's memory), it leaves the connection alone:
+// the entry guard then raises the error, and PostgreSQL's abort path
+// (AtEOXact_SPI / AtEOSubXact_SPI) closes the connection, as it does after any error.
+// Results (SPI_tuptable, memory palloc'd while connected) die with the connection: copy
+// them out first (SPI_palloc allocates in the caller's context).
+class Connection {
+ public:
+  explicit Connection(TriggerData* td = nullptr);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+  // Closes the connection now (at most once; the destructor then does nothing).
+  void finish();
+
+ private:
+  int exceptions_at_start_;
+  bool open_;
+};
+
+// Unscoped SPI_connect (+ SPI_register_trigger_data) and SPI_finish, for code not yet
+// moved to Connection; new code uses Connection.
 void connect(TriggerData* td = nullptr);
 void finish();
 
 // Executes s with the given parameters (nulls: ' ' or 'n' per parameter, or nullptr);
-// returns SPI_processed. Results stay in SPI_tuptable until the next call.
-uint64_t exec(Statement& s, const Datum* values = nullptr, const char* nulls = nullptr);
+// returns SPI_processed. Results stay in SPI_tuptable until the next call. tcount: stop
+// after this many rows (0: all).
+uint64_t exec(Statement& s, const Datum* values = nullptr, const char* nulls = nullptr,
+              long tcount = 0);
+// The same, read-only in the caller's snapshot (s must be a SELECT).
+uint64_t exec_read_only(Statement& s, const Datum* values, const char* nulls = nullptr,
+                        long tcount = 0);
+// The same, with the newest snapshot: what other sessions committed until now, and all
+// of this transaction's changes (a check that must see a concurrent change it waited for).
+uint64_t exec_latest(Statement& s, const Datum* values, const char* nulls = nullptr,
+                     long tcount = 0);
 
 // Reading SPI_tuptable (col is 1-based).
 std::optional<std::string> text(uint64_t row, int col);

@@ -146,22 +146,22 @@ HITLAI_FUNCTION(hitlai_stats_after_truncate) {
   const bool issues = std::string(hitlai::pg::guarded([&] {
                         return static_cast<const char*>(RelationGetRelationName(td->tg_relation));
                       })) == "issues";
-  spi::connect();
+  spi::Connection spi_conn;
   if (issues) {
     hitlai::pg::IssueCountWriter writer;
     spi::exec(kLockRunsWithIssues);
     spi::exec(kZeroIssueCounts);
   }
   rebuild_all();
-  spi::finish();
+  spi_conn.finish();
   return PointerGetDatum(nullptr);
 }
 
 // hitlai.rebuild_stats() -> integer: rows of companies and human_testers corrected.
 HITLAI_FUNCTION(hitlai_rebuild_stats) {
-  spi::connect();
+  spi::Connection spi_conn;
   const uint64_t n = rebuild_all();
-  spi::finish();
+  spi_conn.finish();
   return Int32GetDatum(static_cast<int32>(n));
 }
 
@@ -170,7 +170,7 @@ HITLAI_FUNCTION(hitlai_rebuild_stats) {
 HITLAI_FUNCTION(hitlai_check_stats) {
   auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
   hitlai::pg::guarded([&] { InitMaterializedSRF(fcinfo, 0); });
-  spi::connect();
+  spi::Connection spi_conn;
   // V1-V3 state, then the M1 columns of human_testers (assignment_stats.hpp).
   for (spi::Statement* s : {&kCheck, &hitlai::pg::assignment_stats::check_statement()}) {
     if (s != &kCheck && !hitlai::pg::assignment_stats::installed()) continue;
@@ -184,6 +184,6 @@ HITLAI_FUNCTION(hitlai_check_stats) {
       }
     });
   }
-  spi::finish();
+  spi_conn.finish();
   return static_cast<Datum>(0);
 }

@@ -54,7 +54,7 @@ HITLAI_FUNCTION(hitlai_update_milestone_progress) {
   if (hitlai::pg::restore_mode_active()) return PointerGetDatum(nullptr);
   const int64_t n = spi::tuple_count(td->tg_newtable);
   if (n == 0) return PointerGetDatum(nullptr);  // e.g. every row skipped by ON CONFLICT
-  spi::connect(td);
+  spi::Connection spi_conn(td);
   // Before the company update: its deferred event may fire at once under
   // SET CONSTRAINTS ... IMMEDIATE, and must then see this statement's runs (T1).
   hitlai::pg::milestones_add_pending(n);
@@ -66,7 +66,7 @@ HITLAI_FUNCTION(hitlai_update_milestone_progress) {
     }
   }
   if (s.webhooks) hitlai::pg::outbox_runs_inserted();  // W1
-  spi::finish();
+  spi_conn.finish();
   return PointerGetDatum(nullptr);
 }
 
@@ -88,6 +88,7 @@ HITLAI_FUNCTION(hitlai_update_tester_stats) {
   //                                              4                    5
   spi::RowChange row;
   const bool one_row = spi::single_row_changes(td, kCols, row);
+  spi::Connection spi_conn(td);
   if (one_row) {
     const bool now_completed = !row.new_null[2] && spi::text_equals(row.new_value[2], "completed");
     money = row.changed[0] || row.changed[1];
@@ -96,9 +97,7 @@ HITLAI_FUNCTION(hitlai_update_tester_stats) {
     completing = row.changed[2] && now_completed;
     finishing = row.changed[2] && (now_completed || (!row.new_null[2] &&
                                                      spi::text_equals(row.new_value[2], "failed")));
-    spi::connect(td);
   } else {
-    spi::connect(td);
     spi::exec(kUpdateSummary);
     money = *spi::int8(0, 1);
     moved = *spi::int8(0, 2);
@@ -125,7 +124,7 @@ HITLAI_FUNCTION(hitlai_update_tester_stats) {
   }
   // W1: runs moved into completed/failed (their own rows; no shared lock taken)
   if (finishing > 0 && hitlai::pg::outbox_enabled()) hitlai::pg::outbox_runs_finished();
-  spi::finish();
+  spi_conn.finish();
   return PointerGetDatum(nullptr);
 }
 
@@ -140,10 +139,10 @@ HITLAI_FUNCTION(hitlai_capture_training_data) {
   if (hitlai::pg::restore_mode_active()) return PointerGetDatum(nullptr);
   if (spi::count_text_equal(td->tg_newtable, td->tg_relation, "status", "completed") == 0)
     return PointerGetDatum(nullptr);
-  spi::connect(td);
+  spi::Connection spi_conn(td);
   hitlai::pg::training_capture(TRIGGER_FIRED_BY_INSERT(td->tg_event) ? RunEvent::kInsert
                                                                        : RunEvent::kUpdate);
-  spi::finish();
+  spi_conn.finish();
   return PointerGetDatum(nullptr);
 }
 
@@ -153,10 +152,10 @@ HITLAI_FUNCTION(hitlai_test_runs_after_delete) {
   TriggerData* td = statement_trigger(fcinfo, "test_runs_after_delete");
   if (hitlai::pg::restore_mode_active()) return PointerGetDatum(nullptr);
   if (spi::tuple_count(td->tg_oldtable) == 0) return PointerGetDatum(nullptr);
-  spi::connect(td);
+  spi::Connection spi_conn(td);
   hitlai::pg::company_stats_on_delete();  // companies
   if (hitlai::pg::testers_lock_for(RunEvent::kDelete) > 0)
     hitlai::pg::testers_active_delta(RunEvent::kDelete);
-  spi::finish();
+  spi_conn.finish();
   return PointerGetDatum(nullptr);
 }

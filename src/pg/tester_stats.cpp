@@ -364,7 +364,7 @@ Datum assignments_trigger(FunctionCallInfo fcinfo, RunEvent ev) {
   if (hitlai::pg::restore_mode_active()) return PointerGetDatum(nullptr);
   if (spi::tuple_count(td->tg_newtable) + spi::tuple_count(td->tg_oldtable) == 0)
     return PointerGetDatum(nullptr);
-  spi::connect(td);
+  spi::Connection spi_conn(td);
   switch (ev) {
     case RunEvent::kInsert:
       spi::exec(kLockAsgInsert);
@@ -387,7 +387,7 @@ Datum assignments_trigger(FunctionCallInfo fcinfo, RunEvent ev) {
       break;
     }
   }
-  spi::finish();
+  spi_conn.finish();
   return PointerGetDatum(nullptr);
 }
 
