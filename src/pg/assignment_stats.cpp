@@ -18,6 +18,7 @@
 
 #include "pg/bridge.hpp"
 #include "pg/settings.hpp"
+#include "pg/trigger.hpp"
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wregister"
@@ -142,22 +143,31 @@ SELECT 'human_testers'::text AS table_name, h.id, v.col, v.stored, v.actual
  ORDER BY 2, 3)SQL",
     0, {}, nullptr};
 
-enum class Event { kInsert, kUpdate, kDelete };
+namespace trigger = hitlai::pg::trigger;
 
-Datum on_assignments(FunctionCallInfo fcinfo, Event ev) {
-  auto* td = reinterpret_cast<TriggerData*>(fcinfo->context);
-  if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_AFTER(td->tg_event) ||
-      TRIGGER_FIRED_FOR_ROW(td->tg_event))
-    throw hitlai::Error(hitlai::sqlstate::kTriggerProtocol, "assignment stats trigger: must be AFTER ... FOR EACH STATEMENT");
-  if (hitlai::pg::restore_mode_active()) return PointerGetDatum(nullptr);
-  if (spi::tuple_count(td->tg_newtable) + spi::tuple_count(td->tg_oldtable) == 0)
-    return PointerGetDatum(nullptr);
-  spi::Connection spi_conn(td);
-  if (ev == Event::kInsert) {
+constexpr trigger::Spec spec_for(const char* name, trigger::Event event) {
+  return {name,
+          trigger::Timing::kAfter,
+          trigger::Level::kStatement,
+          event,
+          "tester_assignments",
+          hitlai::sqlstate::kTriggerProtocol,
+          "assignment stats trigger: must be AFTER ... FOR EACH STATEMENT"};
+}
+constexpr trigger::Spec kOnInsert = spec_for("assignment_stats_insert", trigger::kInsert);
+constexpr trigger::Spec kOnUpdate = spec_for("assignment_stats_update", trigger::kUpdate);
+constexpr trigger::Spec kOnDelete = spec_for("assignment_stats_delete", trigger::kDelete);
+
+Datum on_assignments(FunctionCallInfo fcinfo, const trigger::Spec& spec) {
+  const trigger::Call call = trigger::open(fcinfo, spec);
+  if (hitlai::pg::restore_mode_active()) return call.unchanged();
+  if (call.transition_rows() == 0) return call.unchanged();
+  spi::Connection spi_conn(call.data);
+  if (call.is_insert()) {
     spi::exec(kInsert);
   } else {
-    spi::exec(ev == Event::kUpdate ? kUpdateDeltas : kDeleteDeltas);
-    const uint64_t n = spi::exec(ev == Event::kUpdate ? kLockMovedUpdate : kLockMovedDelete);
+    spi::exec(call.is_update() ? kUpdateDeltas : kDeleteDeltas);
+    const uint64_t n = spi::exec(call.is_update() ? kLockMovedUpdate : kLockMovedDelete);
     if (n > 0) {
       std::vector<std::string> ids;
       ids.reserve(n);
@@ -167,7 +177,7 @@ Datum on_assignments(FunctionCallInfo fcinfo, Event ev) {
     }
   }
   spi_conn.finish();
-  return PointerGetDatum(nullptr);
+  return call.unchanged();
 }
 
 }  // namespace
@@ -187,6 +197,6 @@ spi::Statement& check_statement() { return kCheck; }
 
 // AFTER INSERT / UPDATE / DELETE FOR EACH STATEMENT ON tester_assignments
 // (REFERENCING NEW TABLE AS new_asg / OLD TABLE AS old_asg). SECURITY DEFINER.
-HITLAI_FUNCTION(hitlai_assignment_stats_insert) { return on_assignments(fcinfo, Event::kInsert); }
-HITLAI_FUNCTION(hitlai_assignment_stats_update) { return on_assignments(fcinfo, Event::kUpdate); }
-HITLAI_FUNCTION(hitlai_assignment_stats_delete) { return on_assignments(fcinfo, Event::kDelete); }
+HITLAI_FUNCTION(hitlai_assignment_stats_insert) { return on_assignments(fcinfo, kOnInsert); }
+HITLAI_FUNCTION(hitlai_assignment_stats_update) { return on_assignments(fcinfo, kOnUpdate); }
+HITLAI_FUNCTION(hitlai_assignment_stats_delete) { return on_assignments(fcinfo, kOnDelete); }

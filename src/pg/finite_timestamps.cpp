@@ -5,6 +5,7 @@
 // where they are written. On UPDATE only columns that change are judged. Pure row work.
 #include "pg/bridge.hpp"
 #include "pg/settings.hpp"
+#include "pg/trigger.hpp"
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wregister"
@@ -20,18 +21,27 @@ extern "C" {
 
 #include <string>
 
+namespace trigger = hitlai::pg::trigger;
+
+namespace {
+constexpr trigger::Spec kSpec{
+    "refuse_infinite_timestamps",
+    trigger::Timing::kBefore,
+    trigger::Level::kRow,
+    trigger::kInsert | trigger::kUpdate,
+    nullptr,
+    hitlai::sqlstate::kTriggerProtocol,
+    "refuse_infinite_timestamps: must be BEFORE INSERT OR UPDATE ... FOR EACH ROW"};
+}  // namespace
+
 HITLAI_FUNCTION(hitlai_refuse_infinite_timestamps) {
-  auto* td = reinterpret_cast<TriggerData*>(fcinfo->context);
-  if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BEFORE(td->tg_event) ||
-      !TRIGGER_FIRED_FOR_ROW(td->tg_event) || TRIGGER_FIRED_BY_DELETE(td->tg_event))
-    throw hitlai::Error(hitlai::sqlstate::kTriggerProtocol,
-                        "refuse_infinite_timestamps: must be BEFORE INSERT OR UPDATE ... FOR EACH ROW");
-  const bool is_insert = TRIGGER_FIRED_BY_INSERT(td->tg_event);
-  HeapTuple newt = is_insert ? td->tg_trigtuple : td->tg_newtuple;
-  HeapTuple oldt = is_insert ? nullptr : td->tg_trigtuple;
+  const trigger::Call call = trigger::open(fcinfo, kSpec);
+  const bool is_insert = call.is_insert();
+  HeapTuple newt = call.new_row;
+  HeapTuple oldt = call.old_row;
   if (hitlai::pg::restore_mode_active()) return PointerGetDatum(newt);
-  Relation rel = td->tg_relation;
-  TupleDesc desc = rel->rd_att;
+  Relation rel = call.relation;
+  TupleDesc desc = call.desc;
   const char* bad = nullptr;
   for (int i = 0; i < desc->natts && !bad; ++i) {
     Form_pg_attribute att = TupleDescAttr(desc, i);

@@ -9,6 +9,7 @@
 #include "pg/bridge.hpp"
 #include "pg/settings.hpp"
 #include "pg/spi.hpp"
+#include "pg/trigger.hpp"
 #include "pg/triggers.hpp"
 
 #include <string>
@@ -71,17 +72,28 @@ spi::Statement kDelete{
     "WITH x AS (SELECT i.test_run_id AS run_id, -1 AS k FROM old_issues i)," HITLAI_ISSUES_TAIL,
     0, {}, nullptr};
 
-Datum issues_trigger(FunctionCallInfo fcinfo, spi::Statement& lock, spi::Statement& stmt,
-                     bool check_titles) {
-  auto* td = reinterpret_cast<TriggerData*>(fcinfo->context);
-  if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_AFTER(td->tg_event) ||
-      TRIGGER_FIRED_FOR_ROW(td->tg_event))
-    throw hitlai::Error(hitlai::sqlstate::kTriggerProtocol, "issues trigger: must be AFTER ... FOR EACH STATEMENT");
-  if (hitlai::pg::restore_mode_active()) return PointerGetDatum(nullptr);
-  if (spi::tuple_count(td->tg_newtable) + spi::tuple_count(td->tg_oldtable) == 0)
-    return PointerGetDatum(nullptr);
+namespace trigger = hitlai::pg::trigger;
+
+constexpr trigger::Spec spec_for(const char* name, trigger::Event event) {
+  return {name,
+          trigger::Timing::kAfter,
+          trigger::Level::kStatement,
+          event,
+          "issues",
+          hitlai::sqlstate::kTriggerProtocol,
+          "issues trigger: must be AFTER ... FOR EACH STATEMENT"};
+}
+constexpr trigger::Spec kOnInsert = spec_for("issues_after_insert", trigger::kInsert);
+constexpr trigger::Spec kOnUpdate = spec_for("issues_after_update", trigger::kUpdate);
+constexpr trigger::Spec kOnDelete = spec_for("issues_after_delete", trigger::kDelete);
+
+Datum issues_trigger(FunctionCallInfo fcinfo, const trigger::Spec& spec, spi::Statement& lock,
+                     spi::Statement& stmt, bool check_titles) {
+  const trigger::Call call = trigger::open(fcinfo, spec);
+  if (hitlai::pg::restore_mode_active()) return call.unchanged();
+  if (call.transition_rows() == 0) return call.unchanged();
   const bool outbox = &stmt == &kInsert && hitlai::pg::outbox_enabled();
-  spi::Connection spi_conn(td);
+  spi::Connection spi_conn(call.data);
   bool webhooks = false;
   {
     hitlai::pg::IssueCountWriter writer;
@@ -102,11 +114,17 @@ Datum issues_trigger(FunctionCallInfo fcinfo, spi::Statement& lock, spi::Stateme
   }
   if (webhooks) hitlai::pg::outbox_issues_inserted();  // W1: issue.created
   spi_conn.finish();
-  return PointerGetDatum(nullptr);
+  return call.unchanged();
 }
 
 }  // namespace
 
-HITLAI_FUNCTION(hitlai_issues_after_insert) { return issues_trigger(fcinfo, kLockInsert, kInsert, true); }
-HITLAI_FUNCTION(hitlai_issues_after_update) { return issues_trigger(fcinfo, kLockUpdate, kUpdate, true); }
-HITLAI_FUNCTION(hitlai_issues_after_delete) { return issues_trigger(fcinfo, kLockDelete, kDelete, false); }
+HITLAI_FUNCTION(hitlai_issues_after_insert) {
+  return issues_trigger(fcinfo, kOnInsert, kLockInsert, kInsert, true);
+}
+HITLAI_FUNCTION(hitlai_issues_after_update) {
+  return issues_trigger(fcinfo, kOnUpdate, kLockUpdate, kUpdate, true);
+}
+HITLAI_FUNCTION(hitlai_issues_after_delete) {
+  return issues_trigger(fcinfo, kOnDelete, kLockDelete, kDelete, false);
+}

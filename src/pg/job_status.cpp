@@ -3,6 +3,7 @@
 // fine_tuned_model_id / error_message, immutable job_id / training_file_id. Pure row
 // work, no SPI.
 #include "pg/bridge.hpp"
+#include "pg/trigger.hpp"
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wregister"
@@ -24,6 +25,7 @@ extern "C" {
 namespace {
 
 namespace js = hitlai::job_status;
+namespace trigger = hitlai::pg::trigger;
 using hitlai::pg::guarded;
 
 int attnum(TupleDesc td, const char* name) {
@@ -41,17 +43,22 @@ std::optional<std::string_view> text_col(HeapTuple t, TupleDesc td, int col) {
   return hitlai::pg::text_view(v);
 }
 
+constexpr trigger::Spec kSpec{"fine_tuning_jobs_before_update",
+                              trigger::Timing::kBefore,
+                              trigger::Level::kRow,
+                              trigger::kUpdate,
+                              "fine_tuning_jobs",
+                              hitlai::sqlstate::kTriggerProtocol,
+                              "fine_tuning_jobs_before_update: must be a BEFORE UPDATE ROW trigger"};
+
 }  // namespace
 
 // hitlai.fine_tuning_jobs_before_update() (BEFORE UPDATE FOR EACH ROW ON fine_tuning_jobs)
 HITLAI_FUNCTION(hitlai_fine_tuning_jobs_before_update) {
-  auto* td = reinterpret_cast<TriggerData*>(fcinfo->context);
-  if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BEFORE(td->tg_event) ||
-      !TRIGGER_FIRED_FOR_ROW(td->tg_event) || !TRIGGER_FIRED_BY_UPDATE(td->tg_event))
-    throw hitlai::Error(hitlai::sqlstate::kTriggerProtocol, "fine_tuning_jobs_before_update: must be a BEFORE UPDATE ROW trigger");
-  TupleDesc desc = td->tg_relation->rd_att;
-  HeapTuple oldt = td->tg_trigtuple;
-  HeapTuple newt = td->tg_newtuple;
+  const trigger::Call call = trigger::open(fcinfo, kSpec);
+  TupleDesc desc = call.desc;
+  HeapTuple oldt = call.old_row;
+  HeapTuple newt = call.new_row;
 
   int c_status = 0, c_job_id = 0, c_file = 0, c_model = 0, c_error = 0, c_completed = 0;
   guarded([&] {

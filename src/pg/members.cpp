@@ -37,6 +37,7 @@
 #include "pg/auth_users.hpp"
 #include "pg/bridge.hpp"
 #include "pg/spi.hpp"
+#include "pg/trigger.hpp"
 
 // commands/trigger.h pulls in s_lock.h / atomics, which use `register` (an error in
 // C++17 with -Werror): silenced for these headers only.
@@ -92,16 +93,28 @@ Datum get_datum(HeapTuple tup, TupleDesc desc, int attnum) {
   return isnull ? (Datum)0 : d;
 }
 
-TriggerData* trigger_data(FunctionCallInfo fcinfo, const char* name) {
-  if (!CALLED_AS_TRIGGER(fcinfo))
-    throw hitlai::Error(hitlai::sqlstate::kInternalError,
-                        std::string(name) + ": not called as a trigger");
-  auto* td = reinterpret_cast<TriggerData*>(fcinfo->context);
-  if (!TRIGGER_FIRED_BEFORE(td->tg_event) || !TRIGGER_FIRED_FOR_ROW(td->tg_event))
-    throw hitlai::Error(hitlai::sqlstate::kInternalError,
-                        std::string(name) + ": must be a BEFORE ... FOR EACH ROW trigger");
-  return td;
-}
+namespace trigger = hitlai::pg::trigger;
+
+constexpr trigger::Spec kKeepLastOwner{"keep_last_owner",
+                                       trigger::Timing::kBefore,
+                                       trigger::Level::kRow,
+                                       trigger::kUpdate | trigger::kDelete,
+                                       "company_members",
+                                       hitlai::sqlstate::kInternalError,
+                                       "keep_last_owner: must be a BEFORE ... FOR EACH ROW trigger",
+                                       "keep_last_owner: not called as a trigger",
+                                       "keep_last_owner: must fire for UPDATE or DELETE"};
+
+constexpr trigger::Spec kGuardTesterColumns{
+    "guard_tester_columns",
+    trigger::Timing::kBefore,
+    trigger::Level::kRow,
+    trigger::kUpdate,
+    "test_runs",
+    hitlai::sqlstate::kInternalError,
+    "guard_tester_columns: must be a BEFORE ... FOR EACH ROW trigger",
+    "guard_tester_columns: not called as a trigger",
+    "guard_tester_columns: must fire for UPDATE"};
 
 // Transaction advisory lock class of the per-company owner lock (object: hash of the id).
 constexpr int32 kOwnerLockClass = 0x686c6f77;  // "hlow"
@@ -153,15 +166,12 @@ bool auth_user_deleted(Datum user_id) {
 
 // Trigger function hitlai.keep_last_owner() on company_members (A2, SQLSTATE HL004).
 HITLAI_FUNCTION(hitlai_keep_last_owner) {
-  TriggerData* td = trigger_data(fcinfo, "keep_last_owner");
-  bool is_update = TRIGGER_FIRED_BY_UPDATE(td->tg_event);
-  if (!is_update && !TRIGGER_FIRED_BY_DELETE(td->tg_event))
-    throw hitlai::Error(hitlai::sqlstate::kInternalError,
-                        "keep_last_owner: must fire for UPDATE or DELETE");
-  TupleDesc desc = td->tg_relation->rd_att;
-  HeapTuple oldtup = td->tg_trigtuple;
-  HeapTuple newtup = is_update ? td->tg_newtuple : nullptr;
-  Datum result = PointerGetDatum(is_update ? newtup : oldtup);
+  const trigger::Call call = trigger::open(fcinfo, kKeepLastOwner);
+  const bool is_update = call.is_update();
+  TupleDesc desc = call.desc;
+  HeapTuple oldtup = call.old_row;
+  HeapTuple newtup = call.new_row;
+  const Datum result = call.unchanged();
 
   const int a_id = attnum_of(desc, "id"), a_company = attnum_of(desc, "company_id"),
             a_user = attnum_of(desc, "user_id"), a_role = attnum_of(desc, "role"),
@@ -199,13 +209,10 @@ HITLAI_FUNCTION(hitlai_keep_last_owner) {
 
 // Trigger function hitlai.guard_tester_columns() on test_runs (A2, SQLSTATE 42501).
 HITLAI_FUNCTION(hitlai_guard_tester_columns) {
-  TriggerData* td = trigger_data(fcinfo, "guard_tester_columns");
-  if (!TRIGGER_FIRED_BY_UPDATE(td->tg_event))
-    throw hitlai::Error(hitlai::sqlstate::kInternalError,
-                        "guard_tester_columns: must fire for UPDATE");
-  Relation rel = td->tg_relation;
-  HeapTuple oldtup = td->tg_trigtuple, newtup = td->tg_newtuple;
-  Datum result = PointerGetDatum(newtup);
+  const trigger::Call call = trigger::open(fcinfo, kGuardTesterColumns);
+  Relation rel = call.relation;
+  HeapTuple oldtup = call.old_row, newtup = call.new_row;
+  const Datum result = call.unchanged();
   // Privileged (RLS bypassed) writers, and SECURITY DEFINER triggers, are not judged.
   if (check_enable_rls(RelationGetRelid(rel), InvalidOid, true) != RLS_ENABLED) return result;
 

@@ -35,6 +35,7 @@
 #include "pg/bridge.hpp"
 #include "pg/identity.hpp"
 #include "pg/spi.hpp"
+#include "pg/trigger.hpp"
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wregister"
@@ -294,10 +295,21 @@ HITLAI_FUNCTION(hitlai_tester_run_ids) {
 // TRUNCATE FOR EACH STATEMENT on company_members, human_testers, tester_assignments):
 // every change of membership, of a tester profile or of an assignment makes the cached
 // answers of this backend stale.
+namespace {
+namespace trigger = hitlai::pg::trigger;
+constexpr trigger::Spec kInvalidate{
+    "invalidate_policy_cache",
+    trigger::Timing::kAfter,
+    trigger::Level::kStatement,
+    trigger::kInsert | trigger::kUpdate | trigger::kDelete | trigger::kTruncate,
+    nullptr,
+    hitlai::sqlstate::kInternalError,
+    "invalidate_policy_cache: must be AFTER ... FOR EACH STATEMENT",
+    "invalidate_policy_cache: not called as a trigger"};
+}  // namespace
+
 HITLAI_FUNCTION(hitlai_invalidate_policy_cache) {
-  if (!CALLED_AS_TRIGGER(fcinfo))
-    throw hitlai::Error(hitlai::sqlstate::kInternalError,
-                        "invalidate_policy_cache: not called as a trigger");
+  const hitlai::pg::trigger::Call call = hitlai::pg::trigger::open(fcinfo, kInvalidate);
   ++cache_generation;
-  return PointerGetDatum(nullptr);
+  return call.unchanged();
 }

@@ -2,6 +2,7 @@
 // timestamps, immutable columns, and the T6 guard on issues_found. Pure row work, no SPI.
 #include "pg/bridge.hpp"
 #include "pg/settings.hpp"
+#include "pg/trigger.hpp"
 #include "pg/triggers.hpp"
 
 #pragma GCC diagnostic push
@@ -36,6 +37,15 @@ bool IssueCountWriter::active() { return issue_count_writers > 0; }
 namespace {
 
 namespace rs = hitlai::run_status;
+namespace trigger = hitlai::pg::trigger;
+
+constexpr trigger::Spec kSpec{"test_runs_before_write",
+                              trigger::Timing::kBefore,
+                              trigger::Level::kRow,
+                              trigger::kInsert | trigger::kUpdate,
+                              "test_runs",
+                              hitlai::sqlstate::kTriggerProtocol,
+                              "test_runs_before_write: must be a BEFORE ROW trigger"};
 using hitlai::pg::guarded;
 
 struct Cols {
@@ -102,14 +112,11 @@ std::optional<int64_t> int64_col(HeapTuple t, TupleDesc td, int col) {
 
 // hitlai.test_runs_before_write() (BEFORE INSERT OR UPDATE FOR EACH ROW ON test_runs)
 HITLAI_FUNCTION(hitlai_test_runs_before_write) {
-  auto* td = reinterpret_cast<TriggerData*>(fcinfo->context);
-  if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BEFORE(td->tg_event) ||
-      !TRIGGER_FIRED_FOR_ROW(td->tg_event))
-    throw hitlai::Error(hitlai::sqlstate::kTriggerProtocol, "test_runs_before_write: must be a BEFORE ROW trigger");
-  const bool is_insert = TRIGGER_FIRED_BY_INSERT(td->tg_event);
-  TupleDesc desc = td->tg_relation->rd_att;
-  HeapTuple newt = is_insert ? td->tg_trigtuple : td->tg_newtuple;
-  HeapTuple oldt = is_insert ? nullptr : td->tg_trigtuple;
+  const trigger::Call call = trigger::open(fcinfo, kSpec);
+  const bool is_insert = call.is_insert();
+  TupleDesc desc = call.desc;
+  HeapTuple newt = call.new_row;
+  HeapTuple oldt = call.old_row;
   const bool restoring = hitlai::pg::restore_mode_active();
 
   Cols c;

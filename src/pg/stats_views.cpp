@@ -5,6 +5,7 @@
 #include "pg/bridge.hpp"
 #include "pg/settings.hpp"
 #include "pg/spi.hpp"
+#include "pg/trigger.hpp"
 #include "pg/triggers.hpp"
 
 #pragma GCC diagnostic push
@@ -17,9 +18,21 @@ extern "C" {
 }
 #pragma GCC diagnostic pop
 
+#include <cstring>
+
 namespace {
 
 namespace spi = hitlai::pg::spi;
+namespace trigger = hitlai::pg::trigger;
+
+constexpr trigger::Spec kAfterTruncate{
+    "stats_after_truncate",
+    trigger::Timing::kAfter,
+    trigger::Level::kStatement,
+    trigger::kTruncate,
+    nullptr,
+    hitlai::sqlstate::kTriggerProtocol,
+    "stats_after_truncate: must be AFTER TRUNCATE ... FOR EACH STATEMENT"};
 
 // Recomputes every stats_* column (and average_rating, which derives from the rating
 // state) from the tables; companies then testers, each locked in id order.
@@ -138,14 +151,9 @@ uint64_t rebuild_all() {
 // average_rating) like rebuild_stats(), and issues_found (T6) after issues are gone.
 // Totals that never go down (tests_completed, total_earnings, milestones) stay.
 HITLAI_FUNCTION(hitlai_stats_after_truncate) {
-  auto* td = reinterpret_cast<TriggerData*>(fcinfo->context);
-  if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_AFTER(td->tg_event) ||
-      !TRIGGER_FIRED_BY_TRUNCATE(td->tg_event))
-    throw hitlai::Error(hitlai::sqlstate::kTriggerProtocol, "stats_after_truncate: must be AFTER TRUNCATE ... FOR EACH STATEMENT");
-  if (hitlai::pg::restore_mode_active()) return PointerGetDatum(nullptr);
-  const bool issues = std::string(hitlai::pg::guarded([&] {
-                        return static_cast<const char*>(RelationGetRelationName(td->tg_relation));
-                      })) == "issues";
+  const trigger::Call call = trigger::open(fcinfo, kAfterTruncate);
+  if (hitlai::pg::restore_mode_active()) return call.unchanged();
+  const bool issues = std::strcmp(RelationGetRelationName(call.relation), "issues") == 0;
   spi::Connection spi_conn;
   if (issues) {
     hitlai::pg::IssueCountWriter writer;
@@ -154,7 +162,7 @@ HITLAI_FUNCTION(hitlai_stats_after_truncate) {
   }
   rebuild_all();
   spi_conn.finish();
-  return PointerGetDatum(nullptr);
+  return call.unchanged();
 }
 
 // hitlai.rebuild_stats() -> integer: rows of companies and human_testers corrected.

@@ -10,6 +10,7 @@
 #include "pg/bridge.hpp"
 #include "pg/settings.hpp"
 #include "pg/spi.hpp"
+#include "pg/trigger.hpp"
 #include "pg/triggers.hpp"
 
 #include <cstring>
@@ -21,13 +22,24 @@ namespace {
 namespace spi = hitlai::pg::spi;
 using hitlai::pg::RunEvent;
 
-TriggerData* statement_trigger(FunctionCallInfo fcinfo, const char* name) {
-  auto* td = reinterpret_cast<TriggerData*>(fcinfo->context);
-  if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_AFTER(td->tg_event) ||
-      TRIGGER_FIRED_FOR_ROW(td->tg_event))
-    throw hitlai::Error(hitlai::sqlstate::kTriggerProtocol, std::string(name) + ": must be AFTER ... FOR EACH STATEMENT");
-  return td;
-}
+namespace trigger = hitlai::pg::trigger;
+
+constexpr trigger::Spec kMilestoneProgress{
+    "update_milestone_progress", trigger::Timing::kAfter, trigger::Level::kStatement,
+    trigger::kInsert, "test_runs", hitlai::sqlstate::kTriggerProtocol,
+    "update_milestone_progress: must be AFTER ... FOR EACH STATEMENT"};
+constexpr trigger::Spec kTesterStats{
+    "update_tester_stats", trigger::Timing::kAfter, trigger::Level::kStatement,
+    trigger::kUpdate, "test_runs", hitlai::sqlstate::kTriggerProtocol,
+    "update_tester_stats: must be AFTER ... FOR EACH STATEMENT"};
+constexpr trigger::Spec kCaptureTraining{
+    "capture_training_data", trigger::Timing::kAfter, trigger::Level::kStatement,
+    trigger::kInsert | trigger::kUpdate, "test_runs", hitlai::sqlstate::kTriggerProtocol,
+    "capture_training_data: must be AFTER ... FOR EACH STATEMENT"};
+constexpr trigger::Spec kAfterDelete{
+    "test_runs_after_delete", trigger::Timing::kAfter, trigger::Level::kStatement,
+    trigger::kDelete, "test_runs", hitlai::sqlstate::kTriggerProtocol,
+    "test_runs_after_delete: must be AFTER ... FOR EACH STATEMENT"};
 
 spi::Statement kUpdateSummary{
     R"SQL(
@@ -50,15 +62,15 @@ SELECT pg_catalog.count(*) FILTER (WHERE n.cost <> o.cost
 // fires first, by name): quota and company stats, the pending milestone count (flushed
 // at commit, milestones.cpp), testers' active runs and T3 for runs inserted completed.
 HITLAI_FUNCTION(hitlai_update_milestone_progress) {
-  TriggerData* td = statement_trigger(fcinfo, "update_milestone_progress");
-  if (hitlai::pg::restore_mode_active()) return PointerGetDatum(nullptr);
-  const int64_t n = spi::tuple_count(td->tg_newtable);
-  if (n == 0) return PointerGetDatum(nullptr);  // e.g. every row skipped by ON CONFLICT
-  spi::Connection spi_conn(td);
+  const trigger::Call call = trigger::open(fcinfo, kMilestoneProgress);
+  if (hitlai::pg::restore_mode_active()) return call.unchanged();
+  const int64_t n = call.transition_rows();
+  if (n == 0) return call.unchanged();  // e.g. every row skipped by ON CONFLICT
+  spi::Connection spi_conn(call.data);
   // Before the company update: its deferred event may fire at once under
   // SET CONSTRAINTS ... IMMEDIATE, and must then see this statement's runs (T1).
   hitlai::pg::milestones_add_pending(n);
-  const hitlai::pg::InsertSummary s = hitlai::pg::quota_on_insert(td, n);  // companies, Q1
+  const hitlai::pg::InsertSummary s = hitlai::pg::quota_on_insert(call.data, n);  // companies, Q1
   if (s.active_with_tester > 0 || s.completed > 0) {
     if (hitlai::pg::testers_lock_for(RunEvent::kInsert) > 0) {
       if (s.active_with_tester > 0) hitlai::pg::testers_active_delta(RunEvent::kInsert);
@@ -67,7 +79,7 @@ HITLAI_FUNCTION(hitlai_update_milestone_progress) {
   }
   if (s.webhooks) hitlai::pg::outbox_runs_inserted();  // W1
   spi_conn.finish();
-  return PointerGetDatum(nullptr);
+  return call.unchanged();
 }
 
 // hitlai.update_tester_stats() (trigger update_tester_stats_trigger): AFTER UPDATE ...
@@ -75,9 +87,10 @@ HITLAI_FUNCTION(hitlai_update_milestone_progress) {
 // T4 keeps immutable). T3 and the stats deltas of V1/V2; T2 is
 // capture_training_data_trigger, which fires first, by name.
 HITLAI_FUNCTION(hitlai_update_tester_stats) {
-  TriggerData* td = statement_trigger(fcinfo, "update_tester_stats");
-  if (hitlai::pg::restore_mode_active()) return PointerGetDatum(nullptr);
-  if (spi::tuple_count(td->tg_newtable) == 0) return PointerGetDatum(nullptr);
+  const trigger::Call call = trigger::open(fcinfo, kTesterStats);
+  TriggerData* td = call.data;
+  if (hitlai::pg::restore_mode_active()) return call.unchanged();
+  if (spi::tuple_count(call.new_table) == 0) return call.unchanged();
   int64_t money, moved, rated, completing, finishing;
   // A one-row UPDATE (the usual application statement) is summarized from its two
   // transition rows directly, and its company delta applied by primary key; other
@@ -125,7 +138,7 @@ HITLAI_FUNCTION(hitlai_update_tester_stats) {
   // W1: runs moved into completed/failed (their own rows; no shared lock taken)
   if (finishing > 0 && hitlai::pg::outbox_enabled()) hitlai::pg::outbox_runs_finished();
   spi_conn.finish();
-  return PointerGetDatum(nullptr);
+  return call.unchanged();
 }
 
 // hitlai.capture_training_data() (T2): AFTER INSERT / AFTER UPDATE ... FOR EACH STATEMENT
@@ -135,27 +148,26 @@ HITLAI_FUNCTION(hitlai_update_tester_stats) {
 // training_data rows of the statement's own runs, so its place in the lock order does not
 // matter. Statements without a completed run return after a scan of the transition table.
 HITLAI_FUNCTION(hitlai_capture_training_data) {
-  TriggerData* td = statement_trigger(fcinfo, "capture_training_data");
-  if (hitlai::pg::restore_mode_active()) return PointerGetDatum(nullptr);
-  if (spi::count_text_equal(td->tg_newtable, td->tg_relation, "status", "completed") == 0)
-    return PointerGetDatum(nullptr);
-  spi::Connection spi_conn(td);
-  hitlai::pg::training_capture(TRIGGER_FIRED_BY_INSERT(td->tg_event) ? RunEvent::kInsert
-                                                                       : RunEvent::kUpdate);
+  const trigger::Call call = trigger::open(fcinfo, kCaptureTraining);
+  if (hitlai::pg::restore_mode_active()) return call.unchanged();
+  if (spi::count_text_equal(call.new_table, call.relation, "status", "completed") == 0)
+    return call.unchanged();
+  spi::Connection spi_conn(call.data);
+  hitlai::pg::training_capture(call.is_insert() ? RunEvent::kInsert : RunEvent::kUpdate);
   spi_conn.finish();
-  return PointerGetDatum(nullptr);
+  return call.unchanged();
 }
 
 // hitlai.test_runs_after_delete(): AFTER DELETE ... REFERENCING OLD TABLE AS old_runs.
 // The statement triggers of its cascades (issues, tester_assignments) fire after it.
 HITLAI_FUNCTION(hitlai_test_runs_after_delete) {
-  TriggerData* td = statement_trigger(fcinfo, "test_runs_after_delete");
-  if (hitlai::pg::restore_mode_active()) return PointerGetDatum(nullptr);
-  if (spi::tuple_count(td->tg_oldtable) == 0) return PointerGetDatum(nullptr);
-  spi::Connection spi_conn(td);
+  const trigger::Call call = trigger::open(fcinfo, kAfterDelete);
+  if (hitlai::pg::restore_mode_active()) return call.unchanged();
+  if (call.transition_rows() == 0) return call.unchanged();
+  spi::Connection spi_conn(call.data);
   hitlai::pg::company_stats_on_delete();  // companies
   if (hitlai::pg::testers_lock_for(RunEvent::kDelete) > 0)
     hitlai::pg::testers_active_delta(RunEvent::kDelete);
   spi_conn.finish();
-  return PointerGetDatum(nullptr);
+  return call.unchanged();
 }

@@ -22,6 +22,7 @@
 #include "pg/bridge.hpp"
 #include "pg/settings.hpp"
 #include "pg/spi.hpp"
+#include "pg/trigger.hpp"
 #include "pg/triggers.hpp"
 
 #pragma GCC diagnostic push
@@ -356,25 +357,40 @@ void testers_credit_completed(RunEvent ev) {
 
 namespace {
 
-Datum assignments_trigger(FunctionCallInfo fcinfo, RunEvent ev) {
-  auto* td = reinterpret_cast<TriggerData*>(fcinfo->context);
-  if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_AFTER(td->tg_event) ||
-      TRIGGER_FIRED_FOR_ROW(td->tg_event))
-    throw hitlai::Error(hitlai::sqlstate::kTriggerProtocol, "tester_assignments trigger: must be AFTER ... FOR EACH STATEMENT");
-  if (hitlai::pg::restore_mode_active()) return PointerGetDatum(nullptr);
-  if (spi::tuple_count(td->tg_newtable) + spi::tuple_count(td->tg_oldtable) == 0)
-    return PointerGetDatum(nullptr);
-  spi::Connection spi_conn(td);
-  switch (ev) {
-    case RunEvent::kInsert:
+namespace trigger = hitlai::pg::trigger;
+
+constexpr trigger::Spec spec_for(const char* name, trigger::Event event) {
+  return {name,
+          trigger::Timing::kAfter,
+          trigger::Level::kStatement,
+          event,
+          "tester_assignments",
+          hitlai::sqlstate::kTriggerProtocol,
+          "tester_assignments trigger: must be AFTER ... FOR EACH STATEMENT"};
+}
+constexpr trigger::Spec kOnInsert = spec_for("tester_assignments_after_insert", trigger::kInsert);
+constexpr trigger::Spec kOnUpdate = spec_for("tester_assignments_after_update", trigger::kUpdate);
+constexpr trigger::Spec kOnDelete = spec_for("tester_assignments_after_delete", trigger::kDelete);
+constexpr trigger::Spec kBeforeDelete{
+    "tester_assignments_before_delete", trigger::Timing::kBefore, trigger::Level::kRow,
+    trigger::kDelete, "tester_assignments", hitlai::sqlstate::kTriggerProtocol,
+    "tester_assignments_before_delete: must be BEFORE DELETE ... FOR EACH ROW"};
+
+Datum assignments_trigger(FunctionCallInfo fcinfo, const trigger::Spec& spec) {
+  const trigger::Call call = trigger::open(fcinfo, spec);
+  if (hitlai::pg::restore_mode_active()) return call.unchanged();
+  if (call.transition_rows() == 0) return call.unchanged();
+  spi::Connection spi_conn(call.data);
+  switch (call.event) {
+    case trigger::kInsert:
       spi::exec(kLockAsgInsert);
       spi::exec(kAsgInsert);
       break;
-    case RunEvent::kUpdate:
+    case trigger::kUpdate:
       spi::exec(kLockAsgUpdate);
       spi::exec(kAsgUpdate);
       break;
-    case RunEvent::kDelete: {
+    case trigger::kDelete: {
       spi::exec(kLockAsgDelete);
       spi::exec(kAsgDelete);
       const uint64_t gone = spi::exec(kAsgRunGone);
@@ -386,9 +402,11 @@ Datum assignments_trigger(FunctionCallInfo fcinfo, RunEvent ev) {
       }
       break;
     }
+    case trigger::kTruncate:  // not in the Specs
+      break;
   }
   spi_conn.finish();
-  return PointerGetDatum(nullptr);
+  return call.unchanged();
 }
 
 }  // namespace
@@ -399,14 +417,11 @@ Datum assignments_trigger(FunctionCallInfo fcinfo, RunEvent ev) {
 // cascade deletes the run's assignments, before the run's AFTER DELETE statement trigger,
 // and remembers the tester so that trigger can lock every tester of the deletion at once.
 HITLAI_FUNCTION(hitlai_tester_assignments_before_delete) {
-  auto* td = reinterpret_cast<TriggerData*>(fcinfo->context);
-  if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BEFORE(td->tg_event) ||
-      !TRIGGER_FIRED_FOR_ROW(td->tg_event) || !TRIGGER_FIRED_BY_DELETE(td->tg_event))
-    throw hitlai::Error(hitlai::sqlstate::kTriggerProtocol, "tester_assignments_before_delete: must be BEFORE DELETE ... FOR EACH ROW");
-  HeapTuple old = td->tg_trigtuple;
-  if (hitlai::pg::restore_mode_active()) return PointerGetDatum(old);
+  const trigger::Call call = trigger::open(fcinfo, kBeforeDelete);
+  HeapTuple old = call.old_row;
+  if (hitlai::pg::restore_mode_active()) return call.unchanged();
   const char* tester = hitlai::pg::guarded([&]() -> const char* {
-    TupleDesc desc = td->tg_relation->rd_att;
+    TupleDesc desc = call.desc;
     int n = SPI_fnumber(desc, "tester_id");
     if (n <= 0) elog(ERROR, "hitlai: tester_assignments.tester_id not found");
     bool isnull = false;
@@ -419,17 +434,17 @@ HITLAI_FUNCTION(hitlai_tester_assignments_before_delete) {
     return DatumGetCString(DirectFunctionCall1(uuid_out, d));
   });
   if (tester) deleted_completed_testers.emplace_back(tester);
-  return PointerGetDatum(old);
+  return call.unchanged();
 }
 
 // AFTER INSERT / UPDATE / DELETE FOR EACH STATEMENT ON tester_assignments
 // (REFERENCING NEW TABLE AS new_asg / OLD TABLE AS old_asg). SECURITY DEFINER.
 HITLAI_FUNCTION(hitlai_tester_assignments_after_insert) {
-  return assignments_trigger(fcinfo, RunEvent::kInsert);
+  return assignments_trigger(fcinfo, kOnInsert);
 }
 HITLAI_FUNCTION(hitlai_tester_assignments_after_update) {
-  return assignments_trigger(fcinfo, RunEvent::kUpdate);
+  return assignments_trigger(fcinfo, kOnUpdate);
 }
 HITLAI_FUNCTION(hitlai_tester_assignments_after_delete) {
-  return assignments_trigger(fcinfo, RunEvent::kDelete);
+  return assignments_trigger(fcinfo, kOnDelete);
 }
