@@ -35,50 +35,60 @@ namespace {
 
 namespace spi = hitlai::pg::spi;
 
-#define HITLAI_OPEN(a) "(CASE WHEN " a ".status IN ('assigned', 'started') THEN 1 ELSE 0 END)"
-
 spi::Statement kInsert{
-    "WITH d AS (\n"
-    "  SELECT n.tester_id, pg_catalog.sum(" HITLAI_OPEN("n") ")::int8 AS da,\n"
-    "         pg_catalog.max(n.assigned_at) AS la\n"
-    "    FROM new_asg n GROUP BY n.tester_id),\n"
-    "l AS MATERIALIZED (\n"
-    "  SELECT h.id FROM hitlai.human_testers h WHERE h.id IN (SELECT d.tester_id FROM d)\n"
-    "   ORDER BY h.id FOR NO KEY UPDATE OF h)\n"
-    "UPDATE hitlai.human_testers h\n"
-    "   SET stats_open_assignments = h.stats_open_assignments + d.da,\n"
-    "       stats_last_assigned_at = GREATEST(h.stats_last_assigned_at, d.la)\n"
-    "  FROM d, l\n"
-    " WHERE h.id = d.tester_id AND l.id = h.id\n"
-    "   AND (d.da <> 0 OR h.stats_last_assigned_at IS NULL OR d.la > h.stats_last_assigned_at)",
+    R"SQL(
+WITH d AS (
+  SELECT n.tester_id,
+         pg_catalog.count(*) FILTER (WHERE n.status IN ('assigned', 'started')) AS da,
+         pg_catalog.max(n.assigned_at) AS la
+    FROM new_asg n GROUP BY n.tester_id),
+l AS MATERIALIZED (
+  SELECT h.id FROM hitlai.human_testers h WHERE h.id IN (SELECT d.tester_id FROM d)
+   ORDER BY h.id FOR NO KEY UPDATE OF h)
+UPDATE hitlai.human_testers h
+   SET stats_open_assignments = h.stats_open_assignments + d.da,
+       stats_last_assigned_at = GREATEST(h.stats_last_assigned_at, d.la)
+  FROM d, l
+ WHERE h.id = d.tester_id AND l.id = h.id
+   AND (d.da <> 0 OR h.stats_last_assigned_at IS NULL OR d.la > h.stats_last_assigned_at))SQL",
     0, {}, nullptr};
 
-// UPDATE and DELETE: open-count deltas per tester.
+// UPDATE and DELETE: the change of each tester's open count, one row of two arrays
+// (tester ids, deltas), NULL when there is none; kApplyOpen adds them. A deletion lists
+// every tester of its rows, 0 included, so that all are locked in one step.
 spi::Statement kUpdateDeltas{
-    "WITH x AS (\n"
-    "  SELECT o.tester_id, -" HITLAI_OPEN("o") " AS k FROM old_asg o\n"
-    "  UNION ALL SELECT n.tester_id, " HITLAI_OPEN("n") " FROM new_asg n),\n"
-    "d AS (SELECT x.tester_id, pg_catalog.sum(x.k)::int8 AS da FROM x GROUP BY x.tester_id\n"
-    "      HAVING pg_catalog.sum(x.k) <> 0),\n"
-    "l AS MATERIALIZED (\n"
-    "  SELECT h.id FROM hitlai.human_testers h WHERE h.id IN (SELECT d.tester_id FROM d)\n"
-    "   ORDER BY h.id FOR NO KEY UPDATE OF h)\n"
-    "UPDATE hitlai.human_testers h\n"
-    "   SET stats_open_assignments = h.stats_open_assignments + d.da\n"
-    "  FROM d, l WHERE h.id = d.tester_id AND l.id = h.id",
+    R"SQL(
+SELECT pg_catalog.array_agg(d.tester_id), pg_catalog.array_agg(d.da)
+  FROM (SELECT x.tester_id, pg_catalog.sum(x.k)::int8 AS da
+          FROM (SELECT o.tester_id, -1 AS k FROM old_asg o
+                 WHERE o.status IN ('assigned', 'started')
+                UNION ALL
+                SELECT n.tester_id, 1 FROM new_asg n
+                 WHERE n.status IN ('assigned', 'started')) x
+         GROUP BY x.tester_id HAVING pg_catalog.sum(x.k) <> 0) d)SQL",
     0, {}, nullptr};
 
 spi::Statement kDeleteDeltas{
-    "WITH d AS (\n"
-    "  SELECT o.tester_id, pg_catalog.sum(" HITLAI_OPEN("o") ")::int8 AS da\n"
-    "    FROM old_asg o GROUP BY o.tester_id),\n"
-    "l AS MATERIALIZED (\n"
-    "  SELECT h.id FROM hitlai.human_testers h WHERE h.id IN (SELECT d.tester_id FROM d)\n"
-    "   ORDER BY h.id FOR NO KEY UPDATE OF h)\n"
-    "UPDATE hitlai.human_testers h\n"
-    "   SET stats_open_assignments = h.stats_open_assignments - d.da\n"
-    "  FROM d, l WHERE h.id = d.tester_id AND l.id = h.id AND d.da <> 0",
+    R"SQL(
+SELECT pg_catalog.array_agg(o.tester_id), pg_catalog.array_agg(-o.da)
+  FROM (SELECT o.tester_id,
+               pg_catalog.count(*) FILTER (WHERE o.status IN ('assigned', 'started')) AS da
+          FROM old_asg o GROUP BY o.tester_id) o)SQL",
     0, {}, nullptr};
+
+// $1 tester ids, $2 change of their open counts; the testers are locked in id order first.
+spi::Statement kApplyOpen{
+    R"SQL(
+WITH d AS (
+  SELECT u.id, u.da FROM ROWS FROM (pg_catalog.unnest($1::uuid[]),
+                                    pg_catalog.unnest($2::int8[])) AS u(id, da)),
+l AS MATERIALIZED (
+  SELECT h.id FROM hitlai.human_testers h WHERE h.id IN (SELECT d.id FROM d)
+   ORDER BY h.id FOR NO KEY UPDATE OF h)
+UPDATE hitlai.human_testers h
+   SET stats_open_assignments = h.stats_open_assignments + d.da
+  FROM d, l WHERE h.id = d.id AND l.id = h.id AND d.da <> 0)SQL",
+    2, {UUIDARRAYOID, INT8ARRAYOID}, nullptr};
 
 // Testers whose latest assigned_at may have gone down, locked in id order. After an
 // UPDATE: old rows whose tester or assigned_at changed; after a DELETE: every old row.
@@ -95,6 +105,7 @@ spi::Statement kLockMovedDelete{
     " WHERE h.id IN (SELECT o.tester_id FROM old_asg o)\n"
     " ORDER BY h.id FOR NO KEY UPDATE OF h",
     0, {}, nullptr};
+enum LockMovedCol { kMovedTester = 1 };
 
 // Recount (a fresh statement after the locks: its snapshot sees every committed change
 // of these testers' assignments). $1: the tester ids as text[].
@@ -166,12 +177,12 @@ Datum on_assignments(FunctionCallInfo fcinfo, const trigger::Spec& spec) {
   if (call.is_insert()) {
     spi::exec(kInsert);
   } else {
-    spi::exec(call.is_update() ? kUpdateDeltas : kDeleteDeltas);
+    spi::exec_then(call.is_update() ? kUpdateDeltas : kDeleteDeltas, kApplyOpen);
     const uint64_t n = spi::exec(call.is_update() ? kLockMovedUpdate : kLockMovedDelete);
     if (n > 0) {
       std::vector<std::string> ids;
       ids.reserve(n);
-      for (uint64_t i = 0; i < n; ++i) ids.push_back(spi::text_not_null(i, 1));
+      for (uint64_t i = 0; i < n; ++i) ids.push_back(spi::text_not_null(i, kMovedTester));
       Datum args[1] = {spi::text_array(ids)};
       spi::exec(kRecountLast, args);
     }

@@ -18,18 +18,6 @@ namespace {
 
 namespace spi = hitlai::pg::spi;
 
-#define HITLAI_ISSUES_TAIL                                                                 \
-    "\n" \
-  "d AS (SELECT x.run_id, pg_catalog.sum(x.k) AS k FROM x GROUP BY x.run_id)\n" \
-  "UPDATE hitlai.test_runs r SET issues_found = r.issues_found + d.k\n" \
-  "  FROM d WHERE r.id = d.run_id\n"
-
-// The statement's runs, locked in id order by a statement of their own before the
-// UPDATE (lock, then update: see triggers.hpp).
-#define HITLAI_ISSUES_LOCK(x)                                                              \
-  "SELECT r.id FROM hitlai.test_runs r WHERE r.id IN (" x ") ORDER BY r.id "             \
-  "FOR NO KEY UPDATE OF r"
-
 // J5 (T2): the issue titles of one run take at most 523264 bytes (plus 48 bytes per issue
 // for its place in the document), so that the run's training output_data, with at most
 // 512 KiB of recommendations and positives (run_status.cpp), stays under 1 MiB. Checked
@@ -44,32 +32,62 @@ SELECT i.test_run_id::text, pg_catalog.sum(pg_catalog.octet_length(i.title)::int
 HAVING pg_catalog.sum(pg_catalog.octet_length(i.title)::int8 + 48) > 523264
  LIMIT 1)SQL",
     0, {}, nullptr};
+enum TitlesOverCol { kOverRun = 1, kOverBytes };
 
-spi::Statement kLockInsert{HITLAI_ISSUES_LOCK("SELECT i.test_run_id FROM new_issues i"), 0,
-                           {}, nullptr};
-spi::Statement kLockUpdate{
-    HITLAI_ISSUES_LOCK("SELECT i.test_run_id FROM new_issues i "
-                       "UNION SELECT i.test_run_id FROM old_issues i"),
+// The statement's runs, locked in id order by a statement of their own before the
+// UPDATE (lock, then update: see triggers.hpp).
+spi::Statement kLockInsert{
+    R"SQL(
+SELECT r.id FROM hitlai.test_runs r WHERE r.id IN (SELECT i.test_run_id FROM new_issues i)
+ ORDER BY r.id FOR NO KEY UPDATE OF r)SQL",
     0, {}, nullptr};
-spi::Statement kLockDelete{HITLAI_ISSUES_LOCK("SELECT i.test_run_id FROM old_issues i"), 0,
-                           {}, nullptr};
+spi::Statement kLockUpdate{
+    R"SQL(
+SELECT r.id FROM hitlai.test_runs r
+ WHERE r.id IN (SELECT i.test_run_id FROM new_issues i
+                UNION SELECT i.test_run_id FROM old_issues i)
+ ORDER BY r.id FOR NO KEY UPDATE OF r)SQL",
+    0, {}, nullptr};
+spi::Statement kLockDelete{
+    R"SQL(
+SELECT r.id FROM hitlai.test_runs r WHERE r.id IN (SELECT i.test_run_id FROM old_issues i)
+ ORDER BY r.id FOR NO KEY UPDATE OF r)SQL",
+    0, {}, nullptr};
 
+// The per-run delta of issues_found (a run whose issues were only updated gets 0).
 spi::Statement kInsert{
-    "WITH x AS (SELECT i.test_run_id AS run_id, 1 AS k FROM new_issues i)," HITLAI_ISSUES_TAIL,
+    R"SQL(
+UPDATE hitlai.test_runs r SET issues_found = r.issues_found + d.k
+  FROM (SELECT i.test_run_id, pg_catalog.count(*) AS k FROM new_issues i
+         GROUP BY i.test_run_id) d
+ WHERE r.id = d.test_run_id)SQL",
     0, {}, nullptr};
 // 0.3.0 (W1): the same, also returning stats_active_webhooks of each run's company, so
 // that an issue of a company without active webhooks costs no outbox query.
 spi::Statement kInsertV3{
-    "WITH x AS (SELECT i.test_run_id AS run_id, 1 AS k FROM new_issues i)," HITLAI_ISSUES_TAIL
-    "RETURNING (SELECT c.stats_active_webhooks FROM hitlai.companies c\n"
-    "            WHERE c.id = r.company_id)::int8",
+    R"SQL(
+WITH d AS (SELECT i.test_run_id AS run_id, pg_catalog.count(*) AS k FROM new_issues i
+            GROUP BY i.test_run_id)
+UPDATE hitlai.test_runs r SET issues_found = r.issues_found + d.k FROM d
+ WHERE r.id = d.run_id
+RETURNING (SELECT c.stats_active_webhooks FROM hitlai.companies c
+            WHERE c.id = r.company_id)::int8)SQL",
     0, {}, nullptr};
+enum InsertV3Col { kActiveWebhooks = 1 };
 spi::Statement kUpdate{
-    "WITH x AS (SELECT i.test_run_id AS run_id, 1 AS k FROM new_issues i "
-    "UNION ALL SELECT i.test_run_id, -1 FROM old_issues i)," HITLAI_ISSUES_TAIL,
+    R"SQL(
+WITH x AS (SELECT i.test_run_id AS run_id, 1 AS k FROM new_issues i
+           UNION ALL SELECT i.test_run_id, -1 FROM old_issues i),
+d AS (SELECT x.run_id, pg_catalog.sum(x.k) AS k FROM x GROUP BY x.run_id)
+UPDATE hitlai.test_runs r SET issues_found = r.issues_found + d.k
+  FROM d WHERE r.id = d.run_id)SQL",
     0, {}, nullptr};
 spi::Statement kDelete{
-    "WITH x AS (SELECT i.test_run_id AS run_id, -1 AS k FROM old_issues i)," HITLAI_ISSUES_TAIL,
+    R"SQL(
+UPDATE hitlai.test_runs r SET issues_found = r.issues_found - d.k
+  FROM (SELECT i.test_run_id AS run_id, pg_catalog.count(*) AS k FROM old_issues i
+         GROUP BY 1) d
+ WHERE r.id = d.run_id)SQL",
     0, {}, nullptr};
 
 namespace trigger = hitlai::pg::trigger;
@@ -100,11 +118,11 @@ Datum issues_trigger(FunctionCallInfo fcinfo, const trigger::Spec& spec, spi::St
     spi::exec(lock);
     const uint64_t runs = spi::exec(outbox ? kInsertV3 : stmt);
     for (uint64_t i = 0; outbox && i < runs && !webhooks; ++i)
-      webhooks = spi::int8(i, 1).value_or(0) > 0;
+      webhooks = spi::int8(i, kActiveWebhooks).value_or(0) > 0;
   }
   if (check_titles && spi::exec(kTitlesOver) > 0) {
-    const std::string run = spi::text_not_null(0, 1);
-    const int64_t bytes = *spi::int8(0, 2);
+    const std::string run = spi::text_not_null(0, kOverRun);
+    const int64_t bytes = *spi::int8(0, kOverBytes);
     throw hitlai::Error(hitlai::sqlstate::kCheckViolation,
                         "issues.title: the issues of test run " + run + " exceed " +
                             std::to_string(kIssueTitlesBytes) + " bytes of titles",

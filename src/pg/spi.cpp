@@ -137,6 +137,24 @@ std::optional<int64_t> int8(uint64_t row, int col) {
   }
 }
 
+bool row_args(uint64_t row, int n, Datum* values, char* nulls) {
+  guarded([&] {
+    for (int i = 0; i < n; ++i) {
+      bool isnull = false;
+      values[i] = SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, i + 1, &isnull);
+      nulls[i] = isnull ? 'n' : ' ';
+    }
+  });
+  return n > 0 && nulls[0] == ' ';
+}
+
+void exec_then(Statement& first, Statement& then) {
+  exec(first);
+  Datum args[12];
+  char nulls[12];
+  if (row_args(0, then.nargs, args, nulls)) exec(then, args, nulls);
+}
+
 Datum text_array(const std::vector<std::optional<std::string>>& items) {
   const int n = static_cast<int>(items.size());
   Datum* elems = guarded([&] { return static_cast<Datum*>(palloc0(sizeof(Datum) * (n + 1))); });

@@ -86,6 +86,16 @@ std::optional<std::string> text(uint64_t row, int col);
 std::string text_not_null(uint64_t row, int col);
 std::optional<int64_t> int8(uint64_t row, int col);  // int2/int4/int8/timestamptz/date
 
+// The values of columns 1..n of result row `row` as statement parameters (nulls: ' ' or
+// 'n'): a statement that returns one row of arrays feeds the next one. The values point
+// into the result, which lives until the connection ends. Returns whether column 1 is
+// not NULL.
+bool row_args(uint64_t row, int n, Datum* values, char* nulls);
+
+// Runs `first`, which returns one row (of arrays, say), then `then` with that row's
+// columns as its parameters, unless the first column is NULL (nothing to do).
+void exec_then(Statement& first, Statement& then);
+
 // A text[] datum (NULL elements allowed) in the current memory context.
 Datum text_array(const std::vector<std::optional<std::string>>& items);
 Datum text_array(const std::vector<std::string>& items);

@@ -53,6 +53,12 @@ SELECT pg_catalog.count(*) FILTER (WHERE n.cost <> o.cost
                                      AND n.status <> o.status)
   FROM new_runs n JOIN old_runs o ON o.id = n.id)SQL",
     0, {}, nullptr};
+enum SummaryCol { kSumMoney = 1, kSumMoved, kSumRated, kSumCompleting, kSumFinishing };
+
+// The columns a one-row UPDATE is summarized from (spi::single_row_changes), by index.
+enum RowCol { kCost, kSentiment, kStatus, kTester, kRating, kCompany };
+const std::vector<const char*> kRowCols = {"cost",      "sentiment_score",   "status",
+                                           "tester_id", "company_ai_rating", "company_id"};
 
 }  // namespace
 
@@ -95,36 +101,35 @@ HITLAI_FUNCTION(hitlai_update_tester_stats) {
   // A one-row UPDATE (the usual application statement) is summarized from its two
   // transition rows directly, and its company delta applied by primary key; other
   // statements by one query over old_runs JOIN new_runs and a set-based delta.
-  // columns:                             0       1                  2         3
-  static const std::vector<const char*> kCols = {"cost", "sentiment_score", "status",
-                                                 "tester_id", "company_ai_rating", "company_id"};
-  //                                              4                    5
   spi::RowChange row;
-  const bool one_row = spi::single_row_changes(td, kCols, row);
+  const bool one_row = spi::single_row_changes(td, kRowCols, row);
   spi::Connection spi_conn(td);
   if (one_row) {
-    const bool now_completed = !row.new_null[2] && spi::text_equals(row.new_value[2], "completed");
-    money = row.changed[0] || row.changed[1];
-    moved = row.changed[2] || row.changed[3];
-    rated = row.changed[4];
-    completing = row.changed[2] && now_completed;
-    finishing = row.changed[2] && (now_completed || (!row.new_null[2] &&
-                                                     spi::text_equals(row.new_value[2], "failed")));
+    const bool now_completed =
+        !row.new_null[kStatus] && spi::text_equals(row.new_value[kStatus], "completed");
+    const bool now_failed =
+        !row.new_null[kStatus] && spi::text_equals(row.new_value[kStatus], "failed");
+    money = row.changed[kCost] || row.changed[kSentiment];
+    moved = row.changed[kStatus] || row.changed[kTester];
+    rated = row.changed[kRating];
+    completing = row.changed[kStatus] && now_completed;
+    finishing = row.changed[kStatus] && (now_completed || now_failed);
   } else {
     spi::exec(kUpdateSummary);
-    money = *spi::int8(0, 1);
-    moved = *spi::int8(0, 2);
-    rated = *spi::int8(0, 3);
-    completing = *spi::int8(0, 4);
-    finishing = *spi::int8(0, 5);
+    money = *spi::int8(0, kSumMoney);
+    moved = *spi::int8(0, kSumMoved);
+    rated = *spi::int8(0, kSumRated);
+    completing = *spi::int8(0, kSumCompleting);
+    finishing = *spi::int8(0, kSumFinishing);
   }
   if (money > 0) {  // companies
     if (one_row)
-      hitlai::pg::company_stats_on_update_one(row.new_value[5], row.old_value[0], row.new_value[0],
-                                              row.old_null[1] ? std::nullopt
-                                                              : std::optional<Datum>(row.old_value[1]),
-                                              row.new_null[1] ? std::nullopt
-                                                              : std::optional<Datum>(row.new_value[1]));
+      hitlai::pg::company_stats_on_update_one(
+          row.new_value[kCompany], row.old_value[kCost], row.new_value[kCost],
+          row.old_null[kSentiment] ? std::nullopt
+                                   : std::optional<Datum>(row.old_value[kSentiment]),
+          row.new_null[kSentiment] ? std::nullopt
+                                   : std::optional<Datum>(row.new_value[kSentiment]));
     else
       hitlai::pg::company_stats_on_update();
   }

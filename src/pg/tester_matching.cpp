@@ -59,6 +59,7 @@ using hitlai::pg::guarded;
 spi::Statement kRun{
     "SELECT r.company_id FROM hitlai.test_runs r WHERE r.id OPERATOR(pg_catalog.=) $1",
     1, {UUIDOID}, nullptr};
+enum RunCol { kRunCompany = 1 };
 
 spi::Statement kIsMember{
     "SELECT 1 WHERE $1 OPERATOR(pg_catalog.=) ANY (hitlai.member_company_ids('member'::pg_catalog.text))",
@@ -68,6 +69,7 @@ spi::Statement kLockRun{
     "SELECT r.status FROM hitlai.test_runs r WHERE r.id OPERATOR(pg_catalog.=) $1"
     " FOR NO KEY UPDATE OF r",
     1, {UUIDOID}, nullptr};
+enum LockRunCol { kRunStatus = 1 };
 
 // $1 run, $2 company, $3 wanted, $4 max_active, $5 languages, $6 countries, $7 devices,
 // $8 platforms, $9 tech_literacy values, $10 min_rating, $11 min_tests_completed.
@@ -163,7 +165,7 @@ HITLAI_FUNCTION(hitlai_assign_testers) {
   }
   const Datum company = copy_uuid(guarded([&] {
     bool isnull = false;
-    return SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+    return SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, kRunCompany, &isnull);
   }));
   if (!privileged) {
     Datum a[1] = {company};
@@ -174,7 +176,7 @@ HITLAI_FUNCTION(hitlai_assign_testers) {
   }
   if (spi::exec(kLockRun, args0) == 0)  // deleted since
     throw hitlai::Error(hitlai::sqlstate::kInvalidParameter, "unknown test run");
-  const std::string status = spi::text_not_null(0, 1);
+  const std::string status = spi::text_not_null(0, kRunStatus);
   if (status != "pending" && status != "running")
     throw hitlai::Error(hitlai::sqlstate::kNotInPrerequisiteState, "test run is " + status,
                         "Testers can be assigned to pending or running runs only.");
