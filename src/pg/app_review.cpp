@@ -29,8 +29,6 @@
 #include "pg/identity.hpp"
 #include "pg/spi.hpp"
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wregister"
 extern "C" {
 #include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
@@ -40,7 +38,6 @@ extern "C" {
 #include "utils/guc.h"
 #include "utils/uuid.h"
 }
-#pragma GCC diagnostic pop
 
 #include <cstring>
 #include <optional>
@@ -61,11 +58,11 @@ spi::Statement kLockEarly{
     "SELECT a.status, a.selected_tier, a.email FROM hitlai.early_adopter_apps a"
     " WHERE a.id OPERATOR(pg_catalog.=) $1 FOR NO KEY UPDATE OF a",
     1, {UUIDOID}, nullptr};
+enum LockedAppCol { kAppStatus = 1, kAppTier, kAppEmail };  // kLockEarly, kLockTester
 spi::Statement kLockTester{
     "SELECT a.status, a.selected_tier, a.email FROM hitlai.founding_tester_apps a"
     " WHERE a.id OPERATOR(pg_catalog.=) $1 FOR NO KEY UPDATE OF a",
     1, {UUIDOID}, nullptr};
-enum LockedAppCol { kAppStatus = 1, kAppTier, kAppEmail };  // kLockEarly, kLockTester
 spi::Statement kTier{
     "SELECT 1 FROM hitlai.plan_tiers t WHERE t.tier OPERATOR(pg_catalog.=) $1"
     " AND t.kind OPERATOR(pg_catalog.=) $2",

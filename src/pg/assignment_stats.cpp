@@ -20,13 +20,10 @@
 #include "pg/settings.hpp"
 #include "pg/trigger.hpp"
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wregister"
 extern "C" {
 #include "catalog/namespace.h"
 #include "utils/lsyscache.h"
 }
-#pragma GCC diagnostic pop
 
 #include <string>
 #include <vector>
@@ -38,9 +35,8 @@ namespace spi = hitlai::pg::spi;
 spi::Statement kInsert{
     R"SQL(
 WITH d AS (
-  SELECT n.tester_id,
-         pg_catalog.count(*) FILTER (WHERE n.status IN ('assigned', 'started')) AS da,
-         pg_catalog.max(n.assigned_at) AS la
+  SELECT n.tester_id, pg_catalog.max(n.assigned_at) AS la,
+         pg_catalog.count(*) FILTER (WHERE n.status IN ('assigned', 'started')) AS da
     FROM new_asg n GROUP BY n.tester_id),
 l AS MATERIALIZED (
   SELECT h.id FROM hitlai.human_testers h WHERE h.id IN (SELECT d.tester_id FROM d)
@@ -157,13 +153,8 @@ SELECT 'human_testers'::text AS table_name, h.id, v.col, v.stored, v.actual
 namespace trigger = hitlai::pg::trigger;
 
 constexpr trigger::Spec spec_for(const char* name, trigger::Event event) {
-  return {name,
-          trigger::Timing::kAfter,
-          trigger::Level::kStatement,
-          event,
-          "tester_assignments",
-          hitlai::sqlstate::kTriggerProtocol,
-          "assignment stats trigger: must be AFTER ... FOR EACH STATEMENT"};
+  return trigger::after_statement(name, event, "tester_assignments",
+                                  "assignment stats trigger: must be AFTER ... FOR EACH STATEMENT");
 }
 constexpr trigger::Spec kOnInsert = spec_for("assignment_stats_insert", trigger::kInsert);
 constexpr trigger::Spec kOnUpdate = spec_for("assignment_stats_update", trigger::kUpdate);

@@ -4,14 +4,11 @@
 #include "pg/bridge.hpp"
 #include "pg/trigger.hpp"
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wregister"
 extern "C" {
 #include "access/htup_details.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
 }
-#pragma GCC diagnostic pop
 
 #include <string>
 
@@ -20,13 +17,9 @@ extern "C" {
 namespace trigger = hitlai::pg::trigger;
 
 namespace {
-constexpr trigger::Spec kSpec{"normalize_email_trigger",
-                              trigger::Timing::kBefore,
-                              trigger::Level::kRow,
-                              trigger::kInsert | trigger::kUpdate | trigger::kDelete,
-                              nullptr,
-                              hitlai::sqlstate::kTriggerProtocol,
-                              "normalize_email_trigger: must be a BEFORE ROW trigger"};
+constexpr trigger::Spec kSpec = trigger::before_row(
+    "normalize_email_trigger", trigger::kInsert | trigger::kUpdate | trigger::kDelete, nullptr,
+    "normalize_email_trigger: must be a BEFORE ROW trigger");
 }  // namespace
 
 HITLAI_FUNCTION(hitlai_normalize_email_trigger) {

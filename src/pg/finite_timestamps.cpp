@@ -7,8 +7,6 @@
 #include "pg/settings.hpp"
 #include "pg/trigger.hpp"
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wregister"
 extern "C" {
 #include "access/htup_details.h"
 #include "catalog/pg_type_d.h"
@@ -17,29 +15,22 @@ extern "C" {
 #include "utils/rel.h"
 #include "utils/timestamp.h"
 }
-#pragma GCC diagnostic pop
 
 #include <string>
 
 namespace trigger = hitlai::pg::trigger;
 
 namespace {
-constexpr trigger::Spec kSpec{
-    "refuse_infinite_timestamps",
-    trigger::Timing::kBefore,
-    trigger::Level::kRow,
-    trigger::kInsert | trigger::kUpdate,
-    nullptr,
-    hitlai::sqlstate::kTriggerProtocol,
-    "refuse_infinite_timestamps: must be BEFORE INSERT OR UPDATE ... FOR EACH ROW"};
+constexpr trigger::Spec kSpec = trigger::before_row(
+    "refuse_infinite_timestamps", trigger::kInsert | trigger::kUpdate, nullptr,
+    "refuse_infinite_timestamps: must be BEFORE INSERT OR UPDATE ... FOR EACH ROW");
 }  // namespace
 
 HITLAI_FUNCTION(hitlai_refuse_infinite_timestamps) {
   const trigger::Call call = trigger::open(fcinfo, kSpec);
   const bool is_insert = call.is_insert();
-  HeapTuple newt = call.new_row;
-  HeapTuple oldt = call.old_row;
-  if (hitlai::pg::restore_mode_active()) return PointerGetDatum(newt);
+  HeapTuple newt = call.new_row, oldt = call.old_row;
+  if (hitlai::pg::restore_mode_active()) return call.unchanged();
   Relation rel = call.relation;
   TupleDesc desc = call.desc;
   const char* bad = nullptr;

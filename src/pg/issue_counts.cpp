@@ -35,35 +35,27 @@ HAVING pg_catalog.sum(pg_catalog.octet_length(i.title)::int8 + 48) > 523264
 enum TitlesOverCol { kOverRun = 1, kOverBytes };
 
 // The statement's runs, locked in id order by a statement of their own before the
-// UPDATE (lock, then update: see triggers.hpp).
-spi::Statement kLockInsert{
-    R"SQL(
-SELECT r.id FROM hitlai.test_runs r WHERE r.id IN (SELECT i.test_run_id FROM new_issues i)
- ORDER BY r.id FOR NO KEY UPDATE OF r)SQL",
-    0, {}, nullptr};
-spi::Statement kLockUpdate{
+// UPDATE (lock, then update: see triggers.hpp). The trigger registers both transition
+// tables for every event (an INSERT's old_issues and a DELETE's new_issues empty).
+spi::Statement kLock{
     R"SQL(
 SELECT r.id FROM hitlai.test_runs r
  WHERE r.id IN (SELECT i.test_run_id FROM new_issues i
                 UNION SELECT i.test_run_id FROM old_issues i)
  ORDER BY r.id FOR NO KEY UPDATE OF r)SQL",
     0, {}, nullptr};
-spi::Statement kLockDelete{
-    R"SQL(
-SELECT r.id FROM hitlai.test_runs r WHERE r.id IN (SELECT i.test_run_id FROM old_issues i)
- ORDER BY r.id FOR NO KEY UPDATE OF r)SQL",
-    0, {}, nullptr};
 
 // The per-run delta of issues_found (a run whose issues were only updated gets 0).
-spi::Statement kInsert{
+spi::Statement kCount{
     R"SQL(
+WITH x AS (SELECT i.test_run_id AS run_id, 1 AS k FROM new_issues i
+           UNION ALL SELECT i.test_run_id, -1 FROM old_issues i),
+d AS (SELECT x.run_id, pg_catalog.sum(x.k) AS k FROM x GROUP BY x.run_id)
 UPDATE hitlai.test_runs r SET issues_found = r.issues_found + d.k
-  FROM (SELECT i.test_run_id, pg_catalog.count(*) AS k FROM new_issues i
-         GROUP BY i.test_run_id) d
- WHERE r.id = d.test_run_id)SQL",
+  FROM d WHERE r.id = d.run_id)SQL",
     0, {}, nullptr};
-// 0.3.0 (W1): the same, also returning stats_active_webhooks of each run's company, so
-// that an issue of a company without active webhooks costs no outbox query.
+// 0.3.0 (W1), for INSERT: the same, also returning stats_active_webhooks of each run's
+// company, so that an issue of a company without active webhooks costs no outbox query.
 spi::Statement kInsertV3{
     R"SQL(
 WITH d AS (SELECT i.test_run_id AS run_id, pg_catalog.count(*) AS k FROM new_issues i
@@ -74,49 +66,28 @@ RETURNING (SELECT c.stats_active_webhooks FROM hitlai.companies c
             WHERE c.id = r.company_id)::int8)SQL",
     0, {}, nullptr};
 enum InsertV3Col { kActiveWebhooks = 1 };
-spi::Statement kUpdate{
-    R"SQL(
-WITH x AS (SELECT i.test_run_id AS run_id, 1 AS k FROM new_issues i
-           UNION ALL SELECT i.test_run_id, -1 FROM old_issues i),
-d AS (SELECT x.run_id, pg_catalog.sum(x.k) AS k FROM x GROUP BY x.run_id)
-UPDATE hitlai.test_runs r SET issues_found = r.issues_found + d.k
-  FROM d WHERE r.id = d.run_id)SQL",
-    0, {}, nullptr};
-spi::Statement kDelete{
-    R"SQL(
-UPDATE hitlai.test_runs r SET issues_found = r.issues_found - d.k
-  FROM (SELECT i.test_run_id AS run_id, pg_catalog.count(*) AS k FROM old_issues i
-         GROUP BY 1) d
- WHERE r.id = d.run_id)SQL",
-    0, {}, nullptr};
 
 namespace trigger = hitlai::pg::trigger;
 
 constexpr trigger::Spec spec_for(const char* name, trigger::Event event) {
-  return {name,
-          trigger::Timing::kAfter,
-          trigger::Level::kStatement,
-          event,
-          "issues",
-          hitlai::sqlstate::kTriggerProtocol,
-          "issues trigger: must be AFTER ... FOR EACH STATEMENT"};
+  return trigger::after_statement(name, event, "issues",
+                                  "issues trigger: must be AFTER ... FOR EACH STATEMENT");
 }
 constexpr trigger::Spec kOnInsert = spec_for("issues_after_insert", trigger::kInsert);
 constexpr trigger::Spec kOnUpdate = spec_for("issues_after_update", trigger::kUpdate);
 constexpr trigger::Spec kOnDelete = spec_for("issues_after_delete", trigger::kDelete);
 
-Datum issues_trigger(FunctionCallInfo fcinfo, const trigger::Spec& spec, spi::Statement& lock,
-                     spi::Statement& stmt, bool check_titles) {
+Datum issues_trigger(FunctionCallInfo fcinfo, const trigger::Spec& spec, bool check_titles) {
   const trigger::Call call = trigger::open(fcinfo, spec);
   if (hitlai::pg::restore_mode_active()) return call.unchanged();
   if (call.transition_rows() == 0) return call.unchanged();
-  const bool outbox = &stmt == &kInsert && hitlai::pg::outbox_enabled();
-  spi::Connection spi_conn(call.data);
+  const bool outbox = call.is_insert() && hitlai::pg::outbox_enabled();
+  spi::Connection spi_conn(call.data, {"old_issues", "new_issues"});
   bool webhooks = false;
   {
     hitlai::pg::IssueCountWriter writer;
-    spi::exec(lock);
-    const uint64_t runs = spi::exec(outbox ? kInsertV3 : stmt);
+    spi::exec(kLock);
+    const uint64_t runs = spi::exec(outbox ? kInsertV3 : kCount);
     for (uint64_t i = 0; outbox && i < runs && !webhooks; ++i)
       webhooks = spi::int8(i, kActiveWebhooks).value_or(0) > 0;
   }
@@ -138,11 +109,11 @@ Datum issues_trigger(FunctionCallInfo fcinfo, const trigger::Spec& spec, spi::St
 }  // namespace
 
 HITLAI_FUNCTION(hitlai_issues_after_insert) {
-  return issues_trigger(fcinfo, kOnInsert, kLockInsert, kInsert, true);
+  return issues_trigger(fcinfo, kOnInsert, true);
 }
 HITLAI_FUNCTION(hitlai_issues_after_update) {
-  return issues_trigger(fcinfo, kOnUpdate, kLockUpdate, kUpdate, true);
+  return issues_trigger(fcinfo, kOnUpdate, true);
 }
 HITLAI_FUNCTION(hitlai_issues_after_delete) {
-  return issues_trigger(fcinfo, kOnDelete, kLockDelete, kDelete, false);
+  return issues_trigger(fcinfo, kOnDelete, false);
 }

@@ -5,8 +5,6 @@
 #include "pg/bridge.hpp"
 #include "pg/trigger.hpp"
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wregister"
 extern "C" {
 #include "access/htup_details.h"
 #include "access/xact.h"
@@ -15,7 +13,6 @@ extern "C" {
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
 }
-#pragma GCC diagnostic pop
 
 #include <optional>
 #include <string_view>
@@ -28,12 +25,6 @@ namespace js = hitlai::job_status;
 namespace trigger = hitlai::pg::trigger;
 using hitlai::pg::guarded;
 
-int attnum(TupleDesc td, const char* name) {
-  int n = SPI_fnumber(td, name);
-  if (n <= 0) elog(ERROR, "hitlai: fine_tuning_jobs has no column \"%s\"", name);
-  return n;
-}
-
 // The bytes of a text column (detoasted into the current memory context), or nullopt.
 std::optional<std::string_view> text_col(HeapTuple t, TupleDesc td, int col) {
   bool isnull;
@@ -43,13 +34,9 @@ std::optional<std::string_view> text_col(HeapTuple t, TupleDesc td, int col) {
   return hitlai::pg::text_view(v);
 }
 
-constexpr trigger::Spec kSpec{"fine_tuning_jobs_before_update",
-                              trigger::Timing::kBefore,
-                              trigger::Level::kRow,
-                              trigger::kUpdate,
-                              "fine_tuning_jobs",
-                              hitlai::sqlstate::kTriggerProtocol,
-                              "fine_tuning_jobs_before_update: must be a BEFORE UPDATE ROW trigger"};
+constexpr trigger::Spec kSpec = trigger::before_row(
+    "fine_tuning_jobs_before_update", trigger::kUpdate, "fine_tuning_jobs",
+    "fine_tuning_jobs_before_update: must be a BEFORE UPDATE ROW trigger");
 
 }  // namespace
 
@@ -60,15 +47,10 @@ HITLAI_FUNCTION(hitlai_fine_tuning_jobs_before_update) {
   HeapTuple oldt = call.old_row;
   HeapTuple newt = call.new_row;
 
-  int c_status = 0, c_job_id = 0, c_file = 0, c_model = 0, c_error = 0, c_completed = 0;
-  guarded([&] {
-    c_status = attnum(desc, "status");
-    c_job_id = attnum(desc, "job_id");
-    c_file = attnum(desc, "training_file_id");
-    c_model = attnum(desc, "fine_tuned_model_id");
-    c_error = attnum(desc, "error_message");
-    c_completed = attnum(desc, "completed_at");
-  });
+  const int c_status = call.column("status"), c_job_id = call.column("job_id"),
+            c_file = call.column("training_file_id"),
+            c_model = call.column("fine_tuned_model_id"),
+            c_error = call.column("error_message"), c_completed = call.column("completed_at");
 
   js::check_immutable("job_id", text_col(oldt, desc, c_job_id), text_col(newt, desc, c_job_id));
   js::check_immutable("training_file_id", text_col(oldt, desc, c_file),

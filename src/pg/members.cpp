@@ -39,10 +39,6 @@
 #include "pg/spi.hpp"
 #include "pg/trigger.hpp"
 
-// commands/trigger.h pulls in s_lock.h / atomics, which use `register` (an error in
-// C++17 with -Werror): silenced for these headers only.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wregister"
 extern "C" {
 #include "access/htup_details.h"
 #include "catalog/pg_type_d.h"
@@ -56,7 +52,6 @@ extern "C" {
 #include "utils/rel.h"
 #include "utils/rls.h"
 }
-#pragma GCC diagnostic pop
 
 #include <cstring>
 #include <string>
@@ -167,10 +162,8 @@ bool auth_user_deleted(Datum user_id) {
 // Trigger function hitlai.keep_last_owner() on company_members (A2, SQLSTATE HL004).
 HITLAI_FUNCTION(hitlai_keep_last_owner) {
   const trigger::Call call = trigger::open(fcinfo, kKeepLastOwner);
-  const bool is_update = call.is_update();
   TupleDesc desc = call.desc;
-  HeapTuple oldtup = call.old_row;
-  HeapTuple newtup = call.new_row;
+  HeapTuple oldtup = call.old_row, newtup = call.new_row;
   const Datum result = call.unchanged();
 
   const int a_id = attnum_of(desc, "id"), a_company = attnum_of(desc, "company_id"),
@@ -181,7 +174,7 @@ HITLAI_FUNCTION(hitlai_keep_last_owner) {
   if (!text_equals(oldtup, desc, a_role, "owner") || is_null(oldtup, desc, a_joined))
     return result;
   Datum company = get_datum(oldtup, desc, a_company);
-  if (is_update && text_equals(newtup, desc, a_role, "owner") && !is_null(newtup, desc, a_joined) &&
+  if (call.is_update() && text_equals(newtup, desc, a_role, "owner") && !is_null(newtup, desc, a_joined) &&
       !is_null(newtup, desc, a_company) &&
       datum_image_eq(company, get_datum(newtup, desc, a_company), false, 16))
     return result;
@@ -200,7 +193,7 @@ HITLAI_FUNCTION(hitlai_keep_last_owner) {
         guarded([&] { return DatumGetCString(DirectFunctionCall1(uuid_out, company)); });
     throw hitlai::Error(hitlai::sqlstate::kLastOwner,
                         "company " + company_text + " must keep at least one joined owner",
-                        std::string("This ") + (is_update ? "update" : "delete") +
+                        std::string("This ") + (call.is_update() ? "update" : "delete") +
                             " would leave the company without an owner.",
                         "Make another member owner first, or delete the company.");
   }

@@ -37,8 +37,6 @@
 #include "pg/spi.hpp"
 #include "pg/trigger.hpp"
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wregister"
 extern "C" {
 #include "access/xact.h"
 #include "catalog/pg_type.h"
@@ -50,7 +48,6 @@ extern "C" {
 #include "utils/snapshot.h"
 #include "utils/uuid.h"
 }
-#pragma GCC diagnostic pop
 
 #include <cstring>
 #include <optional>

@@ -12,8 +12,6 @@
 #include "pg/spi.hpp"
 #include "pg/triggers.hpp"
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wregister"
 extern "C" {
 #include "access/xact.h"
 #include "utils/date.h"
@@ -21,7 +19,6 @@ extern "C" {
 #include "utils/timestamp.h"
 #include "utils/uuid.h"
 }
-#pragma GCC diagnostic pop
 
 #include <cstring>
 #include <optional>

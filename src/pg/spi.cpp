@@ -5,12 +5,11 @@
 #include <cstring>
 #include <exception>
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wregister"
 extern "C" {
 #include "catalog/pg_type.h"
 #include "executor/executor.h"
 #include "executor/tuptable.h"
+#include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
@@ -20,7 +19,6 @@ extern "C" {
 #include "utils/rel.h"
 #include "utils/tuplestore.h"
 }
-#pragma GCC diagnostic pop
 
 namespace hitlai::pg::spi {
 
@@ -42,6 +40,27 @@ Connection::Connection(TriggerData* td)
     : exceptions_at_start_(std::uncaught_exceptions()), open_(false) {
   connect(td);
   open_ = true;
+}
+
+Connection::Connection(TriggerData* td, std::initializer_list<const char*> tables)
+    : Connection(td) {
+  const Trigger* trig = td->tg_trigger;
+  for (const char* name : tables) {
+    if ((trig->tgoldtable && std::strcmp(trig->tgoldtable, name) == 0) ||
+        (trig->tgnewtable && std::strcmp(trig->tgnewtable, name) == 0))
+      continue;
+    guarded([&] {
+      auto* enr = static_cast<EphemeralNamedRelation>(palloc0(sizeof(EphemeralNamedRelationData)));
+      enr->md.name = pstrdup(name);
+      enr->md.reliddesc = RelationGetRelid(td->tg_relation);
+      enr->md.tupdesc = nullptr;
+      enr->md.enrtype = ENR_NAMED_TUPLESTORE;
+      enr->md.enrtuples = 0;
+      enr->reldata = tuplestore_begin_heap(false, false, work_mem);
+      if (SPI_register_relation(enr) != SPI_OK_REL_REGISTER)
+        elog(ERROR, "hitlai: SPI_register_relation failed for \"%s\"", name);
+    });
+  }
 }
 
 void Connection::finish() {

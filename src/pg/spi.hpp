@@ -8,16 +8,15 @@
 // Every name in these queries is schema-qualified (S7).
 #pragma once
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wregister"
+#include "pg/compat.hpp"
+
 extern "C" {
-#include "postgres.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
 }
-#pragma GCC diagnostic pop
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <vector>
@@ -52,6 +51,11 @@ struct Statement {
 class Connection {
  public:
   explicit Connection(TriggerData* td = nullptr);
+  // The same, and every name of `tables` the trigger did not register itself (the OLD
+  // TABLE of an INSERT trigger, the NEW TABLE of a DELETE trigger) is registered as an
+  // empty table of the trigger's relation: one statement reading both transition tables
+  // then serves every event.
+  Connection(TriggerData* td, std::initializer_list<const char*> tables);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;

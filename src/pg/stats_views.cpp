@@ -8,15 +8,12 @@
 #include "pg/trigger.hpp"
 #include "pg/triggers.hpp"
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wregister"
 extern "C" {
 #include "commands/trigger.h"
 #include "funcapi.h"
 #include "utils/rel.h"
 #include "utils/tuplestore.h"
 }
-#pragma GCC diagnostic pop
 
 #include <cstring>
 
@@ -25,14 +22,9 @@ namespace {
 namespace spi = hitlai::pg::spi;
 namespace trigger = hitlai::pg::trigger;
 
-constexpr trigger::Spec kAfterTruncate{
-    "stats_after_truncate",
-    trigger::Timing::kAfter,
-    trigger::Level::kStatement,
-    trigger::kTruncate,
-    nullptr,
-    hitlai::sqlstate::kTriggerProtocol,
-    "stats_after_truncate: must be AFTER TRUNCATE ... FOR EACH STATEMENT"};
+constexpr trigger::Spec kAfterTruncate = trigger::after_statement(
+    "stats_after_truncate", trigger::kTruncate, nullptr,
+    "stats_after_truncate: must be AFTER TRUNCATE ... FOR EACH STATEMENT");
 
 // Recomputes every stats_* column (and average_rating, which derives from the rating
 // state) from the tables; companies then testers, each locked in id order.

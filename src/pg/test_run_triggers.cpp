@@ -24,22 +24,18 @@ using hitlai::pg::RunEvent;
 
 namespace trigger = hitlai::pg::trigger;
 
-constexpr trigger::Spec kMilestoneProgress{
-    "update_milestone_progress", trigger::Timing::kAfter, trigger::Level::kStatement,
-    trigger::kInsert, "test_runs", hitlai::sqlstate::kTriggerProtocol,
-    "update_milestone_progress: must be AFTER ... FOR EACH STATEMENT"};
-constexpr trigger::Spec kTesterStats{
-    "update_tester_stats", trigger::Timing::kAfter, trigger::Level::kStatement,
-    trigger::kUpdate, "test_runs", hitlai::sqlstate::kTriggerProtocol,
-    "update_tester_stats: must be AFTER ... FOR EACH STATEMENT"};
-constexpr trigger::Spec kCaptureTraining{
-    "capture_training_data", trigger::Timing::kAfter, trigger::Level::kStatement,
-    trigger::kInsert | trigger::kUpdate, "test_runs", hitlai::sqlstate::kTriggerProtocol,
-    "capture_training_data: must be AFTER ... FOR EACH STATEMENT"};
-constexpr trigger::Spec kAfterDelete{
-    "test_runs_after_delete", trigger::Timing::kAfter, trigger::Level::kStatement,
-    trigger::kDelete, "test_runs", hitlai::sqlstate::kTriggerProtocol,
-    "test_runs_after_delete: must be AFTER ... FOR EACH STATEMENT"};
+constexpr trigger::Spec kMilestoneProgress = trigger::after_statement(
+    "update_milestone_progress", trigger::kInsert, "test_runs",
+    "update_milestone_progress: must be AFTER ... FOR EACH STATEMENT");
+constexpr trigger::Spec kTesterStats = trigger::after_statement(
+    "update_tester_stats", trigger::kUpdate, "test_runs",
+    "update_tester_stats: must be AFTER ... FOR EACH STATEMENT");
+constexpr trigger::Spec kCaptureTraining = trigger::after_statement(
+    "capture_training_data", trigger::kInsert | trigger::kUpdate, "test_runs",
+    "capture_training_data: must be AFTER ... FOR EACH STATEMENT");
+constexpr trigger::Spec kAfterDelete = trigger::after_statement(
+    "test_runs_after_delete", trigger::kDelete, "test_runs",
+    "test_runs_after_delete: must be AFTER ... FOR EACH STATEMENT");
 
 spi::Statement kUpdateSummary{
     R"SQL(
@@ -72,15 +68,15 @@ HITLAI_FUNCTION(hitlai_update_milestone_progress) {
   if (hitlai::pg::restore_mode_active()) return call.unchanged();
   const int64_t n = call.transition_rows();
   if (n == 0) return call.unchanged();  // e.g. every row skipped by ON CONFLICT
-  spi::Connection spi_conn(call.data);
+  spi::Connection spi_conn(call.data, {"old_runs", "new_runs"});
   // Before the company update: its deferred event may fire at once under
   // SET CONSTRAINTS ... IMMEDIATE, and must then see this statement's runs (T1).
   hitlai::pg::milestones_add_pending(n);
   const hitlai::pg::InsertSummary s = hitlai::pg::quota_on_insert(call.data, n);  // companies, Q1
   if (s.active_with_tester > 0 || s.completed > 0) {
     if (hitlai::pg::testers_lock_for(RunEvent::kInsert) > 0) {
-      if (s.active_with_tester > 0) hitlai::pg::testers_active_delta(RunEvent::kInsert);
-      if (s.completed > 0) hitlai::pg::testers_credit_completed(RunEvent::kInsert);
+      if (s.active_with_tester > 0) hitlai::pg::testers_active_delta();
+      if (s.completed > 0) hitlai::pg::testers_credit_completed();
     }
   }
   if (s.webhooks) hitlai::pg::outbox_runs_inserted();  // W1
@@ -131,14 +127,14 @@ HITLAI_FUNCTION(hitlai_update_tester_stats) {
           row.new_null[kSentiment] ? std::nullopt
                                    : std::optional<Datum>(row.new_value[kSentiment]));
     else
-      hitlai::pg::company_stats_on_update();
+      hitlai::pg::company_stats_on_change();
   }
   if (moved + rated + completing > 0 && hitlai::pg::testers_lock_for(RunEvent::kUpdate) > 0) {
-    if (moved > 0) hitlai::pg::testers_active_delta(RunEvent::kUpdate);
+    if (moved > 0) hitlai::pg::testers_active_delta();
     // rating deltas for assignments completed before this statement, then T3 (whose new
     // completed assignments add their rating through the tester_assignments trigger)
     if (rated > 0) hitlai::pg::testers_rating_delta_on_run_update();
-    if (completing > 0) hitlai::pg::testers_credit_completed(RunEvent::kUpdate);
+    if (completing > 0) hitlai::pg::testers_credit_completed();
   }
   // W1: runs moved into completed/failed (their own rows; no shared lock taken)
   if (finishing > 0 && hitlai::pg::outbox_enabled()) hitlai::pg::outbox_runs_finished();
@@ -169,10 +165,10 @@ HITLAI_FUNCTION(hitlai_test_runs_after_delete) {
   const trigger::Call call = trigger::open(fcinfo, kAfterDelete);
   if (hitlai::pg::restore_mode_active()) return call.unchanged();
   if (call.transition_rows() == 0) return call.unchanged();
-  spi::Connection spi_conn(call.data);
-  hitlai::pg::company_stats_on_delete();  // companies
+  spi::Connection spi_conn(call.data, {"old_runs", "new_runs"});
+  hitlai::pg::company_stats_on_change();  // companies
   if (hitlai::pg::testers_lock_for(RunEvent::kDelete) > 0)
-    hitlai::pg::testers_active_delta(RunEvent::kDelete);
+    hitlai::pg::testers_active_delta();
   spi_conn.finish();
   return call.unchanged();
 }

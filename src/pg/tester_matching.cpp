@@ -31,8 +31,6 @@
 #include "pg/identity.hpp"
 #include "pg/spi.hpp"
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wregister"
 extern "C" {
 #include "catalog/pg_type.h"
 #include "funcapi.h"
@@ -44,7 +42,6 @@ extern "C" {
 #include "utils/tuplestore.h"
 #include "utils/uuid.h"
 }
-#pragma GCC diagnostic pop
 
 #include <cstring>
 #include <string>

@@ -25,14 +25,11 @@
 #include "pg/trigger.hpp"
 #include "pg/triggers.hpp"
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wregister"
 extern "C" {
 #include "access/htup_details.h"
 #include "access/xact.h"
 #include "utils/builtins.h"
 }
-#pragma GCC diagnostic pop
 
 #include <algorithm>
 #include <map>
@@ -117,18 +114,11 @@ SELECT h.id FROM hitlai.human_testers h WHERE h.id = ANY ($1::uuid[])
     1, {TEXTARRAYOID}, nullptr};
 
 // ---- active runs (V2) ----------------------------------------------------------------
-// Each statement's change of active runs (pending or running, by tester_id): one row,
+// The statement's change of active runs (pending or running, by tester_id): one row,
 // (tester ids, deltas) as two arrays, NULL when nothing changed; kApplyActive adds them.
-
-spi::Statement kActiveInsert{
-    R"SQL(
-SELECT pg_catalog.array_agg(x.tester_id), pg_catalog.array_agg(x.n)
-  FROM (SELECT r.tester_id, pg_catalog.count(*) AS n FROM new_runs r
-         WHERE r.tester_id IS NOT NULL AND r.status IN ('pending', 'running')
-         GROUP BY r.tester_id) x)SQL",
-    0, {}, nullptr};
-
-spi::Statement kActiveUpdate{
+// The triggers register both transition tables (an INSERT's old_runs and a DELETE's
+// new_runs empty), so this one statement serves every event.
+spi::Statement kActive{
     R"SQL(
 SELECT pg_catalog.array_agg(x.tester_id), pg_catalog.array_agg(x.n)
   FROM (SELECT y.tester_id, pg_catalog.sum(y.k)::int8 AS n
@@ -139,14 +129,6 @@ SELECT pg_catalog.array_agg(x.tester_id), pg_catalog.array_agg(x.n)
                  WHERE r.status IN ('pending', 'running')) y
          WHERE y.tester_id IS NOT NULL
          GROUP BY y.tester_id HAVING pg_catalog.sum(y.k) <> 0) x)SQL",
-    0, {}, nullptr};
-
-spi::Statement kActiveDelete{
-    R"SQL(
-SELECT pg_catalog.array_agg(x.tester_id), pg_catalog.array_agg(-x.n)
-  FROM (SELECT r.tester_id, pg_catalog.count(*) AS n FROM old_runs r
-         WHERE r.tester_id IS NOT NULL AND r.status IN ('pending', 'running')
-         GROUP BY r.tester_id) x)SQL",
     0, {}, nullptr};
 
 // $1 tester ids, $2 change of each one's active runs.
@@ -176,18 +158,9 @@ SELECT pg_catalog.array_agg(d.tester_id), pg_catalog.array_agg(d.ds), pg_catalog
          GROUP BY a.tester_id) d)SQL",
     0, {}, nullptr};
 
-// Completed assignments (on rated runs) inserted, updated or deleted.
-spi::Statement kAsgInsert{
-    R"SQL(
-SELECT pg_catalog.array_agg(d.tester_id), pg_catalog.array_agg(d.ds), pg_catalog.array_agg(d.dc)
-  FROM (SELECT a.tester_id, pg_catalog.sum(r.company_ai_rating::int4)::int8 AS ds,
-               pg_catalog.count(*) AS dc
-          FROM new_asg a JOIN hitlai.test_runs r ON r.id = a.test_run_id
-         WHERE a.status = 'completed' AND r.company_ai_rating IS NOT NULL
-         GROUP BY a.tester_id) d)SQL",
-    0, {}, nullptr};
-
-spi::Statement kAsgUpdate{
+// Completed assignments (on rated runs) inserted, updated or deleted (both transition
+// tables are registered for every event, one of them empty for INSERT and DELETE).
+spi::Statement kAsgRatings{
     R"SQL(
 SELECT pg_catalog.array_agg(d.tester_id), pg_catalog.array_agg(d.ds), pg_catalog.array_agg(d.dc)
   FROM (SELECT y.tester_id, pg_catalog.sum(y.k * r.company_ai_rating::int4)::int8 AS ds,
@@ -202,16 +175,6 @@ SELECT pg_catalog.array_agg(d.tester_id), pg_catalog.array_agg(d.ds), pg_catalog
          GROUP BY y.tester_id
         HAVING pg_catalog.sum(y.k * r.company_ai_rating::int4) <> 0
             OR pg_catalog.sum(y.k) <> 0) d)SQL",
-    0, {}, nullptr};
-
-spi::Statement kAsgDelete{
-    R"SQL(
-SELECT pg_catalog.array_agg(d.tester_id), pg_catalog.array_agg(-d.ds), pg_catalog.array_agg(-d.dc)
-  FROM (SELECT a.tester_id, pg_catalog.sum(r.company_ai_rating::int4)::int8 AS ds,
-               pg_catalog.count(*) AS dc
-          FROM old_asg a JOIN hitlai.test_runs r ON r.id = a.test_run_id
-         WHERE a.status = 'completed' AND r.company_ai_rating IS NOT NULL
-         GROUP BY a.tester_id) d)SQL",
     0, {}, nullptr};
 
 // $1 tester ids, $2 change of stats_rating_sum, $3 change of stats_rating_count.
@@ -232,26 +195,12 @@ UPDATE hitlai.human_testers h
 // The testers of the statement's completed assignments, locked in id order by a
 // statement of their own before their rating state is updated (lock, then update: see
 // triggers.hpp).
-spi::Statement kLockAsgInsert{
-    R"SQL(
-SELECT h.id FROM hitlai.human_testers h
- WHERE h.id IN (SELECT a.tester_id FROM new_asg a WHERE a.status = 'completed')
- ORDER BY h.id FOR NO KEY UPDATE OF h)SQL",
-    0, {}, nullptr};
-
-spi::Statement kLockAsgUpdate{
+spi::Statement kLockAsg{
     R"SQL(
 SELECT h.id FROM hitlai.human_testers h
  WHERE h.id IN (SELECT a.tester_id FROM new_asg a WHERE a.status = 'completed'
                 UNION
                 SELECT a.tester_id FROM old_asg a WHERE a.status = 'completed')
- ORDER BY h.id FOR NO KEY UPDATE OF h)SQL",
-    0, {}, nullptr};
-
-spi::Statement kLockAsgDelete{
-    R"SQL(
-SELECT h.id FROM hitlai.human_testers h
- WHERE h.id IN (SELECT a.tester_id FROM old_asg a WHERE a.status = 'completed')
  ORDER BY h.id FOR NO KEY UPDATE OF h)SQL",
     0, {}, nullptr};
 
@@ -281,20 +230,14 @@ UPDATE hitlai.human_testers h
 
 // ---- credit (T3) ---------------------------------------------------------------------
 
-// The runs entering `completed` in the statement: one row, (ids, costs, tester_ids) as
-// three arrays, NULL when there is none; kCreditPairs reads them.
-spi::Statement kCreditRunsInsert{
+// The runs entering `completed` in the statement (inserted so, or moved there; an
+// INSERT's old_runs is registered empty): one row, (ids, costs, tester_ids) as three
+// arrays, NULL when there is none; kCreditPairs reads them.
+spi::Statement kCreditRuns{
     R"SQL(
 SELECT pg_catalog.array_agg(n.id), pg_catalog.array_agg(n.cost), pg_catalog.array_agg(n.tester_id)
-  FROM new_runs n
- WHERE n.status = 'completed')SQL",
-    0, {}, nullptr};
-
-spi::Statement kCreditRunsUpdate{
-    R"SQL(
-SELECT pg_catalog.array_agg(n.id), pg_catalog.array_agg(n.cost), pg_catalog.array_agg(n.tester_id)
-  FROM new_runs n JOIN old_runs o ON o.id = n.id
- WHERE n.status = 'completed' AND o.status <> 'completed')SQL",
+  FROM new_runs n LEFT JOIN old_runs o ON o.id = n.id
+ WHERE n.status = 'completed' AND o.status IS DISTINCT FROM 'completed')SQL",
     0, {}, nullptr};
 
 // Every credited (run, tester) pair of those runs: the run's tester_id and the testers
@@ -363,12 +306,7 @@ uint64_t testers_lock_for(RunEvent ev) {
   return 0;
 }
 
-void testers_active_delta(RunEvent ev) {
-  spi::exec_then(ev == RunEvent::kInsert   ? kActiveInsert
-               : ev == RunEvent::kUpdate ? kActiveUpdate
-                                         : kActiveDelete,
-               kApplyActive);
-}
+void testers_active_delta() { spi::exec_then(kActive, kApplyActive); }
 
 void testers_rating_delta_on_run_update() { spi::exec_then(kRatingRunUpdate, kApplyRating); }
 
@@ -382,8 +320,8 @@ void testers_recount_pending() {
   spi::exec(kRecount, args);
 }
 
-void testers_credit_completed(RunEvent ev) {
-  spi::exec(ev == RunEvent::kInsert ? kCreditRunsInsert : kCreditRunsUpdate);
+void testers_credit_completed() {
+  spi::exec(kCreditRuns);
   Datum runs[3];
   char runs_null[3];
   if (!spi::row_args(0, 3, runs, runs_null)) return;  // no run entered `completed`
@@ -432,50 +370,32 @@ namespace {
 namespace trigger = hitlai::pg::trigger;
 
 constexpr trigger::Spec spec_for(const char* name, trigger::Event event) {
-  return {name,
-          trigger::Timing::kAfter,
-          trigger::Level::kStatement,
-          event,
-          "tester_assignments",
-          hitlai::sqlstate::kTriggerProtocol,
-          "tester_assignments trigger: must be AFTER ... FOR EACH STATEMENT"};
+  return trigger::after_statement(name, event, "tester_assignments",
+                                  "tester_assignments trigger: must be AFTER ... FOR EACH STATEMENT");
 }
 constexpr trigger::Spec kOnInsert = spec_for("tester_assignments_after_insert", trigger::kInsert);
 constexpr trigger::Spec kOnUpdate = spec_for("tester_assignments_after_update", trigger::kUpdate);
 constexpr trigger::Spec kOnDelete = spec_for("tester_assignments_after_delete", trigger::kDelete);
-constexpr trigger::Spec kBeforeDelete{
-    "tester_assignments_before_delete", trigger::Timing::kBefore, trigger::Level::kRow,
-    trigger::kDelete, "tester_assignments", hitlai::sqlstate::kTriggerProtocol,
-    "tester_assignments_before_delete: must be BEFORE DELETE ... FOR EACH ROW"};
+constexpr trigger::Spec kBeforeDelete = trigger::before_row(
+    "tester_assignments_before_delete", trigger::kDelete, "tester_assignments",
+    "tester_assignments_before_delete: must be BEFORE DELETE ... FOR EACH ROW");
 
 Datum assignments_trigger(FunctionCallInfo fcinfo, const trigger::Spec& spec) {
   const trigger::Call call = trigger::open(fcinfo, spec);
   if (hitlai::pg::restore_mode_active()) return call.unchanged();
   if (call.transition_rows() == 0) return call.unchanged();
-  spi::Connection spi_conn(call.data);
-  switch (call.event) {
-    case trigger::kInsert:
-      spi::exec(kLockAsgInsert);
-      spi::exec_then(kAsgInsert, kApplyRating);
-      break;
-    case trigger::kUpdate:
-      spi::exec(kLockAsgUpdate);
-      spi::exec_then(kAsgUpdate, kApplyRating);
-      break;
-    case trigger::kDelete: {
-      spi::exec(kLockAsgDelete);
-      spi::exec_then(kAsgDelete, kApplyRating);
-      const uint64_t gone = spi::exec(kAsgRunGone);
-      for (uint64_t i = 0; i < gone; ++i) recount_testers.push_back(spi::text_not_null(i, kGoneTester));
-      if (!recount_testers.empty()) {
-        Datum args[1] = {spi::text_array(recount_testers)};
-        spi::exec(kLockTesters, args);  // id order, then recount with a fresh snapshot
-        hitlai::pg::testers_recount_pending();
-      }
-      break;
+  spi::Connection spi_conn(call.data, {"old_asg", "new_asg"});
+  spi::exec(kLockAsg);
+  spi::exec_then(kAsgRatings, kApplyRating);
+  if (call.is_delete()) {
+    const uint64_t gone = spi::exec(kAsgRunGone);
+    for (uint64_t i = 0; i < gone; ++i)
+      recount_testers.push_back(spi::text_not_null(i, kGoneTester));
+    if (!recount_testers.empty()) {
+      Datum args[1] = {spi::text_array(recount_testers)};
+      spi::exec(kLockTesters, args);  // id order, then recount with a fresh snapshot
+      hitlai::pg::testers_recount_pending();
     }
-    case trigger::kTruncate:  // not in the Specs
-      break;
   }
   spi_conn.finish();
   return call.unchanged();

@@ -59,6 +59,15 @@ Call open(FunctionCallInfo fcinfo, const Spec& spec) {
   return call;
 }
 
+int Call::column(const char* name) const {
+  const int n = guarded([&] { return SPI_fnumber(desc, name); });
+  if (n <= 0)
+    throw hitlai::Error(sqlstate::kInternalError,
+                        std::string("hitlai: ") + RelationGetRelationName(relation) +
+                            " has no column \"" + name + "\"");
+  return n;
+}
+
 int64_t Call::transition_rows() const {
   return spi::tuple_count(old_table) + spi::tuple_count(new_table);
 }

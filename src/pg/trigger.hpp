@@ -21,16 +21,16 @@
 // rule code does next (bridge.hpp).
 #pragma once
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wregister"
+#include "pg/compat.hpp"
+
 extern "C" {
-#include "postgres.h"
 #include "fmgr.h"
 #include "commands/trigger.h"
 }
-#pragma GCC diagnostic pop
 
 #include <cstdint>
+
+#include "core/sqlstate.hpp"
 
 namespace hitlai::pg::trigger {
 
@@ -54,6 +54,18 @@ struct Spec {
   const char* wrong_event = nullptr;    // message when fired for another event
 };
 
+// The two usual shapes, refusing any other attachment with 39P01 and `misuse`.
+constexpr Spec after_statement(const char* name, unsigned events, const char* table,
+                               const char* misuse) {
+  return {name, Timing::kAfter, Level::kStatement, events, table, sqlstate::kTriggerProtocol,
+          misuse};
+}
+constexpr Spec before_row(const char* name, unsigned events, const char* table,
+                          const char* misuse) {
+  return {name, Timing::kBefore, Level::kRow, events, table, sqlstate::kTriggerProtocol,
+          misuse};
+}
+
 // The checked call, as the rule code needs it.
 struct Call {
   TriggerData* data;
@@ -74,6 +86,9 @@ struct Call {
   // What the trigger returns to leave the statement as it is: the new row (the old one
   // for DELETE) at row level, NULL at statement level.
   Datum unchanged() const { return PointerGetDatum(new_row ? new_row : old_row); }
+  // The attribute number of column `name` of the trigger's table (XX000 when it has
+  // none: "hitlai: <table> has no column ...").
+  int column(const char* name) const;
   // Rows in the two transition tables together.
   int64_t transition_rows() const;
 };

@@ -34,10 +34,6 @@
 #include "pg/settings.hpp"
 #include "pg/trigger.hpp"
 
-// commands/trigger.h pulls in s_lock.h / atomics, which use `register` (an error in
-// C++17 with -Werror): silenced for these headers only.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wregister"
 extern "C" {
 #include "access/htup_details.h"
 #include "access/xact.h"
@@ -54,7 +50,6 @@ extern "C" {
 #include "utils/timestamp.h"
 #include "utils/typcache.h"
 }
-#pragma GCC diagnostic pop
 
 #include <cstring>
 
