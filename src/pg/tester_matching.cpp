@@ -58,15 +58,15 @@ spi::Statement kRun{
     1, {UUIDOID}, nullptr};
 enum RunCol { kRunCompany = 1 };
 
-spi::Statement kIsMember{
-    "SELECT 1 WHERE $1 OPERATOR(pg_catalog.=) ANY (hitlai.member_company_ids('member'::pg_catalog.text))",
-    1, {UUIDOID}, nullptr};
-
 spi::Statement kLockRun{
     "SELECT r.status FROM hitlai.test_runs r WHERE r.id OPERATOR(pg_catalog.=) $1"
     " FOR NO KEY UPDATE OF r",
     1, {UUIDOID}, nullptr};
 enum LockRunCol { kRunStatus = 1 };
+
+spi::Statement kIsMember{
+    "SELECT 1 WHERE $1 OPERATOR(pg_catalog.=) ANY (hitlai.member_company_ids('member'::pg_catalog.text))",
+    1, {UUIDOID}, nullptr};
 
 // $1 run, $2 company, $3 wanted, $4 max_active, $5 languages, $6 countries, $7 devices,
 // $8 platforms, $9 tech_literacy values, $10 min_rating, $11 min_tests_completed.
