@@ -1,24 +1,14 @@
 // Errors raised by hitlai's C++ code, independent of PostgreSQL (pure C++).
 // The PostgreSQL layer (src/pg/bridge.hpp) turns them into ereport(ERROR) with the
-// SQLSTATE given here. SQLSTATEs follow SPEC §E.
+// SQLSTATE given here (named in core/sqlstate.hpp, SPEC §E).
 #pragma once
 
 #include <stdexcept>
 #include <string>
 
-namespace hitlai {
+#include "core/sqlstate.hpp"
 
-namespace sqlstate {
-inline constexpr const char* kQuotaExceeded = "HL001";       // Q1
-inline constexpr const char* kBadStatusMove = "HL002";       // T4
-inline constexpr const char* kImmutableColumn = "HL003";     // T4
-inline constexpr const char* kLastOwner = "HL004";           // A2
-inline constexpr const char* kUniqueViolation = "23505";
-inline constexpr const char* kCheckViolation = "23514";      // J
-inline constexpr const char* kInsufficientPrivilege = "42501";
-inline constexpr const char* kInvalidParameter = "22023";
-inline constexpr const char* kInternalError = "XX000";
-}  // namespace sqlstate
+namespace hitlai {
 
 class Error : public std::runtime_error {
  public:

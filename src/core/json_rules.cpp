@@ -14,6 +14,26 @@
 
 namespace hitlai::json {
 
+void append_quoted(std::string& out, const char* p, size_t n, bool truncated) {
+  static const char kHex[] = "0123456789abcdef";
+  out += '"';
+  for (size_t i = 0; i < n; ++i) {
+    unsigned char c = static_cast<unsigned char>(p[i]);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20 || c == 0x7f) {
+      out += "\\u00";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  out += '"';
+  if (truncated) out += "...";
+}
+
 namespace {
 
 // ---- schemas (keys in the order SPEC §J lists them: the order of checking) -----------
@@ -217,27 +237,6 @@ void append_expected(std::string& out, const Schema& s, Reason r) {
   }
   if (s.auto_allowed) out += " or \"auto\"";
   if (s.nullable) out += " or null";
-}
-
-// JSON string literal of (possibly truncated) bytes; control characters escaped.
-void append_quoted(std::string& out, const char* p, size_t n, bool truncated) {
-  static const char kHex[] = "0123456789abcdef";
-  out += '"';
-  for (size_t i = 0; i < n; ++i) {
-    unsigned char c = static_cast<unsigned char>(p[i]);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c < 0x20 || c == 0x7f) {
-      out += "\\u00";
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  out += '"';
-  if (truncated) out += "...";
 }
 
 void append_got(std::string& out, const Violation& v) {

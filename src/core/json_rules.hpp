@@ -153,6 +153,10 @@ struct Violation {
 
 // "platform_details.viewport.width: expected a positive integer, got -5"
 std::string format_detail(Doc d, const Violation& v);
+
+// Appends the JSON string literal of the n bytes at p (quotes, backslashes and control
+// characters escaped), then "..." when truncated (the bytes are a prefix of the value).
+void append_quoted(std::string& out, const char* p, size_t n, bool truncated);
 // The 23514 error for a violation: message names table and column, detail as above.
 Error make_error(Doc d, const Violation& v);
 

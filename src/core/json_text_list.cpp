@@ -3,6 +3,8 @@
 #include <string>
 #include <unordered_set>
 
+#include "core/json_rules.hpp"
+
 namespace hitlai::json {
 
 namespace {
@@ -15,28 +17,13 @@ bool is_blank(std::string_view s) {
 
 std::string quoted(std::string_view s) {
   constexpr size_t kMax = 72;
-  std::string out = "\"";
+  std::string out;
   size_t n = s.size();
   if (n > kMax) {
     n = kMax;
     while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
   }
-  static const char kHex[] = "0123456789abcdef";
-  for (size_t i = 0; i < n; ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c < 0x20 || c == 0x7f) {
-      out += "\\u00";
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  out += '"';
-  if (n < s.size()) out += "...";
+  append_quoted(out, s.data(), n, n < s.size());
   return out;
 }
 

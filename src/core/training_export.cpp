@@ -25,22 +25,8 @@ int check_validation_percent(std::optional<std::int64_t> percent) {
   return static_cast<int>(*percent);
 }
 
-std::uint64_t stable_hash(const unsigned char* bytes, std::size_t n) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a 64 offset basis
-  for (std::size_t i = 0; i < n; ++i) {
-    h ^= bytes[i];
-    h *= 0x100000001b3ULL;  // FNV-1a 64 prime
-  }
-  // splitmix64 finalizer: spreads FNV's weak low bits over the whole word.
-  h ^= h >> 30;
-  h *= 0xbf58476d1ce4e5b9ULL;
-  h ^= h >> 27;
-  h *= 0x94d049bb133111ebULL;
-  h ^= h >> 31;
-  return h;
-}
-
 namespace {
+// splitmix64 finalizer: spreads a hash's weak low bits over the whole word.
 std::uint64_t finalize(std::uint64_t h) {
   h ^= h >> 30;
   h *= 0xbf58476d1ce4e5b9ULL;
@@ -49,6 +35,18 @@ std::uint64_t finalize(std::uint64_t h) {
   h ^= h >> 31;
   return h;
 }
+}  // namespace
+
+std::uint64_t stable_hash(const unsigned char* bytes, std::size_t n) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a 64 offset basis
+  for (std::size_t i = 0; i < n; ++i) {
+    h ^= bytes[i];
+    h *= 0x100000001b3ULL;  // FNV-1a 64 prime
+  }
+  return finalize(h);
+}
+
+namespace {
 inline std::uint64_t absorb_word(std::uint64_t h, std::uint64_t w) {
   h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
   return h ^ (h >> 29);

@@ -29,8 +29,6 @@
 #include "pg/identity.hpp"
 #include "pg/spi.hpp"
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wregister"
 extern "C" {
 #include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
@@ -40,7 +38,6 @@ extern "C" {
 #include "utils/guc.h"
 #include "utils/uuid.h"
 }
-#pragma GCC diagnostic pop
 
 #include <cstring>
 #include <optional>
@@ -61,6 +58,7 @@ spi::Statement kLockEarly{
     "SELECT a.status, a.selected_tier, a.email FROM hitlai.early_adopter_apps a"
     " WHERE a.id OPERATOR(pg_catalog.=) $1 FOR NO KEY UPDATE OF a",
     1, {UUIDOID}, nullptr};
+enum LockedAppCol { kAppStatus = 1, kAppTier, kAppEmail };  // kLockEarly, kLockTester
 spi::Statement kLockTester{
     "SELECT a.status, a.selected_tier, a.email FROM hitlai.founding_tester_apps a"
     " WHERE a.id OPERATOR(pg_catalog.=) $1 FOR NO KEY UPDATE OF a",
@@ -84,6 +82,8 @@ SELECT a.company_name, a.email, a.industry, a.company_size, a.selected_tier,
  WHERE a.id OPERATOR(pg_catalog.=) $1
 RETURNING id)SQL",
     1, {UUIDOID}, nullptr};
+// The one column of kCreateCompany, kClaim and kTesterByUser.
+enum IdCol { kId = 1 };
 spi::Statement kInviteOwner{
     "INSERT INTO hitlai.company_members (company_id, user_id, role)"
     " VALUES ($1, $2, 'owner'::pg_catalog.text)",
@@ -105,14 +105,17 @@ constexpr const char* kAuthUsersByEmail =
     "SELECT u.id, u.email::pg_catalog.text FROM ONLY auth.users u"
     " WHERE pg_catalog.strpos(pg_catalog.lower(u.email::pg_catalog.text), $1)"
     " OPERATOR(pg_catalog.>) 0 ORDER BY u.id";
+enum AuthUserCol { kAuthId = 1, kAuthEmail };
 constexpr const char* kAuthEmailById =
     "SELECT u.email::pg_catalog.text FROM ONLY auth.users u WHERE u.id OPERATOR(pg_catalog.=) $1";
+enum AuthEmailCol { kEmailOfId = 1 };
 
 spi::Statement kApprovedTesterApp{
     "SELECT a.id, a.selected_tier FROM hitlai.founding_tester_apps a"
     " WHERE a.email OPERATOR(pg_catalog.=) $1 AND a.status OPERATOR(pg_catalog.=) 'approved'::pg_catalog.text"
     " ORDER BY a.reviewed_at DESC NULLS LAST, a.created_at DESC, a.id LIMIT 1",
     1, {TEXTOID}, nullptr};
+enum ApprovedCol { kApprovedId = 1, kApprovedTier };
 spi::Statement kClaim{
     R"SQL(
 INSERT INTO hitlai.human_testers AS h
@@ -187,8 +190,8 @@ std::optional<Datum> auth_user_by_email(const std::string& normalized) {
   folded = guarded([&] { return DirectFunctionCall1Coll(lower, DEFAULT_COLLATION_OID, folded); });
   if (!auth_users_read(kAuthUsersByEmail, TEXTOID, folded)) return std::nullopt;
   for (uint64_t row = 0; row < SPI_processed; ++row) {
-    std::optional<std::string> e = spi::text(row, 2);
-    if (e && hitlai::normalize_email(*e) == normalized) return result_uuid(row, 1);
+    std::optional<std::string> e = spi::text(row, kAuthEmail);
+    if (e && hitlai::normalize_email(*e) == normalized) return result_uuid(row, kAuthId);
   }
   return std::nullopt;
 }
@@ -219,13 +222,13 @@ Datum review(FunctionCallInfo fcinfo, Kind kind) {
       decision_text ? std::optional<std::string_view>(*decision_text) : std::nullopt);
   auto reviewer = hitlai::pg::current_uid();
 
-  spi::connect();
+  spi::Connection spi_conn;
   Datum a1[1] = {app};
   if (spi::exec(kind == Kind::kEarlyAdopter ? kLockEarly : kLockTester, a1) == 0)
     unknown_application(what);
-  const std::string from_text = spi::text_not_null(0, 1);
-  const std::string tier = spi::text_not_null(0, 2);
-  const std::string email = spi::text_not_null(0, 3);
+  const std::string from_text = spi::text_not_null(0, kAppStatus);
+  const std::string tier = spi::text_not_null(0, kAppTier);
+  const std::string email = spi::text_not_null(0, kAppEmail);
   auto from = hitlai::review::parse_status(from_text);
   if (!from) throw hitlai::Error(hitlai::sqlstate::kInternalError, "unexpected application status");
   hitlai::review::check_move(*from, to, what);
@@ -250,7 +253,7 @@ Datum review(FunctionCallInfo fcinfo, Kind kind) {
                           "The application was left unchanged.");
     if (spi::exec(kCreateCompany, a1) != 1)
       throw hitlai::Error(hitlai::sqlstate::kInternalError, "company not created");
-    result = result_uuid(0, 1);
+    result = result_uuid(0, kId);
     result_null = false;
     if (std::optional<Datum> user = auth_user_by_email(email)) {
       Datum m[2] = {result, *user};
@@ -268,7 +271,7 @@ Datum review(FunctionCallInfo fcinfo, Kind kind) {
                 reviewer ? uuid_datum(*reviewer) : (Datum)0};
   char nulls[4] = {' ', ' ', reviewer ? ' ' : 'n', '\0'};
   spi::exec(kind == Kind::kEarlyAdopter ? kSetEarly : kSetTester, s, nulls);
-  spi::finish();
+  spi_conn.finish();
   if (result_null) {
     fcinfo->isnull = true;
     return (Datum)0;
@@ -292,10 +295,10 @@ HITLAI_FUNCTION(hitlai_claim_founding_tester_profile) {
   std::optional<std::string> email;
   if (claims && *claims) email = hitlai::review::email_from_claims(claims);
 
-  spi::connect();
+  spi::Connection spi_conn;
   const Datum user = uuid_datum(*me);
   if (!email && auth_users_read(kAuthEmailById, UUIDOID, user) && SPI_processed > 0)
-    email = spi::text(0, 1);
+    email = spi::text(0, kEmailOfId);
   std::string normalized = email ? hitlai::normalize_email(*email) : std::string();
   if (normalized.empty())
     throw hitlai::Error(hitlai::sqlstate::kInsufficientPrivilege,
@@ -306,8 +309,8 @@ HITLAI_FUNCTION(hitlai_claim_founding_tester_profile) {
     throw hitlai::Error(hitlai::sqlstate::kInsufficientPrivilege,
                         "no approved founding-tester application for the caller",
                         "No approved application has the email \"" + normalized + "\".");
-  const Datum app = result_uuid(0, 1);
-  const std::string tier = spi::text_not_null(0, 2);
+  const Datum app = result_uuid(0, kApprovedId);
+  const std::string tier = spi::text_not_null(0, kApprovedTier);
   Datum t[2] = {text_datum(tier), text_datum("tester")};
   if (spi::exec(kTier, t) == 0)
     throw hitlai::Error(hitlai::sqlstate::kInvalidParameter,
@@ -316,13 +319,13 @@ HITLAI_FUNCTION(hitlai_claim_founding_tester_profile) {
   Datum c[2] = {app, user};
   Datum id;
   if (spi::exec(kClaim, c) == 1) {
-    id = result_uuid(0, 1);
+    id = result_uuid(0, kId);
   } else {
     Datum u[1] = {user};
     if (spi::exec(kTesterByUser, u) != 1)
       throw hitlai::Error(hitlai::sqlstate::kInternalError, "tester profile not found");
-    id = result_uuid(0, 1);
+    id = result_uuid(0, kId);
   }
-  spi::finish();
+  spi_conn.finish();
   return id;
 }

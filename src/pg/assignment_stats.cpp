@@ -18,14 +18,12 @@
 
 #include "pg/bridge.hpp"
 #include "pg/settings.hpp"
+#include "pg/trigger.hpp"
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wregister"
 extern "C" {
 #include "catalog/namespace.h"
 #include "utils/lsyscache.h"
 }
-#pragma GCC diagnostic pop
 
 #include <string>
 #include <vector>
@@ -34,50 +32,59 @@ namespace {
 
 namespace spi = hitlai::pg::spi;
 
-#define HITLAI_OPEN(a) "(CASE WHEN " a ".status IN ('assigned', 'started') THEN 1 ELSE 0 END)"
-
 spi::Statement kInsert{
-    "WITH d AS (\n"
-    "  SELECT n.tester_id, pg_catalog.sum(" HITLAI_OPEN("n") ")::int8 AS da,\n"
-    "         pg_catalog.max(n.assigned_at) AS la\n"
-    "    FROM new_asg n GROUP BY n.tester_id),\n"
-    "l AS MATERIALIZED (\n"
-    "  SELECT h.id FROM hitlai.human_testers h WHERE h.id IN (SELECT d.tester_id FROM d)\n"
-    "   ORDER BY h.id FOR NO KEY UPDATE OF h)\n"
-    "UPDATE hitlai.human_testers h\n"
-    "   SET stats_open_assignments = h.stats_open_assignments + d.da,\n"
-    "       stats_last_assigned_at = GREATEST(h.stats_last_assigned_at, d.la)\n"
-    "  FROM d, l\n"
-    " WHERE h.id = d.tester_id AND l.id = h.id\n"
-    "   AND (d.da <> 0 OR h.stats_last_assigned_at IS NULL OR d.la > h.stats_last_assigned_at)",
+    R"SQL(
+WITH d AS (
+  SELECT n.tester_id, pg_catalog.max(n.assigned_at) AS la,
+         pg_catalog.count(*) FILTER (WHERE n.status IN ('assigned', 'started')) AS da
+    FROM new_asg n GROUP BY n.tester_id),
+l AS MATERIALIZED (
+  SELECT h.id FROM hitlai.human_testers h WHERE h.id IN (SELECT d.tester_id FROM d)
+   ORDER BY h.id FOR NO KEY UPDATE OF h)
+UPDATE hitlai.human_testers h
+   SET stats_open_assignments = h.stats_open_assignments + d.da,
+       stats_last_assigned_at = GREATEST(h.stats_last_assigned_at, d.la)
+  FROM d, l
+ WHERE h.id = d.tester_id AND l.id = h.id
+   AND (d.da <> 0 OR h.stats_last_assigned_at IS NULL OR d.la > h.stats_last_assigned_at))SQL",
     0, {}, nullptr};
 
-// UPDATE and DELETE: open-count deltas per tester.
+// UPDATE and DELETE: the change of each tester's open count, one row of two arrays
+// (tester ids, deltas), NULL when there is none; kApplyOpen adds them. A deletion lists
+// every tester of its rows, 0 included, so that all are locked in one step.
 spi::Statement kUpdateDeltas{
-    "WITH x AS (\n"
-    "  SELECT o.tester_id, -" HITLAI_OPEN("o") " AS k FROM old_asg o\n"
-    "  UNION ALL SELECT n.tester_id, " HITLAI_OPEN("n") " FROM new_asg n),\n"
-    "d AS (SELECT x.tester_id, pg_catalog.sum(x.k)::int8 AS da FROM x GROUP BY x.tester_id\n"
-    "      HAVING pg_catalog.sum(x.k) <> 0),\n"
-    "l AS MATERIALIZED (\n"
-    "  SELECT h.id FROM hitlai.human_testers h WHERE h.id IN (SELECT d.tester_id FROM d)\n"
-    "   ORDER BY h.id FOR NO KEY UPDATE OF h)\n"
-    "UPDATE hitlai.human_testers h\n"
-    "   SET stats_open_assignments = h.stats_open_assignments + d.da\n"
-    "  FROM d, l WHERE h.id = d.tester_id AND l.id = h.id",
+    R"SQL(
+SELECT pg_catalog.array_agg(d.tester_id), pg_catalog.array_agg(d.da)
+  FROM (SELECT x.tester_id, pg_catalog.sum(x.k)::int8 AS da
+          FROM (SELECT o.tester_id, -1 AS k FROM old_asg o
+                 WHERE o.status IN ('assigned', 'started')
+                UNION ALL
+                SELECT n.tester_id, 1 FROM new_asg n
+                 WHERE n.status IN ('assigned', 'started')) x
+         GROUP BY x.tester_id HAVING pg_catalog.sum(x.k) <> 0) d)SQL",
     0, {}, nullptr};
 
 spi::Statement kDeleteDeltas{
-    "WITH d AS (\n"
-    "  SELECT o.tester_id, pg_catalog.sum(" HITLAI_OPEN("o") ")::int8 AS da\n"
-    "    FROM old_asg o GROUP BY o.tester_id),\n"
-    "l AS MATERIALIZED (\n"
-    "  SELECT h.id FROM hitlai.human_testers h WHERE h.id IN (SELECT d.tester_id FROM d)\n"
-    "   ORDER BY h.id FOR NO KEY UPDATE OF h)\n"
-    "UPDATE hitlai.human_testers h\n"
-    "   SET stats_open_assignments = h.stats_open_assignments - d.da\n"
-    "  FROM d, l WHERE h.id = d.tester_id AND l.id = h.id AND d.da <> 0",
+    R"SQL(
+SELECT pg_catalog.array_agg(o.tester_id), pg_catalog.array_agg(-o.da)
+  FROM (SELECT o.tester_id,
+               pg_catalog.count(*) FILTER (WHERE o.status IN ('assigned', 'started')) AS da
+          FROM old_asg o GROUP BY o.tester_id) o)SQL",
     0, {}, nullptr};
+
+// $1 tester ids, $2 change of their open counts; the testers are locked in id order first.
+spi::Statement kApplyOpen{
+    R"SQL(
+WITH d AS (
+  SELECT u.id, u.da FROM ROWS FROM (pg_catalog.unnest($1::uuid[]),
+                                    pg_catalog.unnest($2::int8[])) AS u(id, da)),
+l AS MATERIALIZED (
+  SELECT h.id FROM hitlai.human_testers h WHERE h.id IN (SELECT d.id FROM d)
+   ORDER BY h.id FOR NO KEY UPDATE OF h)
+UPDATE hitlai.human_testers h
+   SET stats_open_assignments = h.stats_open_assignments + d.da
+  FROM d, l WHERE h.id = d.id AND l.id = h.id AND d.da <> 0)SQL",
+    2, {UUIDARRAYOID, INT8ARRAYOID}, nullptr};
 
 // Testers whose latest assigned_at may have gone down, locked in id order. After an
 // UPDATE: old rows whose tester or assigned_at changed; after a DELETE: every old row.
@@ -94,6 +101,7 @@ spi::Statement kLockMovedDelete{
     " WHERE h.id IN (SELECT o.tester_id FROM old_asg o)\n"
     " ORDER BY h.id FOR NO KEY UPDATE OF h",
     0, {}, nullptr};
+enum LockMovedCol { kMovedTester = 1 };
 
 // Recount (a fresh statement after the locks: its snapshot sees every committed change
 // of these testers' assignments). $1: the tester ids as text[].
@@ -142,32 +150,36 @@ SELECT 'human_testers'::text AS table_name, h.id, v.col, v.stored, v.actual
  ORDER BY 2, 3)SQL",
     0, {}, nullptr};
 
-enum class Event { kInsert, kUpdate, kDelete };
+namespace trigger = hitlai::pg::trigger;
 
-Datum on_assignments(FunctionCallInfo fcinfo, Event ev) {
-  auto* td = reinterpret_cast<TriggerData*>(fcinfo->context);
-  if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_AFTER(td->tg_event) ||
-      TRIGGER_FIRED_FOR_ROW(td->tg_event))
-    throw hitlai::Error("39P01", "assignment stats trigger: must be AFTER ... FOR EACH STATEMENT");
-  if (hitlai::pg::restore_mode_active()) return PointerGetDatum(nullptr);
-  if (spi::tuple_count(td->tg_newtable) + spi::tuple_count(td->tg_oldtable) == 0)
-    return PointerGetDatum(nullptr);
-  spi::connect(td);
-  if (ev == Event::kInsert) {
+constexpr trigger::Spec spec_for(const char* name, trigger::Event event) {
+  return trigger::after_statement(name, event, "tester_assignments",
+                                  "assignment stats trigger: must be AFTER ... FOR EACH STATEMENT");
+}
+constexpr trigger::Spec kOnInsert = spec_for("assignment_stats_insert", trigger::kInsert);
+constexpr trigger::Spec kOnUpdate = spec_for("assignment_stats_update", trigger::kUpdate);
+constexpr trigger::Spec kOnDelete = spec_for("assignment_stats_delete", trigger::kDelete);
+
+Datum on_assignments(FunctionCallInfo fcinfo, const trigger::Spec& spec) {
+  const trigger::Call call = trigger::open(fcinfo, spec);
+  if (hitlai::pg::restore_mode_active()) return call.unchanged();
+  if (call.transition_rows() == 0) return call.unchanged();
+  spi::Connection spi_conn(call.data);
+  if (call.is_insert()) {
     spi::exec(kInsert);
   } else {
-    spi::exec(ev == Event::kUpdate ? kUpdateDeltas : kDeleteDeltas);
-    const uint64_t n = spi::exec(ev == Event::kUpdate ? kLockMovedUpdate : kLockMovedDelete);
+    spi::exec_then(call.is_update() ? kUpdateDeltas : kDeleteDeltas, kApplyOpen);
+    const uint64_t n = spi::exec(call.is_update() ? kLockMovedUpdate : kLockMovedDelete);
     if (n > 0) {
       std::vector<std::string> ids;
       ids.reserve(n);
-      for (uint64_t i = 0; i < n; ++i) ids.push_back(spi::text_not_null(i, 1));
+      for (uint64_t i = 0; i < n; ++i) ids.push_back(spi::text_not_null(i, kMovedTester));
       Datum args[1] = {spi::text_array(ids)};
       spi::exec(kRecountLast, args);
     }
   }
-  spi::finish();
-  return PointerGetDatum(nullptr);
+  spi_conn.finish();
+  return call.unchanged();
 }
 
 }  // namespace
@@ -187,6 +199,6 @@ spi::Statement& check_statement() { return kCheck; }
 
 // AFTER INSERT / UPDATE / DELETE FOR EACH STATEMENT ON tester_assignments
 // (REFERENCING NEW TABLE AS new_asg / OLD TABLE AS old_asg). SECURITY DEFINER.
-HITLAI_FUNCTION(hitlai_assignment_stats_insert) { return on_assignments(fcinfo, Event::kInsert); }
-HITLAI_FUNCTION(hitlai_assignment_stats_update) { return on_assignments(fcinfo, Event::kUpdate); }
-HITLAI_FUNCTION(hitlai_assignment_stats_delete) { return on_assignments(fcinfo, Event::kDelete); }
+HITLAI_FUNCTION(hitlai_assignment_stats_insert) { return on_assignments(fcinfo, kOnInsert); }
+HITLAI_FUNCTION(hitlai_assignment_stats_update) { return on_assignments(fcinfo, kOnUpdate); }
+HITLAI_FUNCTION(hitlai_assignment_stats_delete) { return on_assignments(fcinfo, kOnDelete); }

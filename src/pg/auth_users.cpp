@@ -1,8 +1,8 @@
 // Reading auth.users from privileged code: see auth_users.hpp.
 #include "pg/auth_users.hpp"
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wregister"
+#include "pg/compat.hpp"
+
 extern "C" {
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
@@ -14,7 +14,6 @@ extern "C" {
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
 }
-#pragma GCC diagnostic pop
 
 #include <initializer_list>
 

@@ -37,7 +37,7 @@ namespace hitlai::pg {
 
 text* make_text(std::string_view s) {
   if (s.size() > MaxAllocSize - VARHDRSZ)
-    throw hitlai::Error("54000", "string too long for a text value");
+    throw hitlai::Error(hitlai::sqlstate::kProgramLimitExceeded, "string too long for a text value");
   return guarded([&] { return cstring_to_text_with_len(s.data(), int(s.size())); });
 }
 

@@ -68,22 +68,16 @@ class PgError : public std::exception {
 template <typename F>
 auto guarded(F&& f) -> std::invoke_result_t<F> {
   using R = std::invoke_result_t<F>;
-  MemoryContext volatile caller_ctx = CurrentMemoryContext;
-  ErrorData* volatile edata = nullptr;
   if constexpr (std::is_void_v<R>) {
-    PG_TRY();
-    { f(); }
-    PG_CATCH();
-    {
-      MemoryContextSwitchTo(caller_ctx);
-      edata = CopyErrorData();
-      FlushErrorState();
-    }
-    PG_END_TRY();
-    if (edata) throw PgError(edata);
+    guarded([&] {
+      f();
+      return true;
+    });
   } else {
     static_assert(std::is_trivially_copyable_v<R> && std::is_default_constructible_v<R>,
                   "guarded() returns plain values (Datum, pointers, integers)");
+    MemoryContext volatile caller_ctx = CurrentMemoryContext;
+    ErrorData* volatile edata = nullptr;
     R volatile result{};
     PG_TRY();
     { result = f(); }

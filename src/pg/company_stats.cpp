@@ -16,52 +16,50 @@ namespace {
 
 namespace spi = hitlai::pg::spi;
 
-#define HITLAI_COMPANY_DELTA_TAIL                                                         \
-    "\n" \
-  "d AS (\n" \
-  "  SELECT x.company_id, pg_catalog.sum(x.k) AS n, pg_catalog.sum(x.cost) AS cost,\n" \
-  "         COALESCE(pg_catalog.sum(x.ss), 0) AS ss, pg_catalog.sum(x.sc) AS sc\n" \
-  "    FROM x GROUP BY x.company_id\n" \
-  "  HAVING pg_catalog.sum(x.k) <> 0 OR pg_catalog.sum(x.cost) <> 0\n" \
-  "      OR COALESCE(pg_catalog.sum(x.ss), 0) <> 0 OR pg_catalog.sum(x.sc) <> 0)\n" \
-  "UPDATE hitlai.companies c\n" \
-  "   SET stats_run_count = c.stats_run_count + d.n,\n" \
-  "       stats_cost_sum = c.stats_cost_sum + d.cost,\n" \
-  "       stats_sentiment_sum = c.stats_sentiment_sum + d.ss,\n" \
-  "       stats_sentiment_count = c.stats_sentiment_count + d.sc\n" \
-  "  FROM d\n" \
-  " WHERE c.id = d.company_id\n"
-
 // The companies of the statement's runs, locked in id order by a statement of their own
-// before the delta UPDATE (see "lock, then update" in triggers.hpp).
-spi::Statement kLockUpdate{
+// before the delta UPDATE (see "lock, then update" in triggers.hpp). Both transition
+// tables are registered for UPDATE and DELETE (new_runs empty for DELETE).
+spi::Statement kLock{
     R"SQL(
 SELECT c.id FROM hitlai.companies c
  WHERE c.id IN (SELECT r.company_id FROM new_runs r UNION SELECT r.company_id FROM old_runs r)
  ORDER BY c.id FOR NO KEY UPDATE OF c)SQL",
     0, {}, nullptr};
-spi::Statement kLockDelete{
-    R"SQL(
-SELECT c.id FROM hitlai.companies c WHERE c.id IN (SELECT r.company_id FROM old_runs r)
- ORDER BY c.id FOR NO KEY UPDATE OF c)SQL",
-    0, {}, nullptr};
 
-spi::Statement kUpdate{
+// The statement's change of each company's rollups: one row, (company ids, runs, cost,
+// sentiment sum, sentiment count) as five arrays, NULL when nothing changed; kApply adds
+// them.
+spi::Statement kDeltas{
     R"SQL(
 WITH x AS (
   SELECT r.company_id, 1 AS k, r.cost, r.sentiment_score AS ss,
          (r.sentiment_score IS NOT NULL)::int4 AS sc FROM new_runs r
   UNION ALL
   SELECT r.company_id, -1, -r.cost, -r.sentiment_score,
-         -((r.sentiment_score IS NOT NULL)::int4) FROM old_runs r),)SQL" HITLAI_COMPANY_DELTA_TAIL,
+         -((r.sentiment_score IS NOT NULL)::int4) FROM old_runs r),
+d AS (
+  SELECT x.company_id, pg_catalog.sum(x.k)::int8 AS n, pg_catalog.sum(x.cost) AS cost,
+         COALESCE(pg_catalog.sum(x.ss), 0) AS ss, pg_catalog.sum(x.sc)::int8 AS sc
+    FROM x GROUP BY x.company_id
+  HAVING pg_catalog.sum(x.k) <> 0 OR pg_catalog.sum(x.cost) <> 0
+      OR COALESCE(pg_catalog.sum(x.ss), 0) <> 0 OR pg_catalog.sum(x.sc) <> 0)
+SELECT pg_catalog.array_agg(d.company_id), pg_catalog.array_agg(d.n),
+       pg_catalog.array_agg(d.cost), pg_catalog.array_agg(d.ss), pg_catalog.array_agg(d.sc)
+  FROM d)SQL",
     0, {}, nullptr};
 
-spi::Statement kDelete{
+// $1 company ids, $2 runs, $3 cost, $4 sentiment sum, $5 sentiment count (changes).
+spi::Statement kApply{
     R"SQL(
-WITH x AS (
-  SELECT r.company_id, -1 AS k, -r.cost AS cost, -r.sentiment_score AS ss,
-         -((r.sentiment_score IS NOT NULL)::int4) AS sc FROM old_runs r),)SQL" HITLAI_COMPANY_DELTA_TAIL,
-    0, {}, nullptr};
+UPDATE hitlai.companies c SET stats_run_count = c.stats_run_count + d.n,
+                              stats_cost_sum = c.stats_cost_sum + d.cost,
+                              stats_sentiment_sum = c.stats_sentiment_sum + d.ss,
+                              stats_sentiment_count = c.stats_sentiment_count + d.sc
+  FROM ROWS FROM (pg_catalog.unnest($1::uuid[]), pg_catalog.unnest($2::int8[]),
+                  pg_catalog.unnest($3::numeric[]), pg_catalog.unnest($4::numeric[]),
+                  pg_catalog.unnest($5::int8[])) AS d(id, n, cost, ss, sc)
+ WHERE c.id = d.id)SQL",
+    5, {UUIDARRAYOID, INT8ARRAYOID, NUMERICARRAYOID, NUMERICARRAYOID, INT8ARRAYOID}, nullptr};
 
 // One updated run (company_id can't change, T4): the delta by primary key.
 spi::Statement kUpdateOne{
@@ -78,9 +76,9 @@ UPDATE hitlai.companies c
 }  // namespace
 
 namespace hitlai::pg {
-void company_stats_on_update() {
-  spi::exec(kLockUpdate);
-  spi::exec(kUpdate);
+void company_stats_on_change() {
+  spi::exec(kLock);
+  spi::exec_then(kDeltas, kApply);
 }
 void company_stats_on_update_one(Datum company_id, Datum old_cost, Datum new_cost,
                                  std::optional<Datum> old_sentiment,
@@ -89,9 +87,5 @@ void company_stats_on_update_one(Datum company_id, Datum old_cost, Datum new_cos
                    new_sentiment.value_or(0)};
   const char nulls[5] = {' ', ' ', ' ', old_sentiment ? ' ' : 'n', new_sentiment ? ' ' : 'n'};
   spi::exec(kUpdateOne, args, nulls);
-}
-void company_stats_on_delete() {
-  spi::exec(kLockDelete);
-  spi::exec(kDelete);
 }
 }  // namespace hitlai::pg

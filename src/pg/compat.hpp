@@ -21,11 +21,14 @@ extern "C" {
 }
 
 // storage/proc.h pulls in port/atomics, whose x86 part uses `register` (an error in
-// C++17 with -Werror).
+// C++17 with -Werror), as does storage/s_lock.h: both are included here, once, with the
+// warning silenced, so the server headers every other file includes after this one
+// (bridge.hpp includes it) need no pragma of their own.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wregister"
 extern "C" {
 #include "storage/proc.h"
+#include "storage/s_lock.h"
 #include "utils/array.h"
 }
 #pragma GCC diagnostic pop

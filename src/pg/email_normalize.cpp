@@ -2,29 +2,32 @@
 // early_adopter_apps and founding_tester_apps: the email column is stored trimmed and
 // lower-cased (src/core/text_rules.hpp), so UNIQUE(email) is case-insensitive.
 #include "pg/bridge.hpp"
+#include "pg/trigger.hpp"
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wregister"
 extern "C" {
 #include "access/htup_details.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
 }
-#pragma GCC diagnostic pop
 
 #include <string>
 
 #include "core/text_rules.hpp"
 
+namespace trigger = hitlai::pg::trigger;
+
+namespace {
+constexpr trigger::Spec kSpec = trigger::before_row(
+    "normalize_email_trigger", trigger::kInsert | trigger::kUpdate | trigger::kDelete, nullptr,
+    "normalize_email_trigger: must be a BEFORE ROW trigger");
+}  // namespace
+
 HITLAI_FUNCTION(hitlai_normalize_email_trigger) {
-  auto* td = reinterpret_cast<TriggerData*>(fcinfo->context);
-  if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BEFORE(td->tg_event) ||
-      !TRIGGER_FIRED_FOR_ROW(td->tg_event))
-    throw hitlai::Error("39P01", "normalize_email_trigger: must be a BEFORE ROW trigger");
-  HeapTuple t = TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? td->tg_newtuple : td->tg_trigtuple;
-  TupleDesc desc = td->tg_relation->rd_att;
+  const trigger::Call call = trigger::open(fcinfo, kSpec);
+  HeapTuple t = call.new_row ? call.new_row : call.old_row;
+  TupleDesc desc = call.desc;
   const int col = hitlai::pg::guarded([&] { return SPI_fnumber(desc, "email"); });
-  if (col <= 0) throw hitlai::Error("39P01", "normalize_email_trigger: table has no email column");
+  if (col <= 0) throw hitlai::Error(hitlai::sqlstate::kTriggerProtocol, "normalize_email_trigger: table has no email column");
   bool isnull;
   Datum d = hitlai::pg::guarded([&] { return heap_getattr(t, col, desc, &isnull); });
   if (isnull) return PointerGetDatum(t);

@@ -5,9 +5,8 @@
 // where they are written. On UPDATE only columns that change are judged. Pure row work.
 #include "pg/bridge.hpp"
 #include "pg/settings.hpp"
+#include "pg/trigger.hpp"
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wregister"
 extern "C" {
 #include "access/htup_details.h"
 #include "catalog/pg_type_d.h"
@@ -16,22 +15,24 @@ extern "C" {
 #include "utils/rel.h"
 #include "utils/timestamp.h"
 }
-#pragma GCC diagnostic pop
 
 #include <string>
 
+namespace trigger = hitlai::pg::trigger;
+
+namespace {
+constexpr trigger::Spec kSpec = trigger::before_row(
+    "refuse_infinite_timestamps", trigger::kInsert | trigger::kUpdate, nullptr,
+    "refuse_infinite_timestamps: must be BEFORE INSERT OR UPDATE ... FOR EACH ROW");
+}  // namespace
+
 HITLAI_FUNCTION(hitlai_refuse_infinite_timestamps) {
-  auto* td = reinterpret_cast<TriggerData*>(fcinfo->context);
-  if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BEFORE(td->tg_event) ||
-      !TRIGGER_FIRED_FOR_ROW(td->tg_event) || TRIGGER_FIRED_BY_DELETE(td->tg_event))
-    throw hitlai::Error("39P01",
-                        "refuse_infinite_timestamps: must be BEFORE INSERT OR UPDATE ... FOR EACH ROW");
-  const bool is_insert = TRIGGER_FIRED_BY_INSERT(td->tg_event);
-  HeapTuple newt = is_insert ? td->tg_trigtuple : td->tg_newtuple;
-  HeapTuple oldt = is_insert ? nullptr : td->tg_trigtuple;
-  if (hitlai::pg::restore_mode_active()) return PointerGetDatum(newt);
-  Relation rel = td->tg_relation;
-  TupleDesc desc = rel->rd_att;
+  const trigger::Call call = trigger::open(fcinfo, kSpec);
+  const bool is_insert = call.is_insert();
+  HeapTuple newt = call.new_row, oldt = call.old_row;
+  if (hitlai::pg::restore_mode_active()) return call.unchanged();
+  Relation rel = call.relation;
+  TupleDesc desc = call.desc;
   const char* bad = nullptr;
   for (int i = 0; i < desc->natts && !bad; ++i) {
     Form_pg_attribute att = TupleDescAttr(desc, i);
@@ -48,7 +49,7 @@ HITLAI_FUNCTION(hitlai_refuse_infinite_timestamps) {
     bad = NameStr(att->attname);
   }
   if (bad)
-    throw hitlai::Error("22008",
+    throw hitlai::Error(hitlai::sqlstate::kDatetimeOverflow,
                         std::string(RelationGetRelationName(rel)) + "." + bad +
                             " must be a finite timestamp",
                         "infinity and -infinity are not accepted (durations computed from them "

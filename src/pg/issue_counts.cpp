@@ -9,6 +9,7 @@
 #include "pg/bridge.hpp"
 #include "pg/settings.hpp"
 #include "pg/spi.hpp"
+#include "pg/trigger.hpp"
 #include "pg/triggers.hpp"
 
 #include <string>
@@ -16,18 +17,6 @@
 namespace {
 
 namespace spi = hitlai::pg::spi;
-
-#define HITLAI_ISSUES_TAIL                                                                 \
-    "\n" \
-  "d AS (SELECT x.run_id, pg_catalog.sum(x.k) AS k FROM x GROUP BY x.run_id)\n" \
-  "UPDATE hitlai.test_runs r SET issues_found = r.issues_found + d.k\n" \
-  "  FROM d WHERE r.id = d.run_id\n"
-
-// The statement's runs, locked in id order by a statement of their own before the
-// UPDATE (lock, then update: see triggers.hpp).
-#define HITLAI_ISSUES_LOCK(x)                                                              \
-  "SELECT r.id FROM hitlai.test_runs r WHERE r.id IN (" x ") ORDER BY r.id "             \
-  "FOR NO KEY UPDATE OF r"
 
 // J5 (T2): the issue titles of one run take at most 523264 bytes (plus 48 bytes per issue
 // for its place in the document), so that the run's training output_data, with at most
@@ -43,56 +32,68 @@ SELECT i.test_run_id::text, pg_catalog.sum(pg_catalog.octet_length(i.title)::int
 HAVING pg_catalog.sum(pg_catalog.octet_length(i.title)::int8 + 48) > 523264
  LIMIT 1)SQL",
     0, {}, nullptr};
+enum TitlesOverCol { kOverRun = 1, kOverBytes };
 
-spi::Statement kLockInsert{HITLAI_ISSUES_LOCK("SELECT i.test_run_id FROM new_issues i"), 0,
-                           {}, nullptr};
-spi::Statement kLockUpdate{
-    HITLAI_ISSUES_LOCK("SELECT i.test_run_id FROM new_issues i "
-                       "UNION SELECT i.test_run_id FROM old_issues i"),
+// The statement's runs, locked in id order by a statement of their own before the
+// UPDATE (lock, then update: see triggers.hpp). The trigger registers both transition
+// tables for every event (an INSERT's old_issues and a DELETE's new_issues empty).
+spi::Statement kLock{
+    R"SQL(
+SELECT r.id FROM hitlai.test_runs r
+ WHERE r.id IN (SELECT i.test_run_id FROM new_issues i
+                UNION SELECT i.test_run_id FROM old_issues i)
+ ORDER BY r.id FOR NO KEY UPDATE OF r)SQL",
     0, {}, nullptr};
-spi::Statement kLockDelete{HITLAI_ISSUES_LOCK("SELECT i.test_run_id FROM old_issues i"), 0,
-                           {}, nullptr};
 
-spi::Statement kInsert{
-    "WITH x AS (SELECT i.test_run_id AS run_id, 1 AS k FROM new_issues i)," HITLAI_ISSUES_TAIL,
+// The per-run delta of issues_found (a run whose issues were only updated gets 0).
+spi::Statement kCount{
+    R"SQL(
+WITH x AS (SELECT i.test_run_id AS run_id, 1 AS k FROM new_issues i
+           UNION ALL SELECT i.test_run_id, -1 FROM old_issues i),
+d AS (SELECT x.run_id, pg_catalog.sum(x.k) AS k FROM x GROUP BY x.run_id)
+UPDATE hitlai.test_runs r SET issues_found = r.issues_found + d.k
+  FROM d WHERE r.id = d.run_id)SQL",
     0, {}, nullptr};
-// 0.3.0 (W1): the same, also returning stats_active_webhooks of each run's company, so
-// that an issue of a company without active webhooks costs no outbox query.
+// 0.3.0 (W1), for INSERT: the same, also returning stats_active_webhooks of each run's
+// company, so that an issue of a company without active webhooks costs no outbox query.
 spi::Statement kInsertV3{
-    "WITH x AS (SELECT i.test_run_id AS run_id, 1 AS k FROM new_issues i)," HITLAI_ISSUES_TAIL
-    "RETURNING (SELECT c.stats_active_webhooks FROM hitlai.companies c\n"
-    "            WHERE c.id = r.company_id)::int8",
+    R"SQL(
+WITH d AS (SELECT i.test_run_id AS run_id, pg_catalog.count(*) AS k FROM new_issues i
+            GROUP BY i.test_run_id)
+UPDATE hitlai.test_runs r SET issues_found = r.issues_found + d.k FROM d
+ WHERE r.id = d.run_id
+RETURNING (SELECT c.stats_active_webhooks FROM hitlai.companies c
+            WHERE c.id = r.company_id)::int8)SQL",
     0, {}, nullptr};
-spi::Statement kUpdate{
-    "WITH x AS (SELECT i.test_run_id AS run_id, 1 AS k FROM new_issues i "
-    "UNION ALL SELECT i.test_run_id, -1 FROM old_issues i)," HITLAI_ISSUES_TAIL,
-    0, {}, nullptr};
-spi::Statement kDelete{
-    "WITH x AS (SELECT i.test_run_id AS run_id, -1 AS k FROM old_issues i)," HITLAI_ISSUES_TAIL,
-    0, {}, nullptr};
+enum InsertV3Col { kActiveWebhooks = 1 };
 
-Datum issues_trigger(FunctionCallInfo fcinfo, spi::Statement& lock, spi::Statement& stmt,
-                     bool check_titles) {
-  auto* td = reinterpret_cast<TriggerData*>(fcinfo->context);
-  if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_AFTER(td->tg_event) ||
-      TRIGGER_FIRED_FOR_ROW(td->tg_event))
-    throw hitlai::Error("39P01", "issues trigger: must be AFTER ... FOR EACH STATEMENT");
-  if (hitlai::pg::restore_mode_active()) return PointerGetDatum(nullptr);
-  if (spi::tuple_count(td->tg_newtable) + spi::tuple_count(td->tg_oldtable) == 0)
-    return PointerGetDatum(nullptr);
-  const bool outbox = &stmt == &kInsert && hitlai::pg::outbox_enabled();
-  spi::connect(td);
+namespace trigger = hitlai::pg::trigger;
+
+constexpr trigger::Spec spec_for(const char* name, trigger::Event event) {
+  return trigger::after_statement(name, event, "issues",
+                                  "issues trigger: must be AFTER ... FOR EACH STATEMENT");
+}
+constexpr trigger::Spec kOnInsert = spec_for("issues_after_insert", trigger::kInsert);
+constexpr trigger::Spec kOnUpdate = spec_for("issues_after_update", trigger::kUpdate);
+constexpr trigger::Spec kOnDelete = spec_for("issues_after_delete", trigger::kDelete);
+
+Datum issues_trigger(FunctionCallInfo fcinfo, const trigger::Spec& spec, bool check_titles) {
+  const trigger::Call call = trigger::open(fcinfo, spec);
+  if (hitlai::pg::restore_mode_active()) return call.unchanged();
+  if (call.transition_rows() == 0) return call.unchanged();
+  const bool outbox = call.is_insert() && hitlai::pg::outbox_enabled();
+  spi::Connection spi_conn(call.data, {"old_issues", "new_issues"});
   bool webhooks = false;
   {
     hitlai::pg::IssueCountWriter writer;
-    spi::exec(lock);
-    const uint64_t runs = spi::exec(outbox ? kInsertV3 : stmt);
+    spi::exec(kLock);
+    const uint64_t runs = spi::exec(outbox ? kInsertV3 : kCount);
     for (uint64_t i = 0; outbox && i < runs && !webhooks; ++i)
-      webhooks = spi::int8(i, 1).value_or(0) > 0;
+      webhooks = spi::int8(i, kActiveWebhooks).value_or(0) > 0;
   }
   if (check_titles && spi::exec(kTitlesOver) > 0) {
-    const std::string run = spi::text_not_null(0, 1);
-    const int64_t bytes = *spi::int8(0, 2);
+    const std::string run = spi::text_not_null(0, kOverRun);
+    const int64_t bytes = *spi::int8(0, kOverBytes);
     throw hitlai::Error(hitlai::sqlstate::kCheckViolation,
                         "issues.title: the issues of test run " + run + " exceed " +
                             std::to_string(kIssueTitlesBytes) + " bytes of titles",
@@ -101,12 +102,18 @@ Datum issues_trigger(FunctionCallInfo fcinfo, spi::Statement& lock, spi::Stateme
                             "training_data.output_data under the 1 MiB document limit (J5).");
   }
   if (webhooks) hitlai::pg::outbox_issues_inserted();  // W1: issue.created
-  spi::finish();
-  return PointerGetDatum(nullptr);
+  spi_conn.finish();
+  return call.unchanged();
 }
 
 }  // namespace
 
-HITLAI_FUNCTION(hitlai_issues_after_insert) { return issues_trigger(fcinfo, kLockInsert, kInsert, true); }
-HITLAI_FUNCTION(hitlai_issues_after_update) { return issues_trigger(fcinfo, kLockUpdate, kUpdate, true); }
-HITLAI_FUNCTION(hitlai_issues_after_delete) { return issues_trigger(fcinfo, kLockDelete, kDelete, false); }
+HITLAI_FUNCTION(hitlai_issues_after_insert) {
+  return issues_trigger(fcinfo, kOnInsert, true);
+}
+HITLAI_FUNCTION(hitlai_issues_after_update) {
+  return issues_trigger(fcinfo, kOnUpdate, true);
+}
+HITLAI_FUNCTION(hitlai_issues_after_delete) {
+  return issues_trigger(fcinfo, kOnDelete, false);
+}

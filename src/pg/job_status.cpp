@@ -3,9 +3,8 @@
 // fine_tuned_model_id / error_message, immutable job_id / training_file_id. Pure row
 // work, no SPI.
 #include "pg/bridge.hpp"
+#include "pg/trigger.hpp"
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wregister"
 extern "C" {
 #include "access/htup_details.h"
 #include "access/xact.h"
@@ -14,7 +13,6 @@ extern "C" {
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
 }
-#pragma GCC diagnostic pop
 
 #include <optional>
 #include <string_view>
@@ -24,13 +22,8 @@ extern "C" {
 namespace {
 
 namespace js = hitlai::job_status;
+namespace trigger = hitlai::pg::trigger;
 using hitlai::pg::guarded;
-
-int attnum(TupleDesc td, const char* name) {
-  int n = SPI_fnumber(td, name);
-  if (n <= 0) elog(ERROR, "hitlai: fine_tuning_jobs has no column \"%s\"", name);
-  return n;
-}
 
 // The bytes of a text column (detoasted into the current memory context), or nullopt.
 std::optional<std::string_view> text_col(HeapTuple t, TupleDesc td, int col) {
@@ -41,27 +34,23 @@ std::optional<std::string_view> text_col(HeapTuple t, TupleDesc td, int col) {
   return hitlai::pg::text_view(v);
 }
 
+constexpr trigger::Spec kSpec = trigger::before_row(
+    "fine_tuning_jobs_before_update", trigger::kUpdate, "fine_tuning_jobs",
+    "fine_tuning_jobs_before_update: must be a BEFORE UPDATE ROW trigger");
+
 }  // namespace
 
 // hitlai.fine_tuning_jobs_before_update() (BEFORE UPDATE FOR EACH ROW ON fine_tuning_jobs)
 HITLAI_FUNCTION(hitlai_fine_tuning_jobs_before_update) {
-  auto* td = reinterpret_cast<TriggerData*>(fcinfo->context);
-  if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BEFORE(td->tg_event) ||
-      !TRIGGER_FIRED_FOR_ROW(td->tg_event) || !TRIGGER_FIRED_BY_UPDATE(td->tg_event))
-    throw hitlai::Error("39P01", "fine_tuning_jobs_before_update: must be a BEFORE UPDATE ROW trigger");
-  TupleDesc desc = td->tg_relation->rd_att;
-  HeapTuple oldt = td->tg_trigtuple;
-  HeapTuple newt = td->tg_newtuple;
+  const trigger::Call call = trigger::open(fcinfo, kSpec);
+  TupleDesc desc = call.desc;
+  HeapTuple oldt = call.old_row;
+  HeapTuple newt = call.new_row;
 
-  int c_status = 0, c_job_id = 0, c_file = 0, c_model = 0, c_error = 0, c_completed = 0;
-  guarded([&] {
-    c_status = attnum(desc, "status");
-    c_job_id = attnum(desc, "job_id");
-    c_file = attnum(desc, "training_file_id");
-    c_model = attnum(desc, "fine_tuned_model_id");
-    c_error = attnum(desc, "error_message");
-    c_completed = attnum(desc, "completed_at");
-  });
+  const int c_status = call.column("status"), c_job_id = call.column("job_id"),
+            c_file = call.column("training_file_id"),
+            c_model = call.column("fine_tuned_model_id"),
+            c_error = call.column("error_message"), c_completed = call.column("completed_at");
 
   js::check_immutable("job_id", text_col(oldt, desc, c_job_id), text_col(newt, desc, c_job_id));
   js::check_immutable("training_file_id", text_col(oldt, desc, c_file),

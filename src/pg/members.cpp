@@ -31,15 +31,14 @@
 // that removes several owners of one company in separate statements while another does
 // the same can still deadlock on these two; one statement per company avoids it.
 //
-// No C++ object with a destructor is alive in these bodies: PostgreSQL is called
-// directly (see bridge.hpp).
+// Row work before the SPI connection calls PostgreSQL directly (no C++ object with a
+// destructor is alive yet); once the connection (spi::Connection) exists, every call
+// goes through guarded() (bridge.hpp), as spi::exec does.
 #include "pg/auth_users.hpp"
 #include "pg/bridge.hpp"
+#include "pg/spi.hpp"
+#include "pg/trigger.hpp"
 
-// commands/trigger.h pulls in s_lock.h / atomics, which use `register` (an error in
-// C++17 with -Werror): silenced for these headers only.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wregister"
 extern "C" {
 #include "access/htup_details.h"
 #include "catalog/pg_type_d.h"
@@ -53,7 +52,6 @@ extern "C" {
 #include "utils/rel.h"
 #include "utils/rls.h"
 }
-#pragma GCC diagnostic pop
 
 #include <cstring>
 #include <string>
@@ -90,16 +88,28 @@ Datum get_datum(HeapTuple tup, TupleDesc desc, int attnum) {
   return isnull ? (Datum)0 : d;
 }
 
-TriggerData* trigger_data(FunctionCallInfo fcinfo, const char* name) {
-  if (!CALLED_AS_TRIGGER(fcinfo))
-    throw hitlai::Error(hitlai::sqlstate::kInternalError,
-                        std::string(name) + ": not called as a trigger");
-  auto* td = reinterpret_cast<TriggerData*>(fcinfo->context);
-  if (!TRIGGER_FIRED_BEFORE(td->tg_event) || !TRIGGER_FIRED_FOR_ROW(td->tg_event))
-    throw hitlai::Error(hitlai::sqlstate::kInternalError,
-                        std::string(name) + ": must be a BEFORE ... FOR EACH ROW trigger");
-  return td;
-}
+namespace trigger = hitlai::pg::trigger;
+
+constexpr trigger::Spec kKeepLastOwner{"keep_last_owner",
+                                       trigger::Timing::kBefore,
+                                       trigger::Level::kRow,
+                                       trigger::kUpdate | trigger::kDelete,
+                                       "company_members",
+                                       hitlai::sqlstate::kInternalError,
+                                       "keep_last_owner: must be a BEFORE ... FOR EACH ROW trigger",
+                                       "keep_last_owner: not called as a trigger",
+                                       "keep_last_owner: must fire for UPDATE or DELETE"};
+
+constexpr trigger::Spec kGuardTesterColumns{
+    "guard_tester_columns",
+    trigger::Timing::kBefore,
+    trigger::Level::kRow,
+    trigger::kUpdate,
+    "test_runs",
+    hitlai::sqlstate::kInternalError,
+    "guard_tester_columns: must be a BEFORE ... FOR EACH ROW trigger",
+    "guard_tester_columns: not called as a trigger",
+    "guard_tester_columns: must fire for UPDATE"};
 
 // Transaction advisory lock class of the per-company owner lock (object: hash of the id).
 constexpr int32 kOwnerLockClass = 0x686c6f77;  // "hlow"
@@ -112,36 +122,25 @@ void lock_company_owners(Datum company) {
                       Int32GetDatum(static_cast<int32>(h)));
 }
 
-// Runs a kept plan with the newest snapshot (committed changes of other sessions and all
-// of this transaction's); returns SPI_processed.
-uint64 run_plan_latest(SPIPlanPtr plan, Datum* args) {
-  int rc = SPI_execute_snapshot(plan, args, nullptr, GetLatestSnapshot(), InvalidSnapshot, false,
-                                false, 1);
-  if (rc < 0) elog(ERROR, "hitlai: SPI_execute_snapshot failed: %s", SPI_result_code_string(rc));
-  return SPI_processed;
-}
+namespace spi = hitlai::pg::spi;
+using hitlai::pg::guarded;
 
-// Runs a kept plan with uuid arguments; returns SPI_processed.
-uint64 run_plan(SPIPlanPtr plan, Datum* args, int nargs) {
-  char nulls[4] = {' ', ' ', ' ', ' '};
-  (void)nargs;
-  int rc = SPI_execute_plan(plan, args, nulls, false, 1);
-  if (rc < 0) elog(ERROR, "hitlai: SPI_execute_plan failed: %s", SPI_result_code_string(rc));
-  return SPI_processed;
-}
+spi::Statement kCompanyExists{
+    "SELECT 1 FROM hitlai.companies c WHERE c.id OPERATOR(pg_catalog.=) $1", 1, {UUIDOID},
+    nullptr};
 
-SPIPlanPtr keep_plan(SPIPlanPtr* slot, const char* sql, int nargs, Oid* types) {
-  if (*slot) return *slot;
-  SPIPlanPtr p = SPI_prepare(sql, nargs, types);
-  if (!p) elog(ERROR, "hitlai: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
-  SPI_keepplan(p);
-  *slot = p;
-  return p;
-}
+// Run with the newest snapshot, once the company's owner lock is held (see above).
+spi::Statement kOtherOwner{
+    "SELECT 1 FROM hitlai.company_members m"
+    " WHERE m.company_id OPERATOR(pg_catalog.=) $1"
+    "   AND m.role OPERATOR(pg_catalog.=) 'owner' AND m.joined_at IS NOT NULL"
+    "   AND m.id OPERATOR(pg_catalog.<>) $2"
+    " LIMIT 1",
+    2, {UUIDOID, UUIDOID}, nullptr};
 
-SPIPlanPtr company_exists_plan = nullptr;
-SPIPlanPtr other_owner_plan = nullptr;
-SPIPlanPtr is_member_plan = nullptr;
+spi::Statement kIsMember{
+    "SELECT 1 WHERE $1 OPERATOR(pg_catalog.=) ANY (hitlai.member_company_ids('member'))", 1,
+    {UUIDOID}, nullptr};
 
 // Whether auth.users exists and has no row for `user_id` (the owner's account is being
 // deleted: its ON DELETE CASCADE must not be blocked). Rare path, not cached. auth.users
@@ -150,25 +149,22 @@ SPIPlanPtr is_member_plan = nullptr;
 bool auth_user_deleted(Datum user_id) {
   Oid types[1] = {UUIDOID};
   Datum args[1] = {user_id};
-  int rc = hitlai::pg::auth_users_query(
-      "SELECT 1 FROM ONLY auth.users u WHERE u.id OPERATOR(pg_catalog.=) $1", 1, types, args, 1,
-      false);
-  return rc == SPI_OK_SELECT && SPI_processed == 0;
+  return guarded([&] {
+    int rc = hitlai::pg::auth_users_query(
+        "SELECT 1 FROM ONLY auth.users u WHERE u.id OPERATOR(pg_catalog.=) $1", 1, types, args,
+        1, false);
+    return rc == SPI_OK_SELECT && SPI_processed == 0;
+  });
 }
 
 }  // namespace
 
 // Trigger function hitlai.keep_last_owner() on company_members (A2, SQLSTATE HL004).
 HITLAI_FUNCTION(hitlai_keep_last_owner) {
-  TriggerData* td = trigger_data(fcinfo, "keep_last_owner");
-  bool is_update = TRIGGER_FIRED_BY_UPDATE(td->tg_event);
-  if (!is_update && !TRIGGER_FIRED_BY_DELETE(td->tg_event))
-    throw hitlai::Error(hitlai::sqlstate::kInternalError,
-                        "keep_last_owner: must fire for UPDATE or DELETE");
-  TupleDesc desc = td->tg_relation->rd_att;
-  HeapTuple oldtup = td->tg_trigtuple;
-  HeapTuple newtup = is_update ? td->tg_newtuple : nullptr;
-  Datum result = PointerGetDatum(is_update ? newtup : oldtup);
+  const trigger::Call call = trigger::open(fcinfo, kKeepLastOwner);
+  TupleDesc desc = call.desc;
+  HeapTuple oldtup = call.old_row, newtup = call.new_row;
+  const Datum result = call.unchanged();
 
   const int a_id = attnum_of(desc, "id"), a_company = attnum_of(desc, "company_id"),
             a_user = attnum_of(desc, "user_id"), a_role = attnum_of(desc, "role"),
@@ -178,52 +174,38 @@ HITLAI_FUNCTION(hitlai_keep_last_owner) {
   if (!text_equals(oldtup, desc, a_role, "owner") || is_null(oldtup, desc, a_joined))
     return result;
   Datum company = get_datum(oldtup, desc, a_company);
-  if (is_update && text_equals(newtup, desc, a_role, "owner") && !is_null(newtup, desc, a_joined) &&
+  if (call.is_update() && text_equals(newtup, desc, a_role, "owner") && !is_null(newtup, desc, a_joined) &&
       !is_null(newtup, desc, a_company) &&
       datum_image_eq(company, get_datum(newtup, desc, a_company), false, 16))
     return result;
 
-  if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "hitlai: SPI_connect failed");
-  Oid one[1] = {UUIDOID};
-  Oid two[2] = {UUIDOID, UUIDOID};
-  keep_plan(&company_exists_plan,
-            "SELECT 1 FROM hitlai.companies c WHERE c.id OPERATOR(pg_catalog.=) $1", 1, one);
-  keep_plan(&other_owner_plan,
-            "SELECT 1 FROM hitlai.company_members m"
-            " WHERE m.company_id OPERATOR(pg_catalog.=) $1"
-            "   AND m.role OPERATOR(pg_catalog.=) 'owner' AND m.joined_at IS NOT NULL"
-            "   AND m.id OPERATOR(pg_catalog.<>) $2"
-            " LIMIT 1",
-            2, two);
   Datum args[2] = {company, get_datum(oldtup, desc, a_id)};
-  bool allowed = run_plan(company_exists_plan, args, 1) == 0;  // company being deleted
+  spi::Connection connection;
+  bool allowed = spi::exec(kCompanyExists, args) == 0;  // company being deleted
   if (!allowed) {
-    lock_company_owners(company);
-    allowed = run_plan_latest(other_owner_plan, args) > 0 ||
+    guarded([&] { lock_company_owners(company); });
+    allowed = spi::exec_latest(kOtherOwner, args) > 0 ||
               auth_user_deleted(get_datum(oldtup, desc, a_user));
   }
-  SPI_finish();
+  connection.finish();
   if (!allowed) {
-    char* company_text = DatumGetCString(DirectFunctionCall1(uuid_out, company));
-    ereport(ERROR,
-            (errcode(MAKE_SQLSTATE('H', 'L', '0', '0', '4')),
-             errmsg("company %s must keep at least one joined owner", company_text),
-             errdetail("This %s would leave the company without an owner.",
-                       is_update ? "update" : "delete"),
-             errhint("Make another member owner first, or delete the company.")));
+    const std::string company_text =
+        guarded([&] { return DatumGetCString(DirectFunctionCall1(uuid_out, company)); });
+    throw hitlai::Error(hitlai::sqlstate::kLastOwner,
+                        "company " + company_text + " must keep at least one joined owner",
+                        std::string("This ") + (call.is_update() ? "update" : "delete") +
+                            " would leave the company without an owner.",
+                        "Make another member owner first, or delete the company.");
   }
   return result;
 }
 
 // Trigger function hitlai.guard_tester_columns() on test_runs (A2, SQLSTATE 42501).
 HITLAI_FUNCTION(hitlai_guard_tester_columns) {
-  TriggerData* td = trigger_data(fcinfo, "guard_tester_columns");
-  if (!TRIGGER_FIRED_BY_UPDATE(td->tg_event))
-    throw hitlai::Error(hitlai::sqlstate::kInternalError,
-                        "guard_tester_columns: must fire for UPDATE");
-  Relation rel = td->tg_relation;
-  HeapTuple oldtup = td->tg_trigtuple, newtup = td->tg_newtuple;
-  Datum result = PointerGetDatum(newtup);
+  const trigger::Call call = trigger::open(fcinfo, kGuardTesterColumns);
+  Relation rel = call.relation;
+  HeapTuple oldtup = call.old_row, newtup = call.new_row;
+  const Datum result = call.unchanged();
   // Privileged (RLS bypassed) writers, and SECURITY DEFINER triggers, are not judged.
   if (check_enable_rls(RelationGetRelid(rel), InvalidOid, true) != RLS_ENABLED) return result;
 
@@ -265,25 +247,24 @@ HITLAI_FUNCTION(hitlai_guard_tester_columns) {
   if (!changed && !frozen) return result;
 
   // Something only members may change: is the caller one (owner, admin or member)?
-  if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "hitlai: SPI_connect failed");
-  Oid one[1] = {UUIDOID};
-  keep_plan(&is_member_plan,
-            "SELECT 1 WHERE $1 OPERATOR(pg_catalog.=) ANY (hitlai.member_company_ids('member'))", 1,
-            one);
+  spi::Connection connection;
   Datum args[1] = {get_datum(oldtup, desc, attnum_of(desc, "company_id"))};
-  bool member = run_plan(is_member_plan, args, 1) > 0;
-  SPI_finish();
+  const bool member = spi::exec(kIsMember, args) > 0;
+  connection.finish();
   if (!member && frozen)
-    ereport(ERROR, (errcode(MAKE_SQLSTATE('H', 'L', '0', '0', '3')),
-                    errmsg("column \"%s\" of a completed, rated test run cannot be changed by its tester", frozen),
-                    errdetail("Once the company has rated a completed run, what its training data "
-                              "captured (sentiment_score, recommendations, positives) is frozen for testers."),
-                    errhint("Ask a member of the company to make this change.")));
+    throw hitlai::Error(
+        hitlai::sqlstate::kImmutableColumn,
+        std::string("column \"") + frozen +
+            "\" of a completed, rated test run cannot be changed by its tester",
+        "Once the company has rated a completed run, what its training data captured "
+        "(sentiment_score, recommendations, positives) is frozen for testers.",
+        "Ask a member of the company to make this change.");
   if (!member)
-    ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-                    errmsg("permission denied to change column \"%s\" of test run", changed),
-                    errdetail("A tester who is not a member of the run's company may change only "
-                              "status, sentiment_score, recommendations, positives and final_report."),
-                    errhint("Ask a member of the company to make this change.")));
+    throw hitlai::Error(hitlai::sqlstate::kInsufficientPrivilege,
+                        std::string("permission denied to change column \"") + changed +
+                            "\" of test run",
+                        "A tester who is not a member of the run's company may change only "
+                        "status, sentiment_score, recommendations, positives and final_report.",
+                        "Ask a member of the company to make this change.");
   return result;
 }

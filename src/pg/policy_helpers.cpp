@@ -35,9 +35,8 @@
 #include "pg/bridge.hpp"
 #include "pg/identity.hpp"
 #include "pg/spi.hpp"
+#include "pg/trigger.hpp"
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wregister"
 extern "C" {
 #include "access/xact.h"
 #include "catalog/pg_type.h"
@@ -49,7 +48,6 @@ extern "C" {
 #include "utils/snapshot.h"
 #include "utils/uuid.h"
 }
-#pragma GCC diagnostic pop
 
 #include <cstring>
 #include <optional>
@@ -120,29 +118,28 @@ struct Slot {
 
 // A look-up statement, prepared once per backend. Parameter $1 is always the user id.
 struct Lookup {
-  const char* sql;
-  int nargs;
-  Oid argtypes[2];
+  hitlai::pg::spi::Statement statement;
   int16 result_typlen;  // -1 (array) or 16 (uuid)
-  SPIPlanPtr plan;
 };
 
 Lookup member_lookup{
-    "SELECT COALESCE(pg_catalog.array_agg(m.company_id), '{}'::pg_catalog.uuid[]) "
+    {"SELECT COALESCE(pg_catalog.array_agg(m.company_id), '{}'::pg_catalog.uuid[]) "
     "FROM hitlai.company_members m "
     "WHERE m.user_id OPERATOR(pg_catalog.=) $1 AND m.joined_at IS NOT NULL "
     "AND m.role OPERATOR(pg_catalog.=) ANY ($2)",
-    2, {UUIDOID, TEXTARRAYOID}, -1, nullptr};
+     2, {UUIDOID, TEXTARRAYOID}, nullptr},
+    -1};
 
 Lookup tester_lookup{
-    "SELECT h.id FROM hitlai.human_testers h WHERE h.user_id OPERATOR(pg_catalog.=) $1 "
+    {"SELECT h.id FROM hitlai.human_testers h WHERE h.user_id OPERATOR(pg_catalog.=) $1 "
     "LIMIT 1",
-    1, {UUIDOID, InvalidOid}, UUID_LEN, nullptr};
+     1, {UUIDOID}, nullptr},
+    UUID_LEN};
 
 // Runs whose tester_id is one of the caller's profiles, and runs with an assignment of
 // one of them (for_write, $2: only assignments assigned, started or completed).
 Lookup runs_lookup{
-    "SELECT COALESCE(pg_catalog.array_agg(DISTINCT s.id), '{}'::pg_catalog.uuid[]) "
+    {"SELECT COALESCE(pg_catalog.array_agg(DISTINCT s.id), '{}'::pg_catalog.uuid[]) "
     "FROM (SELECT r.id FROM hitlai.human_testers h "
     "        JOIN hitlai.test_runs r ON r.tester_id OPERATOR(pg_catalog.=) h.id "
     "       WHERE h.user_id OPERATOR(pg_catalog.=) $1 "
@@ -152,7 +149,8 @@ Lookup runs_lookup{
     "       WHERE h.user_id OPERATOR(pg_catalog.=) $1 "
     "         AND (NOT $2 OR a.status OPERATOR(pg_catalog.=) ANY "
     "              ('{assigned,started,completed}'::pg_catalog.text[]))) s",
-    2, {UUIDOID, BOOLOID}, -1, nullptr};
+     2, {UUIDOID, BOOLOID}, nullptr},
+    -1};
 
 // Runs the look-up read-only in the caller's snapshot and stores its one value in slot.
 void run_lookup(Lookup& q, const hitlai::Uuid& uid, Datum arg2, Slot& slot) {
@@ -166,20 +164,10 @@ void run_lookup(Lookup& q, const hitlai::Uuid& uid, Datum arg2, Slot& slot) {
     Size size;
   };
   Result out{true, nullptr, 0};
+  hitlai::pg::spi::Connection connection;
+  const uint64 rows = hitlai::pg::spi::exec_read_only(q.statement, values, nullptr, 1);
   guarded([&] {
-    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "hitlai: SPI_connect failed");
-    if (!q.plan) {
-      SPIPlanPtr p = SPI_prepare(q.sql, q.nargs, q.argtypes);
-      if (!p)
-        elog(ERROR, "hitlai: SPI_prepare failed (%s): %s", SPI_result_code_string(SPI_result),
-             q.sql);
-      if (SPI_keepplan(p) != 0) elog(ERROR, "hitlai: SPI_keepplan failed");
-      q.plan = p;
-    }
-    int rc = SPI_execute_plan(q.plan, values, nullptr, true, 1);
-    if (rc != SPI_OK_SELECT)
-      elog(ERROR, "hitlai: SPI_execute_plan failed (%s): %s", SPI_result_code_string(rc), q.sql);
-    if (SPI_processed > 0) {
+    if (rows > 0) {
       bool isnull = true;
       Datum d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
       if (!isnull) {
@@ -194,8 +182,8 @@ void run_lookup(Lookup& q, const hitlai::Uuid& uid, Datum arg2, Slot& slot) {
         out.isnull = false;
       }
     }
-    if (SPI_finish() != SPI_OK_FINISH) elog(ERROR, "hitlai: SPI_finish failed");
   });
+  connection.finish();
   slot.isnull = out.isnull;
   slot.bytes.assign(out.data, out.data + out.size);
 }
@@ -304,10 +292,21 @@ HITLAI_FUNCTION(hitlai_tester_run_ids) {
 // TRUNCATE FOR EACH STATEMENT on company_members, human_testers, tester_assignments):
 // every change of membership, of a tester profile or of an assignment makes the cached
 // answers of this backend stale.
+namespace {
+namespace trigger = hitlai::pg::trigger;
+constexpr trigger::Spec kInvalidate{
+    "invalidate_policy_cache",
+    trigger::Timing::kAfter,
+    trigger::Level::kStatement,
+    trigger::kInsert | trigger::kUpdate | trigger::kDelete | trigger::kTruncate,
+    nullptr,
+    hitlai::sqlstate::kInternalError,
+    "invalidate_policy_cache: must be AFTER ... FOR EACH STATEMENT",
+    "invalidate_policy_cache: not called as a trigger"};
+}  // namespace
+
 HITLAI_FUNCTION(hitlai_invalidate_policy_cache) {
-  if (!CALLED_AS_TRIGGER(fcinfo))
-    throw hitlai::Error(hitlai::sqlstate::kInternalError,
-                        "invalidate_policy_cache: not called as a trigger");
+  const hitlai::pg::trigger::Call call = hitlai::pg::trigger::open(fcinfo, kInvalidate);
   ++cache_generation;
-  return PointerGetDatum(nullptr);
+  return call.unchanged();
 }

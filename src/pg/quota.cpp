@@ -12,8 +12,6 @@
 #include "pg/spi.hpp"
 #include "pg/triggers.hpp"
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wregister"
 extern "C" {
 #include "access/xact.h"
 #include "utils/date.h"
@@ -21,7 +19,6 @@ extern "C" {
 #include "utils/timestamp.h"
 #include "utils/uuid.h"
 }
-#pragma GCC diagnostic pop
 
 #include <cstring>
 #include <optional>
@@ -74,6 +71,9 @@ RETURNING c.name, c.tests_used_this_month::int8, c.monthly_test_quota::int8, d.n
           d.active, d.completed)SQL";
 const std::string kInsertCompaniesV3Sql =
     std::string(kInsertCompaniesSql) + ",\n          c.stats_active_webhooks::int8";
+enum InsertCompaniesCol {
+  kCompanyName = 1, kUsedAfter, kQuota, kInserted, kActive, kCompleted, kWebhooksV3
+};
 spi::Statement kInsertCompanies{kInsertCompaniesSql, 1, {DATEOID}, nullptr};
 spi::Statement kInsertCompaniesV3{kInsertCompaniesV3Sql.c_str(), 1, {DATEOID}, nullptr};
 
@@ -94,6 +94,8 @@ UPDATE hitlai.companies c
 RETURNING c.name, c.tests_used_this_month::int8, c.monthly_test_quota::int8)SQL";
 const std::string kInsertOneCompanyV3Sql =
     std::string(kInsertOneCompanySql) + ",\n          c.stats_active_webhooks::int8";
+// Its columns: kCompanyName, kUsedAfter, kQuota, then (0.3.0) kOneWebhooksV3.
+enum InsertOneCompanyCol { kOneWebhooksV3 = 4 };
 spi::Statement kInsertOneCompany{kInsertOneCompanySql, 4,
                                  {DATEOID, UUIDOID, NUMERICOID, NUMERICOID}, nullptr};
 spi::Statement kInsertOneCompanyV3{kInsertOneCompanyV3Sql.c_str(), 4,
@@ -103,6 +105,7 @@ spi::Statement kRemaining{
     R"SQL(SELECT c.tests_used_this_month::int8, c.usage_period_start, c.monthly_test_quota::int8
   FROM hitlai.companies c WHERE c.id = $1)SQL",
     1, {UUIDOID}, nullptr};
+enum RemainingCol { kRemUsed = 1, kRemPeriodStart, kRemQuota };
 
 spi::Statement kLockReset{
     R"SQL(
@@ -124,27 +127,29 @@ namespace hitlai::pg {
 InsertSummary quota_on_insert(TriggerData* td, int64_t inserted) {
   const bool outbox = outbox_enabled();
   if (inserted == 1) {
+    enum { kCompany, kCost, kSentiment, kTester, kStatus };  // the run's columns, by index
     Datum v[5];
     bool isnull[5];
     if (!spi::first_row(td->tg_newtable, td->tg_relation,
                         {"company_id", "cost", "sentiment_score", "tester_id", "status"}, v,
                         isnull))
       return {};
-    Datum args[4] = {DateADTGetDatum(current_month()), v[0], v[1], v[2]};
-    const char nulls[4] = {' ', ' ', isnull[1] ? 'n' : ' ', isnull[2] ? 'n' : ' '};
+    Datum args[4] = {DateADTGetDatum(current_month()), v[kCompany], v[kCost], v[kSentiment]};
+    const char nulls[4] = {' ', ' ', isnull[kCost] ? 'n' : ' ', isnull[kSentiment] ? 'n' : ' '};
     if (spi::exec(outbox ? kInsertOneCompanyV3 : kInsertOneCompany, args, nulls) != 1)
       throw hitlai::Error(hitlai::sqlstate::kInternalError,
                           "quota: the company of an inserted test run was not found");
-    const int64_t used_after = *spi::int8(0, 2);
-    const std::optional<int64_t> quota = spi::int8(0, 3);
+    const int64_t used_after = *spi::int8(0, kUsedAfter);
+    const std::optional<int64_t> quota = spi::int8(0, kQuota);
     if (quota::exceeds(used_after - 1, 1, quota))
-      quota::raise_exceeded(spi::text_not_null(0, 1), used_after - 1, *quota, 1);
+      quota::raise_exceeded(spi::text_not_null(0, kCompanyName), used_after - 1, *quota, 1);
     InsertSummary sum;
     const bool pending_or_running =
-        !isnull[4] && (spi::text_equals(v[4], "pending") || spi::text_equals(v[4], "running"));
-    sum.active_with_tester = (!isnull[3] && pending_or_running) ? 1 : 0;
-    sum.completed = (!isnull[4] && spi::text_equals(v[4], "completed")) ? 1 : 0;
-    sum.webhooks = outbox && spi::int8(0, 4).value_or(0) > 0;
+        !isnull[kStatus] &&
+        (spi::text_equals(v[kStatus], "pending") || spi::text_equals(v[kStatus], "running"));
+    sum.active_with_tester = (!isnull[kTester] && pending_or_running) ? 1 : 0;
+    sum.completed = (!isnull[kStatus] && spi::text_equals(v[kStatus], "completed")) ? 1 : 0;
+    sum.webhooks = outbox && spi::int8(0, kOneWebhooksV3).value_or(0) > 0;
     return sum;
   }
   Datum args[1] = {DateADTGetDatum(current_month())};
@@ -152,14 +157,14 @@ InsertSummary quota_on_insert(TriggerData* td, int64_t inserted) {
   const uint64_t rows = spi::exec(outbox ? kInsertCompaniesV3 : kInsertCompanies, args);
   InsertSummary sum;
   for (uint64_t i = 0; i < rows; ++i) {
-    const int64_t used_after = *spi::int8(i, 2);
-    const std::optional<int64_t> quota = spi::int8(i, 3);
-    const int64_t n = *spi::int8(i, 4);
+    const int64_t used_after = *spi::int8(i, kUsedAfter);
+    const std::optional<int64_t> quota = spi::int8(i, kQuota);
+    const int64_t n = *spi::int8(i, kInserted);
     if (quota::exceeds(used_after - n, n, quota))
-      quota::raise_exceeded(spi::text_not_null(i, 1), used_after - n, *quota, n);
-    sum.active_with_tester += *spi::int8(i, 5);
-    sum.completed += *spi::int8(i, 6);
-    if (outbox && spi::int8(i, 7).value_or(0) > 0) sum.webhooks = true;
+      quota::raise_exceeded(spi::text_not_null(i, kCompanyName), used_after - n, *quota, n);
+    sum.active_with_tester += *spi::int8(i, kActive);
+    sum.completed += *spi::int8(i, kCompleted);
+    if (outbox && spi::int8(i, kWebhooksV3).value_or(0) > 0) sum.webhooks = true;
   }
   return sum;
 }
@@ -171,13 +176,14 @@ InsertSummary quota_on_insert(TriggerData* td, int64_t inserted) {
 // caller can't see.
 HITLAI_FUNCTION(hitlai_remaining_quota) {
   Datum id = PG_GETARG_DATUM(0);
-  spi::connect();
+  spi::Connection spi_conn;
   Datum args[1] = {id};
   if (spi::exec(kRemaining, args) != 1)
     throw hitlai::Error(hitlai::sqlstate::kInvalidParameter, "company not found");
-  hitlai::quota::Usage u{*spi::int8(0, 1), static_cast<hitlai::quota::Date>(*spi::int8(0, 2))};
-  std::optional<int64_t> quota = spi::int8(0, 3);
-  spi::finish();
+  hitlai::quota::Usage u{*spi::int8(0, kRemUsed),
+                         static_cast<hitlai::quota::Date>(*spi::int8(0, kRemPeriodStart))};
+  std::optional<int64_t> quota = spi::int8(0, kRemQuota);
+  spi_conn.finish();
   auto left = hitlai::quota::remaining(u, quota, current_month());
   if (!left) PG_RETURN_NULL();
   return Int32GetDatum(static_cast<int32>(*left));
@@ -186,10 +192,10 @@ HITLAI_FUNCTION(hitlai_remaining_quota) {
 // hitlai.reset_monthly_usage() -> integer (Q3): starts a new period at 0 for every
 // company whose period is over (the calendar month, UTC); returns how many it reset.
 HITLAI_FUNCTION(hitlai_reset_monthly_usage) {
-  spi::connect();
+  spi::Connection spi_conn;
   Datum args[1] = {DateADTGetDatum(current_month())};
   spi::exec(kLockReset, args);
   const uint64_t n = spi::exec(kReset, args);
-  spi::finish();
+  spi_conn.finish();
   return Int32GetDatum(static_cast<int32>(n));
 }

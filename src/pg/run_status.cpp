@@ -2,10 +2,9 @@
 // timestamps, immutable columns, and the T6 guard on issues_found. Pure row work, no SPI.
 #include "pg/bridge.hpp"
 #include "pg/settings.hpp"
+#include "pg/trigger.hpp"
 #include "pg/triggers.hpp"
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wregister"
 extern "C" {
 #include "access/htup_details.h"
 #include "access/xact.h"
@@ -16,10 +15,10 @@ extern "C" {
 #include "utils/datum.h"
 #include "utils/timestamp.h"
 }
-#pragma GCC diagnostic pop
 
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "core/run_status.hpp"
 
@@ -36,12 +35,24 @@ bool IssueCountWriter::active() { return issue_count_writers > 0; }
 namespace {
 
 namespace rs = hitlai::run_status;
+namespace trigger = hitlai::pg::trigger;
+
+constexpr trigger::Spec kSpec =
+    trigger::before_row("test_runs_before_write", trigger::kInsert | trigger::kUpdate,
+                        "test_runs", "test_runs_before_write: must be a BEFORE ROW trigger");
 using hitlai::pg::guarded;
 
 struct Cols {
   int id, company_id, status, completed_at, execution_time_ms, created_at, issues_found;
   int url, mission, persona, recommendations, positives;
 };
+// Where each column's attribute number goes.
+const std::pair<int Cols::*, const char*> kColumns[] = {
+    {&Cols::id, "id"}, {&Cols::company_id, "company_id"}, {&Cols::status, "status"},
+    {&Cols::completed_at, "completed_at"}, {&Cols::execution_time_ms, "execution_time_ms"},
+    {&Cols::created_at, "created_at"}, {&Cols::issues_found, "issues_found"},
+    {&Cols::url, "url"}, {&Cols::mission, "mission"}, {&Cols::persona, "persona"},
+    {&Cols::recommendations, "recommendations"}, {&Cols::positives, "positives"}};
 
 // J4/J5 (T2): a run's training documents stay under the 1 MiB document limit because
 // the fields they are built from are bounded where they are written (here, and for
@@ -62,15 +73,20 @@ void require_finite(HeapTuple t, TupleDesc td, int col, const char* name) {
   bool isnull;
   Datum d = heap_getattr(t, col, td, &isnull);
   if (isnull || !TIMESTAMP_NOT_FINITE(DatumGetTimestampTz(d))) return;
-  throw hitlai::Error("22008", std::string("test_runs.") + name + " must be a finite timestamp",
+  throw hitlai::Error(hitlai::sqlstate::kDatetimeOverflow, std::string("test_runs.") + name + " must be a finite timestamp",
                       "infinity and -infinity are not accepted (execution_time_ms would be meaningless).",
                       "Leave the column out to get now().");
 }
 
-int attnum(TupleDesc td, const char* name) {
-  int n = SPI_fnumber(td, name);
-  if (n <= 0) elog(ERROR, "hitlai: test_runs has no column \"%s\"", name);
-  return n;
+// 23514 when `columns` of test_runs hold more than `limit` bytes; `the_limit` ends the
+// DETAIL, saying what the limit keeps.
+void check_training_size(int64_t bytes, int64_t limit, const char* columns,
+                         const char* the_limit) {
+  if (bytes <= limit) return;
+  throw hitlai::Error(hitlai::sqlstate::kCheckViolation,
+                      std::string("test_runs.") + columns + " together exceed " +
+                          std::to_string(limit) + " bytes",
+                      "They hold " + std::to_string(bytes) + " bytes; the limit " + the_limit);
 }
 
 // nullopt for NULL or a value outside D13: the row is left alone, and NOT NULL or the
@@ -102,31 +118,14 @@ std::optional<int64_t> int64_col(HeapTuple t, TupleDesc td, int col) {
 
 // hitlai.test_runs_before_write() (BEFORE INSERT OR UPDATE FOR EACH ROW ON test_runs)
 HITLAI_FUNCTION(hitlai_test_runs_before_write) {
-  auto* td = reinterpret_cast<TriggerData*>(fcinfo->context);
-  if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BEFORE(td->tg_event) ||
-      !TRIGGER_FIRED_FOR_ROW(td->tg_event))
-    throw hitlai::Error("39P01", "test_runs_before_write: must be a BEFORE ROW trigger");
-  const bool is_insert = TRIGGER_FIRED_BY_INSERT(td->tg_event);
-  TupleDesc desc = td->tg_relation->rd_att;
-  HeapTuple newt = is_insert ? td->tg_trigtuple : td->tg_newtuple;
-  HeapTuple oldt = is_insert ? nullptr : td->tg_trigtuple;
+  const trigger::Call call = trigger::open(fcinfo, kSpec);
+  const bool is_insert = call.is_insert();
+  TupleDesc desc = call.desc;
+  HeapTuple newt = call.new_row, oldt = call.old_row;
   const bool restoring = hitlai::pg::restore_mode_active();
 
   Cols c;
-  guarded([&] {
-    c.id = attnum(desc, "id");
-    c.company_id = attnum(desc, "company_id");
-    c.status = attnum(desc, "status");
-    c.completed_at = attnum(desc, "completed_at");
-    c.execution_time_ms = attnum(desc, "execution_time_ms");
-    c.created_at = attnum(desc, "created_at");
-    c.issues_found = attnum(desc, "issues_found");
-    c.url = attnum(desc, "url");
-    c.mission = attnum(desc, "mission");
-    c.persona = attnum(desc, "persona");
-    c.recommendations = attnum(desc, "recommendations");
-    c.positives = attnum(desc, "positives");
-  });
+  for (const auto& [member, name] : kColumns) c.*member = call.column(name);
 
   // Checked on INSERT, and on UPDATE only when the columns change (an older row is never
   // refused for a change of something else).
@@ -144,20 +143,12 @@ HITLAI_FUNCTION(hitlai_test_runs_before_write) {
       if (lists_changed)
         lists = raw_size(newt, desc, c.recommendations) + raw_size(newt, desc, c.positives);
     });
-    if (input > kTrainingInputBytes)
-      throw hitlai::Error(
-          hitlai::sqlstate::kCheckViolation,
-          "test_runs.url, mission and persona together exceed 1047552 bytes",
-          "They hold " + std::to_string(input) +
-              " bytes; the limit keeps the run's training_data.input_data under the 1 MiB "
-              "document limit (J4).");
-    if (lists > kTrainingListsBytes)
-      throw hitlai::Error(
-          hitlai::sqlstate::kCheckViolation,
-          "test_runs.recommendations and positives together exceed 524288 bytes",
-          "They hold " + std::to_string(lists) +
-              " bytes; the limit (512 KiB) keeps the run's training_data.output_data under the "
-              "1 MiB document limit (J5).");
+    check_training_size(input, kTrainingInputBytes, "url, mission and persona",
+                        "keeps the run's training_data.input_data under the 1 MiB document "
+                        "limit (J4).");
+    check_training_size(lists, kTrainingListsBytes, "recommendations and positives",
+                        "(512 KiB) keeps the run's training_data.output_data under the 1 MiB "
+                        "document limit (J5).");
   }
 
   const std::optional<rs::Status> to_opt = status_of(newt, desc, c.status);

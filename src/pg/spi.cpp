@@ -3,22 +3,22 @@
 #include "pg/bridge.hpp"
 
 #include <cstring>
+#include <exception>
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wregister"
 extern "C" {
 #include "catalog/pg_type.h"
 #include "executor/executor.h"
 #include "executor/tuptable.h"
+#include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
 #include "utils/datum.h"
 #include "utils/lsyscache.h"
+#include "utils/snapmgr.h"
 #include "utils/rel.h"
 #include "utils/tuplestore.h"
 }
-#pragma GCC diagnostic pop
 
 namespace hitlai::pg::spi {
 
@@ -36,21 +36,91 @@ void finish() {
   });
 }
 
-uint64_t exec(Statement& s, const Datum* values, const char* nulls) {
+Connection::Connection(TriggerData* td)
+    : exceptions_at_start_(std::uncaught_exceptions()), open_(false) {
+  connect(td);
+  open_ = true;
+}
+
+Connection::Connection(TriggerData* td, std::initializer_list<const char*> tables)
+    : Connection(td) {
+  const Trigger* trig = td->tg_trigger;
+  for (const char* name : tables) {
+    if ((trig->tgoldtable && std::strcmp(trig->tgoldtable, name) == 0) ||
+        (trig->tgnewtable && std::strcmp(trig->tgnewtable, name) == 0))
+      continue;
+    guarded([&] {
+      auto* enr = static_cast<EphemeralNamedRelation>(palloc0(sizeof(EphemeralNamedRelationData)));
+      enr->md.name = pstrdup(name);
+      enr->md.reliddesc = RelationGetRelid(td->tg_relation);
+      enr->md.tupdesc = nullptr;
+      enr->md.enrtype = ENR_NAMED_TUPLESTORE;
+      enr->md.enrtuples = 0;
+      enr->reldata = tuplestore_begin_heap(false, false, work_mem);
+      if (SPI_register_relation(enr) != SPI_OK_REL_REGISTER)
+        elog(ERROR, "hitlai: SPI_register_relation failed for \"%s\"", name);
+    });
+  }
+}
+
+void Connection::finish() {
+  if (!open_) return;
+  open_ = false;
+  spi::finish();
+}
+
+Connection::~Connection() {
+  // Unwinding an exception: the abort path closes the connection (see spi.hpp).
+  if (!open_ || std::uncaught_exceptions() > exceptions_at_start_) return;
+  (void)SPI_finish();  // reports by return code, never by ereport
+}
+
+namespace {
+
+enum class Snap { kCurrent, kReadOnly, kLatest };
+
+uint64_t run(Statement& s, const Datum* values, const char* nulls, long tcount, Snap snap) {
   return guarded([&]() -> uint64 {
     if (!s.plan) {
-      SPIPlanPtr p = SPI_prepare(s.sql, s.nargs, s.argtypes);
+      SPIPlanPtr p = SPI_prepare_cursor(s.sql, s.nargs, s.argtypes, s.cursor_options);
       if (!p)
         elog(ERROR, "hitlai: SPI_prepare failed (%s): %s", SPI_result_code_string(SPI_result),
              s.sql);
       if (SPI_keepplan(p) != 0) elog(ERROR, "hitlai: SPI_keepplan failed");
       s.plan = p;
     }
-    int rc = SPI_execute_plan(s.plan, const_cast<Datum*>(values), nulls, false, 0);
+    Datum* args = const_cast<Datum*>(values);
+    int rc;
+    switch (snap) {
+      case Snap::kReadOnly:
+        rc = SPI_execute_plan(s.plan, args, nulls, true, tcount);
+        if (rc >= 0 && rc != SPI_OK_SELECT) elog(ERROR, "hitlai: not a SELECT: %s", s.sql);
+        break;
+      case Snap::kLatest:
+        rc = SPI_execute_snapshot(s.plan, args, nulls, GetLatestSnapshot(), InvalidSnapshot,
+                                  false, false, tcount);
+        break;
+      default:
+        rc = SPI_execute_plan(s.plan, args, nulls, false, tcount);
+    }
     if (rc < 0)
       elog(ERROR, "hitlai: SPI_execute_plan failed (%s): %s", SPI_result_code_string(rc), s.sql);
     return SPI_processed;
   });
+}
+
+}  // namespace
+
+uint64_t exec(Statement& s, const Datum* values, const char* nulls, long tcount) {
+  return run(s, values, nulls, tcount, Snap::kCurrent);
+}
+
+uint64_t exec_read_only(Statement& s, const Datum* values, const char* nulls, long tcount) {
+  return run(s, values, nulls, tcount, Snap::kReadOnly);
+}
+
+uint64_t exec_latest(Statement& s, const Datum* values, const char* nulls, long tcount) {
+  return run(s, values, nulls, tcount, Snap::kLatest);
 }
 
 std::optional<std::string> text(uint64_t row, int col) {
@@ -84,6 +154,24 @@ std::optional<int64_t> int8(uint64_t row, int col) {
     default:
       throw hitlai::Error(hitlai::sqlstate::kInternalError, "hitlai: column is not an integer");
   }
+}
+
+bool row_args(uint64_t row, int n, Datum* values, char* nulls) {
+  guarded([&] {
+    for (int i = 0; i < n; ++i) {
+      bool isnull = false;
+      values[i] = SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, i + 1, &isnull);
+      nulls[i] = isnull ? 'n' : ' ';
+    }
+  });
+  return n > 0 && nulls[0] == ' ';
+}
+
+void exec_then(Statement& first, Statement& then) {
+  exec(first);
+  Datum args[12];
+  char nulls[12];
+  if (row_args(0, then.nargs, args, nulls)) exec(then, args, nulls);
 }
 
 Datum text_array(const std::vector<std::optional<std::string>>& items) {
@@ -153,7 +241,7 @@ bool first_row(Tuplestorestate* ts, Relation rel, const std::vector<const char*>
                Datum* values, bool* nulls) {
   if (!ts) return false;
   int atts[16];
-  if (columns.size() > 16) throw hitlai::Error("XX000", "first_row: too many columns");
+  if (columns.size() > 16) throw hitlai::Error(hitlai::sqlstate::kInternalError, "first_row: too many columns");
   const int ncols = static_cast<int>(columns.size());
   const char* const* names = columns.data();
   return guarded([&]() -> bool {
@@ -183,7 +271,7 @@ bool single_row_changes(TriggerData* td, const std::vector<const char*>& columns
                         RowChange& out) {
   if (tuple_count(td->tg_newtable) != 1 || tuple_count(td->tg_oldtable) != 1) return false;
   const int ncols = static_cast<int>(columns.size());
-  if (ncols > 16) throw hitlai::Error("XX000", "single_row_changes: too many columns");
+  if (ncols > 16) throw hitlai::Error(hitlai::sqlstate::kInternalError, "single_row_changes: too many columns");
   if (!first_row(td->tg_oldtable, td->tg_relation, columns, out.old_value, out.old_null) ||
       !first_row(td->tg_newtable, td->tg_relation, columns, out.new_value, out.new_null))
     return false;

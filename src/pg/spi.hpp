@@ -8,41 +8,97 @@
 // Every name in these queries is schema-qualified (S7).
 #pragma once
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wregister"
+#include "pg/compat.hpp"
+
 extern "C" {
-#include "postgres.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
 }
-#pragma GCC diagnostic pop
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace hitlai::pg::spi {
 
+// One SQL statement sent through SPI, written out whole next to the code that runs it.
+// `sql` is schema-qualified (S7); `argtypes` names the type of each of the `nargs`
+// parameters; `plan` is filled on first use. `cursor_options` are passed to
+// SPI_prepare_cursor (CURSOR_OPT_CUSTOM_PLAN: planned afresh for every call).
 struct Statement {
   const char* sql;
   int nargs;
-  Oid argtypes[6];
+  Oid argtypes[12];
   SPIPlanPtr plan;  // kept for the life of the backend once prepared
+  int cursor_options;
 };
 
-// SPI_connect (+ SPI_register_trigger_data when td is given).
+// An SPI connection for the life of the object: SPI_connect (and, given a trigger's
+// TriggerData, SPI_register_trigger_data so its transition tables can be queried by
+// their REFERENCING names) in the constructor, SPI_finish in finish() or the destructor.
+//
+// Errors (bridge.hpp): the constructor and finish() call PostgreSQL under guarded(), so
+// a failure is a PgError. The destructor never raises: on the normal path (a return
+// without finish()) it calls SPI_finish, which reports a failure by its return code,
+// not by ereport; while an exception unwinds through it (a hitlai::Error, or a PgError
+// whose ErrorData lives in this connection's memory), it leaves the connection alone:
+// the entry guard then raises the error, and PostgreSQL's abort path
+// (AtEOXact_SPI / AtEOSubXact_SPI) closes the connection, as it does after any error.
+// Results (SPI_tuptable, memory palloc'd while connected) die with the connection: copy
+// them out first (SPI_palloc allocates in the caller's context).
+class Connection {
+ public:
+  explicit Connection(TriggerData* td = nullptr);
+  // The same, and every name of `tables` the trigger did not register itself (the OLD
+  // TABLE of an INSERT trigger, the NEW TABLE of a DELETE trigger) is registered as an
+  // empty table of the trigger's relation: one statement reading both transition tables
+  // then serves every event.
+  Connection(TriggerData* td, std::initializer_list<const char*> tables);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+  // Closes the connection now (at most once; the destructor then does nothing).
+  void finish();
+
+ private:
+  int exceptions_at_start_;
+  bool open_;
+};
+
+// Unscoped SPI_connect (+ SPI_register_trigger_data) and SPI_finish, for code not yet
+// moved to Connection; new code uses Connection.
 void connect(TriggerData* td = nullptr);
 void finish();
 
 // Executes s with the given parameters (nulls: ' ' or 'n' per parameter, or nullptr);
-// returns SPI_processed. Results stay in SPI_tuptable until the next call.
-uint64_t exec(Statement& s, const Datum* values = nullptr, const char* nulls = nullptr);
+// returns SPI_processed. Results stay in SPI_tuptable until the next call. tcount: stop
+// after this many rows (0: all).
+uint64_t exec(Statement& s, const Datum* values = nullptr, const char* nulls = nullptr,
+              long tcount = 0);
+// The same, read-only in the caller's snapshot (s must be a SELECT).
+uint64_t exec_read_only(Statement& s, const Datum* values, const char* nulls = nullptr,
+                        long tcount = 0);
+// The same, with the newest snapshot: what other sessions committed until now, and all
+// of this transaction's changes (a check that must see a concurrent change it waited for).
+uint64_t exec_latest(Statement& s, const Datum* values, const char* nulls = nullptr,
+                     long tcount = 0);
 
 // Reading SPI_tuptable (col is 1-based).
 std::optional<std::string> text(uint64_t row, int col);
 std::string text_not_null(uint64_t row, int col);
 std::optional<int64_t> int8(uint64_t row, int col);  // int2/int4/int8/timestamptz/date
+
+// The values of columns 1..n of result row `row` as statement parameters (nulls: ' ' or
+// 'n'): a statement that returns one row of arrays feeds the next one. The values point
+// into the result, which lives until the connection ends. Returns whether column 1 is
+// not NULL.
+bool row_args(uint64_t row, int n, Datum* values, char* nulls);
+
+// Runs `first`, which returns one row (of arrays, say), then `then` with that row's
+// columns as its parameters, unless the first column is NULL (nothing to do).
+void exec_then(Statement& first, Statement& then);
 
 // A text[] datum (NULL elements allowed) in the current memory context.
 Datum text_array(const std::vector<std::optional<std::string>>& items);

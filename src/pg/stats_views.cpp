@@ -5,21 +5,26 @@
 #include "pg/bridge.hpp"
 #include "pg/settings.hpp"
 #include "pg/spi.hpp"
+#include "pg/trigger.hpp"
 #include "pg/triggers.hpp"
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wregister"
 extern "C" {
 #include "commands/trigger.h"
 #include "funcapi.h"
 #include "utils/rel.h"
 #include "utils/tuplestore.h"
 }
-#pragma GCC diagnostic pop
+
+#include <cstring>
 
 namespace {
 
 namespace spi = hitlai::pg::spi;
+namespace trigger = hitlai::pg::trigger;
+
+constexpr trigger::Spec kAfterTruncate = trigger::after_statement(
+    "stats_after_truncate", trigger::kTruncate, nullptr,
+    "stats_after_truncate: must be AFTER TRUNCATE ... FOR EACH STATEMENT");
 
 // Recomputes every stats_* column (and average_rating, which derives from the rating
 // state) from the tables; companies then testers, each locked in id order.
@@ -138,30 +143,25 @@ uint64_t rebuild_all() {
 // average_rating) like rebuild_stats(), and issues_found (T6) after issues are gone.
 // Totals that never go down (tests_completed, total_earnings, milestones) stay.
 HITLAI_FUNCTION(hitlai_stats_after_truncate) {
-  auto* td = reinterpret_cast<TriggerData*>(fcinfo->context);
-  if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_AFTER(td->tg_event) ||
-      !TRIGGER_FIRED_BY_TRUNCATE(td->tg_event))
-    throw hitlai::Error("39P01", "stats_after_truncate: must be AFTER TRUNCATE ... FOR EACH STATEMENT");
-  if (hitlai::pg::restore_mode_active()) return PointerGetDatum(nullptr);
-  const bool issues = std::string(hitlai::pg::guarded([&] {
-                        return static_cast<const char*>(RelationGetRelationName(td->tg_relation));
-                      })) == "issues";
-  spi::connect();
+  const trigger::Call call = trigger::open(fcinfo, kAfterTruncate);
+  if (hitlai::pg::restore_mode_active()) return call.unchanged();
+  const bool issues = std::strcmp(RelationGetRelationName(call.relation), "issues") == 0;
+  spi::Connection spi_conn;
   if (issues) {
     hitlai::pg::IssueCountWriter writer;
     spi::exec(kLockRunsWithIssues);
     spi::exec(kZeroIssueCounts);
   }
   rebuild_all();
-  spi::finish();
-  return PointerGetDatum(nullptr);
+  spi_conn.finish();
+  return call.unchanged();
 }
 
 // hitlai.rebuild_stats() -> integer: rows of companies and human_testers corrected.
 HITLAI_FUNCTION(hitlai_rebuild_stats) {
-  spi::connect();
+  spi::Connection spi_conn;
   const uint64_t n = rebuild_all();
-  spi::finish();
+  spi_conn.finish();
   return Int32GetDatum(static_cast<int32>(n));
 }
 
@@ -170,7 +170,7 @@ HITLAI_FUNCTION(hitlai_rebuild_stats) {
 HITLAI_FUNCTION(hitlai_check_stats) {
   auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
   hitlai::pg::guarded([&] { InitMaterializedSRF(fcinfo, 0); });
-  spi::connect();
+  spi::Connection spi_conn;
   // V1-V3 state, then the M1 columns of human_testers (assignment_stats.hpp).
   for (spi::Statement* s : {&kCheck, &hitlai::pg::assignment_stats::check_statement()}) {
     if (s != &kCheck && !hitlai::pg::assignment_stats::installed()) continue;
@@ -184,6 +184,6 @@ HITLAI_FUNCTION(hitlai_check_stats) {
       }
     });
   }
-  spi::finish();
+  spi_conn.finish();
   return static_cast<Datum>(0);
 }

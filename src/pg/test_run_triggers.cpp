@@ -10,6 +10,7 @@
 #include "pg/bridge.hpp"
 #include "pg/settings.hpp"
 #include "pg/spi.hpp"
+#include "pg/trigger.hpp"
 #include "pg/triggers.hpp"
 
 #include <cstring>
@@ -21,13 +22,20 @@ namespace {
 namespace spi = hitlai::pg::spi;
 using hitlai::pg::RunEvent;
 
-TriggerData* statement_trigger(FunctionCallInfo fcinfo, const char* name) {
-  auto* td = reinterpret_cast<TriggerData*>(fcinfo->context);
-  if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_AFTER(td->tg_event) ||
-      TRIGGER_FIRED_FOR_ROW(td->tg_event))
-    throw hitlai::Error("39P01", std::string(name) + ": must be AFTER ... FOR EACH STATEMENT");
-  return td;
-}
+namespace trigger = hitlai::pg::trigger;
+
+constexpr trigger::Spec kMilestoneProgress = trigger::after_statement(
+    "update_milestone_progress", trigger::kInsert, "test_runs",
+    "update_milestone_progress: must be AFTER ... FOR EACH STATEMENT");
+constexpr trigger::Spec kTesterStats = trigger::after_statement(
+    "update_tester_stats", trigger::kUpdate, "test_runs",
+    "update_tester_stats: must be AFTER ... FOR EACH STATEMENT");
+constexpr trigger::Spec kCaptureTraining = trigger::after_statement(
+    "capture_training_data", trigger::kInsert | trigger::kUpdate, "test_runs",
+    "capture_training_data: must be AFTER ... FOR EACH STATEMENT");
+constexpr trigger::Spec kAfterDelete = trigger::after_statement(
+    "test_runs_after_delete", trigger::kDelete, "test_runs",
+    "test_runs_after_delete: must be AFTER ... FOR EACH STATEMENT");
 
 spi::Statement kUpdateSummary{
     R"SQL(
@@ -41,6 +49,12 @@ SELECT pg_catalog.count(*) FILTER (WHERE n.cost <> o.cost
                                      AND n.status <> o.status)
   FROM new_runs n JOIN old_runs o ON o.id = n.id)SQL",
     0, {}, nullptr};
+enum SummaryCol { kSumMoney = 1, kSumMoved, kSumRated, kSumCompleting, kSumFinishing };
+
+// The columns a one-row UPDATE is summarized from (spi::single_row_changes), by index.
+enum RowCol { kCost, kSentiment, kStatus, kTester, kRating, kCompany };
+const std::vector<const char*> kRowCols = {"cost",      "sentiment_score",   "status",
+                                           "tester_id", "company_ai_rating", "company_id"};
 
 }  // namespace
 
@@ -50,24 +64,24 @@ SELECT pg_catalog.count(*) FILTER (WHERE n.cost <> o.cost
 // fires first, by name): quota and company stats, the pending milestone count (flushed
 // at commit, milestones.cpp), testers' active runs and T3 for runs inserted completed.
 HITLAI_FUNCTION(hitlai_update_milestone_progress) {
-  TriggerData* td = statement_trigger(fcinfo, "update_milestone_progress");
-  if (hitlai::pg::restore_mode_active()) return PointerGetDatum(nullptr);
-  const int64_t n = spi::tuple_count(td->tg_newtable);
-  if (n == 0) return PointerGetDatum(nullptr);  // e.g. every row skipped by ON CONFLICT
-  spi::connect(td);
+  const trigger::Call call = trigger::open(fcinfo, kMilestoneProgress);
+  if (hitlai::pg::restore_mode_active()) return call.unchanged();
+  const int64_t n = call.transition_rows();
+  if (n == 0) return call.unchanged();  // e.g. every row skipped by ON CONFLICT
+  spi::Connection spi_conn(call.data, {"old_runs", "new_runs"});
   // Before the company update: its deferred event may fire at once under
   // SET CONSTRAINTS ... IMMEDIATE, and must then see this statement's runs (T1).
   hitlai::pg::milestones_add_pending(n);
-  const hitlai::pg::InsertSummary s = hitlai::pg::quota_on_insert(td, n);  // companies, Q1
+  const hitlai::pg::InsertSummary s = hitlai::pg::quota_on_insert(call.data, n);  // companies, Q1
   if (s.active_with_tester > 0 || s.completed > 0) {
     if (hitlai::pg::testers_lock_for(RunEvent::kInsert) > 0) {
-      if (s.active_with_tester > 0) hitlai::pg::testers_active_delta(RunEvent::kInsert);
-      if (s.completed > 0) hitlai::pg::testers_credit_completed(RunEvent::kInsert);
+      if (s.active_with_tester > 0) hitlai::pg::testers_active_delta();
+      if (s.completed > 0) hitlai::pg::testers_credit_completed();
     }
   }
   if (s.webhooks) hitlai::pg::outbox_runs_inserted();  // W1
-  spi::finish();
-  return PointerGetDatum(nullptr);
+  spi_conn.finish();
+  return call.unchanged();
 }
 
 // hitlai.update_tester_stats() (trigger update_tester_stats_trigger): AFTER UPDATE ...
@@ -75,58 +89,57 @@ HITLAI_FUNCTION(hitlai_update_milestone_progress) {
 // T4 keeps immutable). T3 and the stats deltas of V1/V2; T2 is
 // capture_training_data_trigger, which fires first, by name.
 HITLAI_FUNCTION(hitlai_update_tester_stats) {
-  TriggerData* td = statement_trigger(fcinfo, "update_tester_stats");
-  if (hitlai::pg::restore_mode_active()) return PointerGetDatum(nullptr);
-  if (spi::tuple_count(td->tg_newtable) == 0) return PointerGetDatum(nullptr);
+  const trigger::Call call = trigger::open(fcinfo, kTesterStats);
+  TriggerData* td = call.data;
+  if (hitlai::pg::restore_mode_active()) return call.unchanged();
+  if (spi::tuple_count(call.new_table) == 0) return call.unchanged();
   int64_t money, moved, rated, completing, finishing;
   // A one-row UPDATE (the usual application statement) is summarized from its two
   // transition rows directly, and its company delta applied by primary key; other
   // statements by one query over old_runs JOIN new_runs and a set-based delta.
-  // columns:                             0       1                  2         3
-  static const std::vector<const char*> kCols = {"cost", "sentiment_score", "status",
-                                                 "tester_id", "company_ai_rating", "company_id"};
-  //                                              4                    5
   spi::RowChange row;
-  const bool one_row = spi::single_row_changes(td, kCols, row);
+  const bool one_row = spi::single_row_changes(td, kRowCols, row);
+  spi::Connection spi_conn(td);
   if (one_row) {
-    const bool now_completed = !row.new_null[2] && spi::text_equals(row.new_value[2], "completed");
-    money = row.changed[0] || row.changed[1];
-    moved = row.changed[2] || row.changed[3];
-    rated = row.changed[4];
-    completing = row.changed[2] && now_completed;
-    finishing = row.changed[2] && (now_completed || (!row.new_null[2] &&
-                                                     spi::text_equals(row.new_value[2], "failed")));
-    spi::connect(td);
+    const bool now_completed =
+        !row.new_null[kStatus] && spi::text_equals(row.new_value[kStatus], "completed");
+    const bool now_failed =
+        !row.new_null[kStatus] && spi::text_equals(row.new_value[kStatus], "failed");
+    money = row.changed[kCost] || row.changed[kSentiment];
+    moved = row.changed[kStatus] || row.changed[kTester];
+    rated = row.changed[kRating];
+    completing = row.changed[kStatus] && now_completed;
+    finishing = row.changed[kStatus] && (now_completed || now_failed);
   } else {
-    spi::connect(td);
     spi::exec(kUpdateSummary);
-    money = *spi::int8(0, 1);
-    moved = *spi::int8(0, 2);
-    rated = *spi::int8(0, 3);
-    completing = *spi::int8(0, 4);
-    finishing = *spi::int8(0, 5);
+    money = *spi::int8(0, kSumMoney);
+    moved = *spi::int8(0, kSumMoved);
+    rated = *spi::int8(0, kSumRated);
+    completing = *spi::int8(0, kSumCompleting);
+    finishing = *spi::int8(0, kSumFinishing);
   }
   if (money > 0) {  // companies
     if (one_row)
-      hitlai::pg::company_stats_on_update_one(row.new_value[5], row.old_value[0], row.new_value[0],
-                                              row.old_null[1] ? std::nullopt
-                                                              : std::optional<Datum>(row.old_value[1]),
-                                              row.new_null[1] ? std::nullopt
-                                                              : std::optional<Datum>(row.new_value[1]));
+      hitlai::pg::company_stats_on_update_one(
+          row.new_value[kCompany], row.old_value[kCost], row.new_value[kCost],
+          row.old_null[kSentiment] ? std::nullopt
+                                   : std::optional<Datum>(row.old_value[kSentiment]),
+          row.new_null[kSentiment] ? std::nullopt
+                                   : std::optional<Datum>(row.new_value[kSentiment]));
     else
-      hitlai::pg::company_stats_on_update();
+      hitlai::pg::company_stats_on_change();
   }
   if (moved + rated + completing > 0 && hitlai::pg::testers_lock_for(RunEvent::kUpdate) > 0) {
-    if (moved > 0) hitlai::pg::testers_active_delta(RunEvent::kUpdate);
+    if (moved > 0) hitlai::pg::testers_active_delta();
     // rating deltas for assignments completed before this statement, then T3 (whose new
     // completed assignments add their rating through the tester_assignments trigger)
     if (rated > 0) hitlai::pg::testers_rating_delta_on_run_update();
-    if (completing > 0) hitlai::pg::testers_credit_completed(RunEvent::kUpdate);
+    if (completing > 0) hitlai::pg::testers_credit_completed();
   }
   // W1: runs moved into completed/failed (their own rows; no shared lock taken)
   if (finishing > 0 && hitlai::pg::outbox_enabled()) hitlai::pg::outbox_runs_finished();
-  spi::finish();
-  return PointerGetDatum(nullptr);
+  spi_conn.finish();
+  return call.unchanged();
 }
 
 // hitlai.capture_training_data() (T2): AFTER INSERT / AFTER UPDATE ... FOR EACH STATEMENT
@@ -136,27 +149,26 @@ HITLAI_FUNCTION(hitlai_update_tester_stats) {
 // training_data rows of the statement's own runs, so its place in the lock order does not
 // matter. Statements without a completed run return after a scan of the transition table.
 HITLAI_FUNCTION(hitlai_capture_training_data) {
-  TriggerData* td = statement_trigger(fcinfo, "capture_training_data");
-  if (hitlai::pg::restore_mode_active()) return PointerGetDatum(nullptr);
-  if (spi::count_text_equal(td->tg_newtable, td->tg_relation, "status", "completed") == 0)
-    return PointerGetDatum(nullptr);
-  spi::connect(td);
-  hitlai::pg::training_capture(TRIGGER_FIRED_BY_INSERT(td->tg_event) ? RunEvent::kInsert
-                                                                       : RunEvent::kUpdate);
-  spi::finish();
-  return PointerGetDatum(nullptr);
+  const trigger::Call call = trigger::open(fcinfo, kCaptureTraining);
+  if (hitlai::pg::restore_mode_active()) return call.unchanged();
+  if (spi::count_text_equal(call.new_table, call.relation, "status", "completed") == 0)
+    return call.unchanged();
+  spi::Connection spi_conn(call.data);
+  hitlai::pg::training_capture(call.is_insert() ? RunEvent::kInsert : RunEvent::kUpdate);
+  spi_conn.finish();
+  return call.unchanged();
 }
 
 // hitlai.test_runs_after_delete(): AFTER DELETE ... REFERENCING OLD TABLE AS old_runs.
 // The statement triggers of its cascades (issues, tester_assignments) fire after it.
 HITLAI_FUNCTION(hitlai_test_runs_after_delete) {
-  TriggerData* td = statement_trigger(fcinfo, "test_runs_after_delete");
-  if (hitlai::pg::restore_mode_active()) return PointerGetDatum(nullptr);
-  if (spi::tuple_count(td->tg_oldtable) == 0) return PointerGetDatum(nullptr);
-  spi::connect(td);
-  hitlai::pg::company_stats_on_delete();  // companies
+  const trigger::Call call = trigger::open(fcinfo, kAfterDelete);
+  if (hitlai::pg::restore_mode_active()) return call.unchanged();
+  if (call.transition_rows() == 0) return call.unchanged();
+  spi::Connection spi_conn(call.data, {"old_runs", "new_runs"});
+  hitlai::pg::company_stats_on_change();  // companies
   if (hitlai::pg::testers_lock_for(RunEvent::kDelete) > 0)
-    hitlai::pg::testers_active_delta(RunEvent::kDelete);
-  spi::finish();
-  return PointerGetDatum(nullptr);
+    hitlai::pg::testers_active_delta();
+  spi_conn.finish();
+  return call.unchanged();
 }

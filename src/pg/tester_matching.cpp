@@ -31,8 +31,6 @@
 #include "pg/identity.hpp"
 #include "pg/spi.hpp"
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wregister"
 extern "C" {
 #include "catalog/pg_type.h"
 #include "funcapi.h"
@@ -44,7 +42,6 @@ extern "C" {
 #include "utils/tuplestore.h"
 #include "utils/uuid.h"
 }
-#pragma GCC diagnostic pop
 
 #include <cstring>
 #include <string>
@@ -59,19 +56,25 @@ using hitlai::pg::guarded;
 spi::Statement kRun{
     "SELECT r.company_id FROM hitlai.test_runs r WHERE r.id OPERATOR(pg_catalog.=) $1",
     1, {UUIDOID}, nullptr};
-
-spi::Statement kIsMember{
-    "SELECT 1 WHERE $1 OPERATOR(pg_catalog.=) ANY (hitlai.member_company_ids('member'::pg_catalog.text))",
-    1, {UUIDOID}, nullptr};
+enum RunCol { kRunCompany = 1 };
 
 spi::Statement kLockRun{
     "SELECT r.status FROM hitlai.test_runs r WHERE r.id OPERATOR(pg_catalog.=) $1"
     " FOR NO KEY UPDATE OF r",
     1, {UUIDOID}, nullptr};
+enum LockRunCol { kRunStatus = 1 };
+
+spi::Statement kIsMember{
+    "SELECT 1 WHERE $1 OPERATOR(pg_catalog.=) ANY (hitlai.member_company_ids('member'::pg_catalog.text))",
+    1, {UUIDOID}, nullptr};
 
 // $1 run, $2 company, $3 wanted, $4 max_active, $5 languages, $6 countries, $7 devices,
 // $8 platforms, $9 tech_literacy values, $10 min_rating, $11 min_tests_completed.
-const char* const kAssignSql = R"SQL(
+// Always a custom plan: with the actual LIMIT and criteria the planner walks
+// idx_human_testers_matching and stops early; a generic plan (unknown LIMIT and filters)
+// was measured at about 70x slower (a scan and sort of the whole pool).
+spi::Statement kAssign{
+    R"SQL(
 WITH chosen AS (
   SELECT h.id, h.stats_open_assignments, h.stats_last_assigned_at, h.average_rating
     FROM hitlai.human_testers h
@@ -105,28 +108,12 @@ ins AS (
 SELECT i.* FROM ins i
   JOIN chosen c ON c.id OPERATOR(pg_catalog.=) i.tester_id
  ORDER BY c.stats_open_assignments, c.stats_last_assigned_at NULLS FIRST,
-          c.average_rating DESC, c.id)SQL";
-SPIPlanPtr assign_plan = nullptr;  // prepared once per backend (SPI_keepplan), planned per call
-
-uint64_t exec_assign(Datum* args, const char* nulls) {
-  return guarded([&]() -> uint64 {
-    if (!assign_plan) {
-      Oid types[11] = {UUIDOID,      UUIDOID,      INT4OID,      INT8OID,
-                       TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
-                       TEXTARRAYOID, FLOAT8OID,    INT8OID};
-      // Always a custom plan: with the actual LIMIT and criteria the planner walks
-      // idx_human_testers_matching and stops early; a generic plan (unknown LIMIT and
-      // filters) was measured at about 70x slower (a scan and sort of the whole pool).
-      SPIPlanPtr p = SPI_prepare_cursor(kAssignSql, 11, types, CURSOR_OPT_CUSTOM_PLAN);
-      if (!p) elog(ERROR, "hitlai: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
-      if (SPI_keepplan(p) != 0) elog(ERROR, "hitlai: SPI_keepplan failed");
-      assign_plan = p;
-    }
-    int rc = SPI_execute_plan(assign_plan, args, nulls, false, 0);
-    if (rc < 0) elog(ERROR, "hitlai: assign_testers failed: %s", SPI_result_code_string(rc));
-    return SPI_processed;
-  });
-}
+          c.average_rating DESC, c.id)SQL",
+    11,
+    {UUIDOID, UUIDOID, INT4OID, INT8OID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
+     TEXTARRAYOID, FLOAT8OID, INT8OID},
+    nullptr,
+    CURSOR_OPT_CUSTOM_PLAN};
 
 bool session_role_is_privileged() {
   return guarded([] {
@@ -163,7 +150,7 @@ HITLAI_FUNCTION(hitlai_assign_testers) {
   const Datum run = PG_GETARG_DATUM(0);
 
   guarded([&] { InitMaterializedSRF(fcinfo, 0); });
-  spi::connect();
+  spi::Connection spi_conn;
   const bool privileged = session_role_is_privileged();
   Datum args0[1] = {run};
   if (spi::exec(kRun, args0) == 0) {
@@ -175,7 +162,7 @@ HITLAI_FUNCTION(hitlai_assign_testers) {
   }
   const Datum company = copy_uuid(guarded([&] {
     bool isnull = false;
-    return SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+    return SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, kRunCompany, &isnull);
   }));
   if (!privileged) {
     Datum a[1] = {company};
@@ -186,9 +173,9 @@ HITLAI_FUNCTION(hitlai_assign_testers) {
   }
   if (spi::exec(kLockRun, args0) == 0)  // deleted since
     throw hitlai::Error(hitlai::sqlstate::kInvalidParameter, "unknown test run");
-  const std::string status = spi::text_not_null(0, 1);
+  const std::string status = spi::text_not_null(0, kRunStatus);
   if (status != "pending" && status != "running")
-    throw hitlai::Error("55000", "test run is " + status,
+    throw hitlai::Error(hitlai::sqlstate::kNotInPrerequisiteState, "test run is " + status,
                         "Testers can be assigned to pending or running runs only.");
 
   auto list = [](const std::optional<std::vector<std::string>>& v, Datum& d, char& n) {
@@ -215,7 +202,7 @@ HITLAI_FUNCTION(hitlai_assign_testers) {
   nulls[9] = c.min_rating ? ' ' : 'n';
   args[10] = c.min_tests_completed ? Int64GetDatum(*c.min_tests_completed) : (Datum)0;
   nulls[10] = c.min_tests_completed ? ' ' : 'n';
-  const uint64_t rows = exec_assign(args, nulls);
+  const uint64_t rows = spi::exec(kAssign, args, nulls);
   guarded([&] {
     for (uint64 i = 0; i < rows; ++i) {
       Datum values[16];
@@ -224,6 +211,6 @@ HITLAI_FUNCTION(hitlai_assign_testers) {
       tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, isnull);
     }
   });
-  spi::finish();
+  spi_conn.finish();
   return static_cast<Datum>(0);
 }

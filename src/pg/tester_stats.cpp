@@ -22,16 +22,14 @@
 #include "pg/bridge.hpp"
 #include "pg/settings.hpp"
 #include "pg/spi.hpp"
+#include "pg/trigger.hpp"
 #include "pg/triggers.hpp"
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wregister"
 extern "C" {
 #include "access/htup_details.h"
 #include "access/xact.h"
 #include "utils/builtins.h"
 }
-#pragma GCC diagnostic pop
 
 #include <algorithm>
 #include <map>
@@ -61,15 +59,6 @@ void clear_deleted_testers(XactEvent event, void*) {
       event == XACT_EVENT_PREPARE)
     deleted_completed_testers.clear();
 }
-
-#define HITLAI_RATING_APPLY                                                                \
-    "\n" \
-  "   SET stats_rating_sum = h.stats_rating_sum + d.ds,\n" \
-  "       stats_rating_count = h.stats_rating_count + d.dc,\n" \
-  "       average_rating = CASE WHEN h.stats_rating_count + d.dc > 0\n" \
-  "                             THEN pg_catalog.round((h.stats_rating_sum + d.ds)::numeric\n" \
-  "                                                   / (h.stats_rating_count + d.dc)::numeric, 2)\n" \
-  "                             ELSE 0 END\n"
 
 // ---- locks -------------------------------------------------------------------------
 
@@ -125,80 +114,95 @@ SELECT h.id FROM hitlai.human_testers h WHERE h.id = ANY ($1::uuid[])
     1, {TEXTARRAYOID}, nullptr};
 
 // ---- active runs (V2) ----------------------------------------------------------------
-
-#define HITLAI_ACTIVE_NEW                                                                  \
-  "SELECT r.tester_id, 1 AS k FROM new_runs r WHERE r.tester_id IS NOT NULL "              \
-  "AND r.status IN ('pending', 'running')"
-#define HITLAI_ACTIVE_OLD                                                                  \
-  "SELECT r.tester_id, -1 AS k FROM old_runs r WHERE r.tester_id IS NOT NULL "             \
-  "AND r.status IN ('pending', 'running')"
-#define HITLAI_ACTIVE_TAIL                                                                 \
-    "\n" \
-  "d AS (SELECT x.tester_id, pg_catalog.sum(x.k) AS n FROM x GROUP BY x.tester_id\n" \
-  "      HAVING pg_catalog.sum(x.k) <> 0)\n" \
-  "UPDATE hitlai.human_testers h\n" \
-  "   SET stats_active_assignments = h.stats_active_assignments + d.n\n" \
-  "  FROM d WHERE h.id = d.tester_id\n"
-
-spi::Statement kActiveInsert{"WITH x AS (" HITLAI_ACTIVE_NEW ")," HITLAI_ACTIVE_TAIL, 0, {},
-                             nullptr};
-spi::Statement kActiveUpdate{
-    "WITH x AS (" HITLAI_ACTIVE_NEW " UNION ALL " HITLAI_ACTIVE_OLD ")," HITLAI_ACTIVE_TAIL, 0,
-    {}, nullptr};
-spi::Statement kActiveDelete{"WITH x AS (" HITLAI_ACTIVE_OLD ")," HITLAI_ACTIVE_TAIL, 0, {},
-                             nullptr};
-
-// ---- ratings (T3) --------------------------------------------------------------------
-
-spi::Statement kRatingRunUpdate{
+// The statement's change of active runs (pending or running, by tester_id): one row,
+// (tester ids, deltas) as two arrays, NULL when nothing changed; kApplyActive adds them.
+// The triggers register both transition tables (an INSERT's old_runs and a DELETE's
+// new_runs empty), so this one statement serves every event.
+spi::Statement kActive{
     R"SQL(
-WITH ch AS (
-  SELECT n.id, n.company_ai_rating::int4 AS nr, o.company_ai_rating::int4 AS orr
-    FROM new_runs n JOIN old_runs o ON o.id = n.id
-   WHERE n.company_ai_rating IS DISTINCT FROM o.company_ai_rating),
-d AS (
-  SELECT a.tester_id,
-         pg_catalog.sum(COALESCE(ch.nr, 0) - COALESCE(ch.orr, 0)) AS ds,
-         pg_catalog.sum((ch.nr IS NOT NULL)::int4 - (ch.orr IS NOT NULL)::int4) AS dc
-    FROM ch JOIN hitlai.tester_assignments a
-      ON a.test_run_id = ch.id AND a.status = 'completed'
-   GROUP BY a.tester_id)
-UPDATE hitlai.human_testers h)SQL" HITLAI_RATING_APPLY R"SQL(
-  FROM d WHERE h.id = d.tester_id)SQL",
+SELECT pg_catalog.array_agg(x.tester_id), pg_catalog.array_agg(x.n)
+  FROM (SELECT y.tester_id, pg_catalog.sum(y.k)::int8 AS n
+          FROM (SELECT r.tester_id, 1 AS k FROM new_runs r
+                 WHERE r.status IN ('pending', 'running')
+                UNION ALL
+                SELECT r.tester_id, -1 FROM old_runs r
+                 WHERE r.status IN ('pending', 'running')) y
+         WHERE y.tester_id IS NOT NULL
+         GROUP BY y.tester_id HAVING pg_catalog.sum(y.k) <> 0) x)SQL",
     0, {}, nullptr};
 
-#define HITLAI_ASG_NEW                                                                     \
-  "SELECT a.tester_id, r.company_ai_rating::int4 AS rt, 1 AS k FROM new_asg a "            \
-  "JOIN hitlai.test_runs r ON r.id = a.test_run_id "                                       \
-  "WHERE a.status = 'completed' AND r.company_ai_rating IS NOT NULL"
-#define HITLAI_ASG_OLD                                                                     \
-  "SELECT a.tester_id, -(r.company_ai_rating::int4) AS rt, -1 AS k FROM old_asg a "        \
-  "JOIN hitlai.test_runs r ON r.id = a.test_run_id "                                       \
-  "WHERE a.status = 'completed' AND r.company_ai_rating IS NOT NULL"
-#define HITLAI_ASG_TAIL                                                                    \
-    "\n" \
-  "d AS (SELECT x.tester_id, pg_catalog.sum(x.rt) AS ds, pg_catalog.sum(x.k) AS dc\n" \
-  "        FROM x GROUP BY x.tester_id\n" \
-  "      HAVING pg_catalog.sum(x.rt) <> 0 OR pg_catalog.sum(x.k) <> 0)\n" \
-  "UPDATE hitlai.human_testers h\n" HITLAI_RATING_APPLY   "\n" \
-  "  FROM d WHERE h.id = d.tester_id\n"
+// $1 tester ids, $2 change of each one's active runs.
+spi::Statement kApplyActive{
+    R"SQL(
+UPDATE hitlai.human_testers h
+   SET stats_active_assignments = h.stats_active_assignments + d.n
+  FROM ROWS FROM (pg_catalog.unnest($1::uuid[]), pg_catalog.unnest($2::int8[])) AS d(id, n)
+ WHERE h.id = d.id)SQL",
+    2, {UUIDARRAYOID, INT8ARRAYOID}, nullptr};
+
+// ---- ratings (T3) --------------------------------------------------------------------
+// Each statement's change of the rating state: one row, (tester ids, change of the sum,
+// change of the count) as three arrays, NULL when nothing changed; kApplyRating adds them.
+
+// Runs whose company_ai_rating changed: their completed assignments' testers.
+spi::Statement kRatingRunUpdate{
+    R"SQL(
+SELECT pg_catalog.array_agg(d.tester_id), pg_catalog.array_agg(d.ds), pg_catalog.array_agg(d.dc)
+  FROM (SELECT a.tester_id,
+               pg_catalog.sum(COALESCE(ch.nr, 0) - COALESCE(ch.orr, 0))::int8 AS ds,
+               pg_catalog.sum((ch.nr IS NOT NULL)::int4 - (ch.orr IS NOT NULL)::int4)::int8 AS dc
+          FROM (SELECT n.id, n.company_ai_rating::int4 AS nr, o.company_ai_rating::int4 AS orr
+                  FROM new_runs n JOIN old_runs o ON o.id = n.id
+                 WHERE n.company_ai_rating IS DISTINCT FROM o.company_ai_rating) ch
+          JOIN hitlai.tester_assignments a ON a.test_run_id = ch.id AND a.status = 'completed'
+         GROUP BY a.tester_id) d)SQL",
+    0, {}, nullptr};
+
+// Completed assignments (on rated runs) inserted, updated or deleted (both transition
+// tables are registered for every event, one of them empty for INSERT and DELETE).
+spi::Statement kAsgRatings{
+    R"SQL(
+SELECT pg_catalog.array_agg(d.tester_id), pg_catalog.array_agg(d.ds), pg_catalog.array_agg(d.dc)
+  FROM (SELECT y.tester_id, pg_catalog.sum(y.k * r.company_ai_rating::int4)::int8 AS ds,
+               pg_catalog.sum(y.k)::int8 AS dc
+          FROM (SELECT a.tester_id, a.test_run_id, 1 AS k FROM new_asg a
+                 WHERE a.status = 'completed'
+                UNION ALL
+                SELECT a.tester_id, a.test_run_id, -1 FROM old_asg a
+                 WHERE a.status = 'completed') y
+          JOIN hitlai.test_runs r ON r.id = y.test_run_id
+         WHERE r.company_ai_rating IS NOT NULL
+         GROUP BY y.tester_id
+        HAVING pg_catalog.sum(y.k * r.company_ai_rating::int4) <> 0
+            OR pg_catalog.sum(y.k) <> 0) d)SQL",
+    0, {}, nullptr};
+
+// $1 tester ids, $2 change of stats_rating_sum, $3 change of stats_rating_count.
+spi::Statement kApplyRating{
+    R"SQL(
+UPDATE hitlai.human_testers h
+   SET stats_rating_sum = h.stats_rating_sum + d.ds,
+       stats_rating_count = h.stats_rating_count + d.dc,
+       average_rating = CASE WHEN h.stats_rating_count + d.dc > 0
+                             THEN pg_catalog.round((h.stats_rating_sum + d.ds)::numeric
+                                                   / (h.stats_rating_count + d.dc)::numeric, 2)
+                             ELSE 0 END
+  FROM ROWS FROM (pg_catalog.unnest($1::uuid[]), pg_catalog.unnest($2::int8[]),
+                  pg_catalog.unnest($3::int8[])) AS d(id, ds, dc)
+ WHERE h.id = d.id)SQL",
+    3, {UUIDARRAYOID, INT8ARRAYOID, INT8ARRAYOID}, nullptr};
 
 // The testers of the statement's completed assignments, locked in id order by a
-// statement of their own before the UPDATE (lock, then update: see triggers.hpp).
-#define HITLAI_ASG_LOCK(x)                                                                 \
-  "SELECT h.id FROM hitlai.human_testers h WHERE h.id IN (" x ") ORDER BY h.id "         \
-  "FOR NO KEY UPDATE OF h"
-#define HITLAI_ASG_DONE(t) "SELECT a.tester_id FROM " t " a WHERE a.status = 'completed'"
-
-spi::Statement kLockAsgInsert{HITLAI_ASG_LOCK(HITLAI_ASG_DONE("new_asg")), 0, {}, nullptr};
-spi::Statement kLockAsgUpdate{
-    HITLAI_ASG_LOCK(HITLAI_ASG_DONE("new_asg") " UNION " HITLAI_ASG_DONE("old_asg")), 0, {},
-    nullptr};
-spi::Statement kLockAsgDelete{HITLAI_ASG_LOCK(HITLAI_ASG_DONE("old_asg")), 0, {}, nullptr};
-spi::Statement kAsgInsert{"WITH x AS (" HITLAI_ASG_NEW ")," HITLAI_ASG_TAIL, 0, {}, nullptr};
-spi::Statement kAsgUpdate{"WITH x AS (" HITLAI_ASG_NEW " UNION ALL " HITLAI_ASG_OLD "),"
-                          HITLAI_ASG_TAIL, 0, {}, nullptr};
-spi::Statement kAsgDelete{"WITH x AS (" HITLAI_ASG_OLD ")," HITLAI_ASG_TAIL, 0, {}, nullptr};
+// statement of their own before their rating state is updated (lock, then update: see
+// triggers.hpp).
+spi::Statement kLockAsg{
+    R"SQL(
+SELECT h.id FROM hitlai.human_testers h
+ WHERE h.id IN (SELECT a.tester_id FROM new_asg a WHERE a.status = 'completed'
+                UNION
+                SELECT a.tester_id FROM old_asg a WHERE a.status = 'completed')
+ ORDER BY h.id FOR NO KEY UPDATE OF h)SQL",
+    0, {}, nullptr};
 
 spi::Statement kAsgRunGone{
     R"SQL(
@@ -206,6 +210,7 @@ SELECT DISTINCT a.tester_id::text FROM old_asg a
  WHERE a.status = 'completed'
    AND NOT EXISTS (SELECT FROM hitlai.test_runs r WHERE r.id = a.test_run_id))SQL",
     0, {}, nullptr};
+enum RunGoneCol { kGoneTester = 1 };
 
 spi::Statement kRecount{
     R"SQL(
@@ -225,28 +230,36 @@ UPDATE hitlai.human_testers h
 
 // ---- credit (T3) ---------------------------------------------------------------------
 
-#define HITLAI_CREDIT_TAIL                                                                 \
-    "\n" \
-  "c AS (SELECT runs.id AS run_id, runs.cost, runs.tester_id FROM runs\n" \
-  "       WHERE runs.tester_id IS NOT NULL\n" \
-  "      UNION\n" \
-  "      SELECT runs.id, runs.cost, a.tester_id FROM runs\n" \
-  "        JOIN hitlai.tester_assignments a\n" \
-  "          ON a.test_run_id = runs.id AND a.status IN ('assigned', 'started', 'completed'))\n" \
-  "SELECT c.run_id::text, (c.cost * 100)::int8, c.tester_id::text,\n" \
-  "       (h.revenue_share_pct * 100)::int8\n" \
-  "  FROM c JOIN hitlai.human_testers h ON h.id = c.tester_id\n" \
-  " ORDER BY c.run_id, c.tester_id\n"
+// The runs entering `completed` in the statement (inserted so, or moved there; an
+// INSERT's old_runs is registered empty): one row, (ids, costs, tester_ids) as three
+// arrays, NULL when there is none; kCreditPairs reads them.
+spi::Statement kCreditRuns{
+    R"SQL(
+SELECT pg_catalog.array_agg(n.id), pg_catalog.array_agg(n.cost), pg_catalog.array_agg(n.tester_id)
+  FROM new_runs n LEFT JOIN old_runs o ON o.id = n.id
+ WHERE n.status = 'completed' AND o.status IS DISTINCT FROM 'completed')SQL",
+    0, {}, nullptr};
 
-spi::Statement kCreditInsert{
-    "WITH runs AS (SELECT n.id, n.cost, n.tester_id FROM new_runs n "
-    "WHERE n.status = 'completed')," HITLAI_CREDIT_TAIL,
-    0, {}, nullptr};
-spi::Statement kCreditUpdate{
-    "WITH runs AS (SELECT n.id, n.cost, n.tester_id FROM new_runs n "
-    "JOIN old_runs o ON o.id = n.id "
-    "WHERE n.status = 'completed' AND o.status <> 'completed')," HITLAI_CREDIT_TAIL,
-    0, {}, nullptr};
+// Every credited (run, tester) pair of those runs: the run's tester_id and the testers
+// with an assigned, started or completed assignment on it, in (run, tester) order.
+spi::Statement kCreditPairs{
+    R"SQL(
+WITH runs AS (
+  SELECT u.id, u.cost, u.tester_id
+    FROM ROWS FROM (pg_catalog.unnest($1::uuid[]), pg_catalog.unnest($2::numeric[]),
+                    pg_catalog.unnest($3::uuid[])) AS u(id, cost, tester_id)),
+c AS (SELECT runs.id AS run_id, runs.cost, runs.tester_id FROM runs
+       WHERE runs.tester_id IS NOT NULL
+      UNION
+      SELECT runs.id, runs.cost, a.tester_id FROM runs
+        JOIN hitlai.tester_assignments a
+          ON a.test_run_id = runs.id AND a.status IN ('assigned', 'started', 'completed'))
+SELECT c.run_id::text, (c.cost * 100)::int8, c.tester_id::text,
+       (h.revenue_share_pct * 100)::int8
+  FROM c JOIN hitlai.human_testers h ON h.id = c.tester_id
+ ORDER BY c.run_id, c.tester_id)SQL",
+    3, {UUIDARRAYOID, NUMERICARRAYOID, UUIDARRAYOID}, nullptr};
+enum CreditPairsCol { kPairRun = 1, kPairCostCents, kPairTester, kPairSharePct };
 
 // S10: the two counters saturate at the largest value of their column types (integer,
 // numeric(12,2)) instead of failing with 22003: a tester's totals, which many companies
@@ -293,15 +306,9 @@ uint64_t testers_lock_for(RunEvent ev) {
   return 0;
 }
 
-void testers_active_delta(RunEvent ev) {
-  switch (ev) {
-    case RunEvent::kInsert: spi::exec(kActiveInsert); break;
-    case RunEvent::kUpdate: spi::exec(kActiveUpdate); break;
-    case RunEvent::kDelete: spi::exec(kActiveDelete); break;
-  }
-}
+void testers_active_delta() { spi::exec_then(kActive, kApplyActive); }
 
-void testers_rating_delta_on_run_update() { spi::exec(kRatingRunUpdate); }
+void testers_rating_delta_on_run_update() { spi::exec_then(kRatingRunUpdate, kApplyRating); }
 
 void testers_recount_pending() {
   if (recount_testers.empty()) return;
@@ -313,8 +320,12 @@ void testers_recount_pending() {
   spi::exec(kRecount, args);
 }
 
-void testers_credit_completed(RunEvent ev) {
-  const uint64_t rows = spi::exec(ev == RunEvent::kInsert ? kCreditInsert : kCreditUpdate);
+void testers_credit_completed() {
+  spi::exec(kCreditRuns);
+  Datum runs[3];
+  char runs_null[3];
+  if (!spi::row_args(0, 3, runs, runs_null)) return;  // no run entered `completed`
+  const uint64_t rows = spi::exec(kCreditPairs, runs, runs_null);
   struct Pair {
     std::string run, tester;
     int64_t cost_cents, pct;
@@ -322,8 +333,8 @@ void testers_credit_completed(RunEvent ev) {
   std::vector<Pair> pairs;
   pairs.reserve(rows);
   for (uint64_t i = 0; i < rows; ++i)
-    pairs.push_back(Pair{spi::text_not_null(i, 1), spi::text_not_null(i, 3), *spi::int8(i, 2),
-                         *spi::int8(i, 4)});
+    pairs.push_back(Pair{spi::text_not_null(i, kPairRun), spi::text_not_null(i, kPairTester),
+                         *spi::int8(i, kPairCostCents), *spi::int8(i, kPairSharePct)});
   if (pairs.empty()) return;
   std::map<std::string, std::pair<int64_t, int64_t>> per_tester;  // id -> (runs, cents)
   std::vector<std::string> asg_runs, asg_testers;
@@ -356,39 +367,38 @@ void testers_credit_completed(RunEvent ev) {
 
 namespace {
 
-Datum assignments_trigger(FunctionCallInfo fcinfo, RunEvent ev) {
-  auto* td = reinterpret_cast<TriggerData*>(fcinfo->context);
-  if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_AFTER(td->tg_event) ||
-      TRIGGER_FIRED_FOR_ROW(td->tg_event))
-    throw hitlai::Error("39P01", "tester_assignments trigger: must be AFTER ... FOR EACH STATEMENT");
-  if (hitlai::pg::restore_mode_active()) return PointerGetDatum(nullptr);
-  if (spi::tuple_count(td->tg_newtable) + spi::tuple_count(td->tg_oldtable) == 0)
-    return PointerGetDatum(nullptr);
-  spi::connect(td);
-  switch (ev) {
-    case RunEvent::kInsert:
-      spi::exec(kLockAsgInsert);
-      spi::exec(kAsgInsert);
-      break;
-    case RunEvent::kUpdate:
-      spi::exec(kLockAsgUpdate);
-      spi::exec(kAsgUpdate);
-      break;
-    case RunEvent::kDelete: {
-      spi::exec(kLockAsgDelete);
-      spi::exec(kAsgDelete);
-      const uint64_t gone = spi::exec(kAsgRunGone);
-      for (uint64_t i = 0; i < gone; ++i) recount_testers.push_back(spi::text_not_null(i, 1));
-      if (!recount_testers.empty()) {
-        Datum args[1] = {spi::text_array(recount_testers)};
-        spi::exec(kLockTesters, args);  // id order, then recount with a fresh snapshot
-        hitlai::pg::testers_recount_pending();
-      }
-      break;
+namespace trigger = hitlai::pg::trigger;
+
+constexpr trigger::Spec spec_for(const char* name, trigger::Event event) {
+  return trigger::after_statement(name, event, "tester_assignments",
+                                  "tester_assignments trigger: must be AFTER ... FOR EACH STATEMENT");
+}
+constexpr trigger::Spec kOnInsert = spec_for("tester_assignments_after_insert", trigger::kInsert);
+constexpr trigger::Spec kOnUpdate = spec_for("tester_assignments_after_update", trigger::kUpdate);
+constexpr trigger::Spec kOnDelete = spec_for("tester_assignments_after_delete", trigger::kDelete);
+constexpr trigger::Spec kBeforeDelete = trigger::before_row(
+    "tester_assignments_before_delete", trigger::kDelete, "tester_assignments",
+    "tester_assignments_before_delete: must be BEFORE DELETE ... FOR EACH ROW");
+
+Datum assignments_trigger(FunctionCallInfo fcinfo, const trigger::Spec& spec) {
+  const trigger::Call call = trigger::open(fcinfo, spec);
+  if (hitlai::pg::restore_mode_active()) return call.unchanged();
+  if (call.transition_rows() == 0) return call.unchanged();
+  spi::Connection spi_conn(call.data, {"old_asg", "new_asg"});
+  spi::exec(kLockAsg);
+  spi::exec_then(kAsgRatings, kApplyRating);
+  if (call.is_delete()) {
+    const uint64_t gone = spi::exec(kAsgRunGone);
+    for (uint64_t i = 0; i < gone; ++i)
+      recount_testers.push_back(spi::text_not_null(i, kGoneTester));
+    if (!recount_testers.empty()) {
+      Datum args[1] = {spi::text_array(recount_testers)};
+      spi::exec(kLockTesters, args);  // id order, then recount with a fresh snapshot
+      hitlai::pg::testers_recount_pending();
     }
   }
-  spi::finish();
-  return PointerGetDatum(nullptr);
+  spi_conn.finish();
+  return call.unchanged();
 }
 
 }  // namespace
@@ -399,14 +409,11 @@ Datum assignments_trigger(FunctionCallInfo fcinfo, RunEvent ev) {
 // cascade deletes the run's assignments, before the run's AFTER DELETE statement trigger,
 // and remembers the tester so that trigger can lock every tester of the deletion at once.
 HITLAI_FUNCTION(hitlai_tester_assignments_before_delete) {
-  auto* td = reinterpret_cast<TriggerData*>(fcinfo->context);
-  if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BEFORE(td->tg_event) ||
-      !TRIGGER_FIRED_FOR_ROW(td->tg_event) || !TRIGGER_FIRED_BY_DELETE(td->tg_event))
-    throw hitlai::Error("39P01", "tester_assignments_before_delete: must be BEFORE DELETE ... FOR EACH ROW");
-  HeapTuple old = td->tg_trigtuple;
-  if (hitlai::pg::restore_mode_active()) return PointerGetDatum(old);
+  const trigger::Call call = trigger::open(fcinfo, kBeforeDelete);
+  HeapTuple old = call.old_row;
+  if (hitlai::pg::restore_mode_active()) return call.unchanged();
   const char* tester = hitlai::pg::guarded([&]() -> const char* {
-    TupleDesc desc = td->tg_relation->rd_att;
+    TupleDesc desc = call.desc;
     int n = SPI_fnumber(desc, "tester_id");
     if (n <= 0) elog(ERROR, "hitlai: tester_assignments.tester_id not found");
     bool isnull = false;
@@ -419,17 +426,17 @@ HITLAI_FUNCTION(hitlai_tester_assignments_before_delete) {
     return DatumGetCString(DirectFunctionCall1(uuid_out, d));
   });
   if (tester) deleted_completed_testers.emplace_back(tester);
-  return PointerGetDatum(old);
+  return call.unchanged();
 }
 
 // AFTER INSERT / UPDATE / DELETE FOR EACH STATEMENT ON tester_assignments
 // (REFERENCING NEW TABLE AS new_asg / OLD TABLE AS old_asg). SECURITY DEFINER.
 HITLAI_FUNCTION(hitlai_tester_assignments_after_insert) {
-  return assignments_trigger(fcinfo, RunEvent::kInsert);
+  return assignments_trigger(fcinfo, kOnInsert);
 }
 HITLAI_FUNCTION(hitlai_tester_assignments_after_update) {
-  return assignments_trigger(fcinfo, RunEvent::kUpdate);
+  return assignments_trigger(fcinfo, kOnUpdate);
 }
 HITLAI_FUNCTION(hitlai_tester_assignments_after_delete) {
-  return assignments_trigger(fcinfo, RunEvent::kDelete);
+  return assignments_trigger(fcinfo, kOnDelete);
 }

@@ -39,6 +39,10 @@ SELECT n.id::text, n.url, n.mission, n.persona, n.platform_details ->> 'type',
   FROM new_runs n
  WHERE n.status = 'completed' AND n.company_ai_rating >= 4)SQL",
     0, {}, nullptr};
+enum RunsCol {
+  kRunId = 1, kRunUrl, kRunMission, kRunPersona, kRunPlatform, kRunSentiment,
+  kRunRecommendations, kRunPositives, kRunRating, kRunModel
+};
 
 spi::Statement kIssues{
     R"SQL(
@@ -47,6 +51,7 @@ SELECT i.test_run_id::text, i.title, i.severity, i.created_at, i.id::text
  WHERE i.test_run_id IN (SELECT n.id FROM new_runs n
                           WHERE n.status = 'completed' AND n.company_ai_rating >= 4))SQL",
     0, {}, nullptr};
+enum IssuesCol { kIssueRun = 1, kIssueTitle, kIssueSeverity, kIssueCreatedAt, kIssueId };
 
 spi::Statement kUpsert{
     R"SQL(
@@ -74,24 +79,24 @@ void training_capture(RunEvent ev) {
   std::map<std::string, Row> runs;
   for (uint64_t i = 0; i < nruns; ++i) {
     Row r;
-    r.run.url = spi::text_not_null(i, 2);
-    r.run.mission = spi::text_not_null(i, 3);
-    r.run.persona = spi::text(i, 4);
-    r.run.platform = spi::text(i, 5);
-    r.run.sentiment_score = spi::text(i, 6);
-    r.run.recommendations = tr::parse_string_array(spi::text_not_null(i, 7));
-    r.run.positives = tr::parse_string_array(spi::text_not_null(i, 8));
-    r.rating = spi::text(i, 9);
-    r.model = spi::text(i, 10);
-    runs.emplace(spi::text_not_null(i, 1), std::move(r));
+    r.run.url = spi::text_not_null(i, kRunUrl);
+    r.run.mission = spi::text_not_null(i, kRunMission);
+    r.run.persona = spi::text(i, kRunPersona);
+    r.run.platform = spi::text(i, kRunPlatform);
+    r.run.sentiment_score = spi::text(i, kRunSentiment);
+    r.run.recommendations = tr::parse_string_array(spi::text_not_null(i, kRunRecommendations));
+    r.run.positives = tr::parse_string_array(spi::text_not_null(i, kRunPositives));
+    r.rating = spi::text(i, kRunRating);
+    r.model = spi::text(i, kRunModel);
+    runs.emplace(spi::text_not_null(i, kRunId), std::move(r));
   }
   const uint64_t nissues = spi::exec(kIssues);
   for (uint64_t i = 0; i < nissues; ++i) {
-    auto it = runs.find(spi::text_not_null(i, 1));
+    auto it = runs.find(spi::text_not_null(i, kIssueRun));
     if (it == runs.end()) continue;
-    it->second.run.issues.push_back(tr::Issue{spi::text_not_null(i, 2),
-                                              spi::text_not_null(i, 3), *spi::int8(i, 4),
-                                              spi::text_not_null(i, 5)});
+    it->second.run.issues.push_back(
+        tr::Issue{spi::text_not_null(i, kIssueTitle), spi::text_not_null(i, kIssueSeverity),
+                  *spi::int8(i, kIssueCreatedAt), spi::text_not_null(i, kIssueId)});
   }
   std::vector<std::optional<std::string>> ids, ins, outs, ratings, models;
   for (auto& [id, r] : runs) {

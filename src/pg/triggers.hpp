@@ -74,22 +74,23 @@ struct InsertSummary {
 // statement takes a cheaper path.
 InsertSummary quota_on_insert(TriggerData* td, int64_t inserted);
 
-// company_stats.cpp (V1): company stats deltas for UPDATE (old_runs + new_runs) and
-// DELETE (old_runs).
-void company_stats_on_update();
+// company_stats.cpp (V1): company stats deltas for UPDATE and DELETE (old_runs and
+// new_runs both registered, new_runs empty for DELETE).
+void company_stats_on_change();
 // The same for a statement that updated one run (values of that run, cost NOT NULL).
 void company_stats_on_update_one(Datum company_id, Datum old_cost, Datum new_cost,
                                  std::optional<Datum> old_sentiment,
                                  std::optional<Datum> new_sentiment);
-void company_stats_on_delete();
 
 // tester_stats.cpp (T3, V2).
 enum class RunEvent { kInsert, kUpdate, kDelete };
 // Locks, in id order, every tester the statement's side effects may write.
 uint64_t testers_lock_for(RunEvent ev);  // number of testers locked
-void testers_active_delta(RunEvent ev);
+// The two below read new_runs and old_runs: the caller's connection registers both
+// (spi::Connection with the table names), one of them empty for INSERT and DELETE.
+void testers_active_delta();
 void testers_rating_delta_on_run_update();
-void testers_credit_completed(RunEvent ev);  // T3 for runs entering `completed`
+void testers_credit_completed();  // T3 for runs entering `completed`
 // Recounts the rating state of the testers collected by the tester_assignments DELETE
 // trigger (completed assignments that vanished with their run); caller holds their locks.
 void testers_recount_pending();

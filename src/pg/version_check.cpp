@@ -6,10 +6,6 @@
 
 #include "pg/bridge.hpp"
 
-// access/genam.h and storage/proc.h pull in port/atomics, whose x86 part uses
-// `register` (an error in C++17 with -Werror).
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wregister"
 extern "C" {
 #include "access/genam.h"
 #include "access/htup_details.h"
@@ -22,7 +18,6 @@ extern "C" {
 #include "utils/fmgroids.h"
 #include "utils/rel.h"
 }
-#pragma GCC diagnostic pop
 
 #include <cstring>
 

@@ -32,11 +32,8 @@
 // directly (see bridge.hpp).
 #include "pg/bridge.hpp"
 #include "pg/settings.hpp"
+#include "pg/trigger.hpp"
 
-// commands/trigger.h pulls in s_lock.h / atomics, which use `register` (an error in
-// C++17 with -Werror): silenced for these headers only.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wregister"
 extern "C" {
 #include "access/htup_details.h"
 #include "access/xact.h"
@@ -53,22 +50,36 @@ extern "C" {
 #include "utils/timestamp.h"
 #include "utils/typcache.h"
 }
-#pragma GCC diagnostic pop
 
 #include <cstring>
 
 namespace {
 
-TriggerData* before_row_trigger(FunctionCallInfo fcinfo, const char* name, bool insert) {
-  if (!CALLED_AS_TRIGGER(fcinfo))
-    elog(ERROR, "hitlai: %s: not called as a trigger", name);
-  auto* td = reinterpret_cast<TriggerData*>(fcinfo->context);
-  if (!TRIGGER_FIRED_BEFORE(td->tg_event) || !TRIGGER_FIRED_FOR_ROW(td->tg_event) ||
-      (insert ? !TRIGGER_FIRED_BY_INSERT(td->tg_event) : !TRIGGER_FIRED_BY_UPDATE(td->tg_event)))
-    elog(ERROR, "hitlai: %s: must be a BEFORE %s ... FOR EACH ROW trigger", name,
-         insert ? "INSERT" : "UPDATE");
-  return td;
+namespace trigger = hitlai::pg::trigger;
+
+// Trigger functions that take their columns as arguments, for any table.
+constexpr trigger::Spec insert_spec(const char* name, const char* misuse,
+                                    const char* not_a_trigger) {
+  return {name,      trigger::Timing::kBefore,         trigger::Level::kRow, trigger::kInsert,
+          nullptr,   hitlai::sqlstate::kInternalError, misuse,               not_a_trigger};
 }
+constexpr trigger::Spec kGuardInsertDefaults =
+    insert_spec("guard_insert_defaults",
+                "hitlai: guard_insert_defaults: must be a BEFORE INSERT ... FOR EACH ROW trigger",
+                "hitlai: guard_insert_defaults: not called as a trigger");
+constexpr trigger::Spec kForceInsertDefaults =
+    insert_spec("force_insert_defaults",
+                "hitlai: force_insert_defaults: must be a BEFORE INSERT ... FOR EACH ROW trigger",
+                "hitlai: force_insert_defaults: not called as a trigger");
+constexpr trigger::Spec kAssignmentStartedAt{
+    "assignment_started_at",
+    trigger::Timing::kBefore,
+    trigger::Level::kRow,
+    trigger::kUpdate,
+    "tester_assignments",
+    hitlai::sqlstate::kInternalError,
+    "hitlai: assignment_started_at: must be a BEFORE UPDATE ... FOR EACH ROW trigger",
+    "hitlai: assignment_started_at: not called as a trigger"};
 
 bool role_is_privileged(Oid role) { return superuser_arg(role) || has_bypassrls_privilege(role); }
 
@@ -110,13 +121,14 @@ bool values_equal(Form_pg_attribute att, Datum a, bool a_null, Datum b, bool b_n
 
 // Common body: force=false raises 42501 for the first named column that differs from
 // its default; force=true returns the row with every named column set to its default.
-Datum insert_defaults(FunctionCallInfo fcinfo, const char* name, bool force) {
-  TriggerData* td = before_row_trigger(fcinfo, name, true);
-  Relation rel = td->tg_relation;
-  HeapTuple row = td->tg_trigtuple;
-  if (writer_is_privileged(rel) || hitlai::pg::restore_mode_active()) return PointerGetDatum(row);
+Datum insert_defaults(FunctionCallInfo fcinfo, const trigger::Spec& spec, bool force) {
+  const trigger::Call call = trigger::open(fcinfo, spec);
+  const char* name = spec.name;
+  Relation rel = call.relation;
+  HeapTuple row = call.new_row;
+  if (writer_is_privileged(rel) || hitlai::pg::restore_mode_active()) return call.unchanged();
 
-  const Trigger* trig = td->tg_trigger;
+  const Trigger* trig = call.data->tg_trigger;
   TupleDesc desc = rel->rd_att;
   // Every argument must name at least one column (a typo must not silently guard nothing),
   // except `prefix*` patterns, which may match none.
@@ -177,19 +189,19 @@ Datum insert_defaults(FunctionCallInfo fcinfo, const char* name, bool force) {
 
 // hitlai.guard_insert_defaults(columns…) (A2, 42501).
 HITLAI_FUNCTION(hitlai_guard_insert_defaults) {
-  return insert_defaults(fcinfo, "guard_insert_defaults", false);
+  return insert_defaults(fcinfo, kGuardInsertDefaults, false);
 }
 
 // hitlai.force_insert_defaults(columns…) (A2).
 HITLAI_FUNCTION(hitlai_force_insert_defaults) {
-  return insert_defaults(fcinfo, "force_insert_defaults", true);
+  return insert_defaults(fcinfo, kForceInsertDefaults, true);
 }
 
 // hitlai.assignment_started_at() on tester_assignments (A2).
 HITLAI_FUNCTION(hitlai_assignment_started_at) {
-  TriggerData* td = before_row_trigger(fcinfo, "assignment_started_at", false);
-  TupleDesc desc = td->tg_relation->rd_att;
-  HeapTuple oldtup = td->tg_trigtuple, newtup = td->tg_newtuple;
+  const trigger::Call call = trigger::open(fcinfo, kAssignmentStartedAt);
+  TupleDesc desc = call.desc;
+  HeapTuple oldtup = call.old_row, newtup = call.new_row;
   int a_status = SPI_fnumber(desc, "status"), a_started = SPI_fnumber(desc, "started_at");
   if (a_status <= 0 || a_started <= 0)
     elog(ERROR, "hitlai: assignment_started_at: table has no status or started_at column");
