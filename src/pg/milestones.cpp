@@ -26,6 +26,7 @@
 extern "C" {
 #include "utils/fmgrprotos.h"
 #include "access/xact.h"
+#include "utils/snapmgr.h"
 }
 #pragma GCC diagnostic pop
 
@@ -102,15 +103,42 @@ int64_t total() {
 constexpr int32 kFlushLockClass = 0x68746c61;
 constexpr int32 kFlushLockObject = 1;
 
-hitlai::pg::spi::Statement kFlush{
-    R"SQL(
+constexpr const char* kFlushSql = R"SQL(
 UPDATE hitlai.milestones m
    SET tests_completed = m.tests_completed + $1,
        updated_at = pg_catalog.now(),
        is_unlocked = m.is_unlocked OR m.tests_completed + $1 >= m.tests_required,
        unlocked_at = CASE WHEN NOT m.is_unlocked AND m.tests_completed + $1 >= m.tests_required
-                          THEN pg_catalog.now() ELSE m.unlocked_at END)SQL",
-    1, {INT4OID}, nullptr};
+                          THEN pg_catalog.now() ELSE m.unlocked_at END)SQL";
+SPIPlanPtr flush_plan = nullptr;  // prepared once per backend, kept
+
+// The flush UPDATE, run with a snapshot taken after the advisory lock is held: every
+// earlier flusher has committed by then (the lock is held to the end of its transaction),
+// so the scan sees the newest version of every milestone row and never has to wait for,
+// or re-check against, a concurrent flush. Under READ COMMITTED this is what the
+// statement's own snapshot would give; under REPEATABLE READ (and SERIALIZABLE) the
+// transaction snapshot would be older than the rows the other tenants' commits wrote, and
+// the UPDATE would fail with a serialization failure (40001) although a count that only
+// adds can't be lost: one company's commits must not make another company's transactions
+// fail (S10). Run inside SPI_connect.
+void run_flush(int32 n) {
+  hitlai::pg::guarded([&] {
+    if (!flush_plan) {
+      Oid argtypes[1] = {INT4OID};
+      SPIPlanPtr p = SPI_prepare(kFlushSql, 1, argtypes);
+      if (!p)
+        elog(ERROR, "hitlai: SPI_prepare failed (%s): %s", SPI_result_code_string(SPI_result),
+             kFlushSql);
+      if (SPI_keepplan(p) != 0) elog(ERROR, "hitlai: SPI_keepplan failed");
+      flush_plan = p;
+    }
+    Datum args[1] = {Int32GetDatum(n)};
+    const int rc = SPI_execute_snapshot(flush_plan, args, nullptr, GetLatestSnapshot(),
+                                        InvalidSnapshot, false, false, 0);
+    if (rc != SPI_OK_UPDATE)
+      elog(ERROR, "hitlai: milestone flush failed (%s)", SPI_result_code_string(rc));
+  });
+}
 
 }  // namespace
 
@@ -136,8 +164,7 @@ HITLAI_FUNCTION(hitlai_flush_milestone_progress) {
                         Int32GetDatum(kFlushLockObject));
   });
   hitlai::pg::spi::connect(td);
-  Datum args[1] = {Int32GetDatum(static_cast<int32>(n))};
-  hitlai::pg::spi::exec(kFlush, args);
+  run_flush(static_cast<int32>(n));
   hitlai::pg::spi::finish();
   add(-n);  // flushed at this level (undone if this subtransaction aborts)
   return PointerGetDatum(nullptr);
