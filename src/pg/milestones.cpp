@@ -7,9 +7,10 @@
 // INSERT trigger makes for the quota (one event per company per statement, not per run):
 // its first firing at commit (or at SET CONSTRAINTS ... IMMEDIATE) moves the whole pending
 // count in one UPDATE of all milestones, under an advisory lock that serializes the
-// flushers (so row lock order can't matter between them); later firings find nothing
-// pending and return at once. So milestone rows are locked only while committing, and a
-// 100k-row INSERT costs one milestone update.
+// flushers (so row lock order can't matter between them) and reads the rows with a
+// snapshot taken under that lock (run_flush: no 40001 under REPEATABLE READ); later
+// firings find nothing pending and return at once. So milestone rows are locked only
+// while committing, and a 100k-row INSERT costs one milestone update.
 //
 // Subtransactions: a pending count belongs to the (sub)transaction level that added it.
 // Aborting a subtransaction drops its counts, as PostgreSQL drops its queued trigger
@@ -133,8 +134,10 @@ void run_flush(int32 n) {
       flush_plan = p;
     }
     Datum args[1] = {Int32GetDatum(n)};
+    // read_only false, fire_triggers true: as SPI_execute_plan runs it (AFTER triggers of
+    // the UPDATE fire at its end), only the snapshot differs.
     const int rc = SPI_execute_snapshot(flush_plan, args, nullptr, GetLatestSnapshot(),
-                                        InvalidSnapshot, false, false, 0);
+                                        InvalidSnapshot, false, true, 0);
     if (rc != SPI_OK_UPDATE)
       elog(ERROR, "hitlai: milestone flush failed (%s)", SPI_result_code_string(rc));
   });

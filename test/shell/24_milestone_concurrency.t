@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # T1 under concurrency: 8 sessions, each inserting runs for a company of its own (so they
 # meet only on the milestones), under READ COMMITTED and then REPEATABLE READ. Some
-# transactions insert two runs, some roll back, some roll back a savepoint. Afterwards
-# every milestone counts exactly the committed runs, the ones whose threshold was reached
-# are unlocked (with unlocked_at), the others are not; no session saw an error (no
-# deadlock, no serialization failure: one company's inserts never make another's fail,
-# S10), and the server log shows no deadlock.
+# transactions insert two runs, some roll back, some roll back a savepoint, some count
+# after every statement (SET CONSTRAINTS ALL IMMEDIATE). Afterwards every milestone
+# counts exactly the committed runs, the ones whose threshold was reached are unlocked
+# (with unlocked_at), the others are not; no session saw an error (no deadlock, no
+# serialization failure: one company's inserts never make another's fail, S10), and the
+# server log shows no deadlock.
 set -uo pipefail
 source "$(dirname "$0")/lib/tap.sh"
 BIN=$(dirname "$HL_PG_CONFIG")
@@ -21,8 +22,9 @@ trap '"${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1'
 q() { "$BIN/psql" -X -At -d "$DB" -c "$1"; }
 
 # Per session and pass: M transactions; transaction i inserts 2 runs when i % 5 = 0,
-# rolls back when i % 7 = 3, and rolls back a savepoint holding one extra run when
-# i % 4 = 1. So each session commits the same known number of runs per pass.
+# rolls back when i % 7 = 3, rolls back a savepoint holding one extra run when i % 4 = 1,
+# and counts after every statement (SET CONSTRAINTS ALL IMMEDIATE) when i % 6 = 2. So
+# each session commits the same known number of runs per pass.
 per_session=0
 for ((i = 0; i < M; i++)); do
   if ((i % 7 == 3)); then continue; fi
@@ -52,6 +54,9 @@ run_pass() {
     company=$(printf '00000000-0000-0000-0000-0000000000%02d' "$c")
     for ((i = 0; i < M; i++)); do
       echo "BEGIN ISOLATION LEVEL $level;"
+      # counted after every statement (the flush inside the transaction and inside the
+      # savepoint, then rolled back with it when the transaction or savepoint is)
+      if ((i % 6 == 2)); then echo "SET CONSTRAINTS ALL IMMEDIATE;"; fi
       echo "INSERT INTO hitlai.test_runs (company_id, url, mission) VALUES ('$company', 'https://ms.test', 'm');"
       if ((i % 5 == 0)); then
         echo "INSERT INTO hitlai.test_runs (company_id, url, mission) VALUES ('$company', 'https://ms.test', 'm2');"
