@@ -24,6 +24,9 @@
 #                     as the 100k case, create_fine_tuning_job over those)
 #   --companies N     companies of the write databases (1000)
 #   --testers N       testers of the write databases (2000)
+#   --synchronous-commit on|off
+#                     synchronous_commit of every benchmark session (the cluster's
+#                     default is off, see below; the write path is measured with both)
 #   --existing        use the running cluster of PGHOST/PGPORT/PGUSER (no build, no
 #                     initdb); pgbench/psql from $HL_PG_CONFIG's directory or PATH
 #   --db-prefix P     database name prefix (hlb_)
@@ -40,6 +43,9 @@ existing=0 keep=0 work="" py_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --existing) existing=1 ;;
+    --synchronous-commit)
+      case "${2:-}" in on|off) ;; *) hl_die "--synchronous-commit takes on or off" ;; esac
+      export PGOPTIONS="${PGOPTIONS:+$PGOPTIONS }-c synchronous_commit=$2"; shift ;;
     --keep) keep=1; py_args+=(--keep-dbs) ;;
     --work) work=$2; shift ;;
     --runs|--bulk-rows|--rounds|--duration|--clients|--read-clients|--scenarios|--companies|--testers|--db-prefix|--docs|--assign-testers|--assign-runs|--training-rows)

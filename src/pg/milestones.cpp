@@ -7,9 +7,10 @@
 // INSERT trigger makes for the quota (one event per company per statement, not per run):
 // its first firing at commit (or at SET CONSTRAINTS ... IMMEDIATE) moves the whole pending
 // count in one UPDATE of all milestones, under an advisory lock that serializes the
-// flushers (so row lock order can't matter between them); later firings find nothing
-// pending and return at once. So milestone rows are locked only while committing, and a
-// 100k-row INSERT costs one milestone update.
+// flushers (so row lock order can't matter between them) and reads the rows with a
+// snapshot taken under that lock (run_flush: no 40001 under REPEATABLE READ); later
+// firings find nothing pending and return at once. So milestone rows are locked only
+// while committing, and a 100k-row INSERT costs one milestone update.
 //
 // Subtransactions: a pending count belongs to the (sub)transaction level that added it.
 // Aborting a subtransaction drops its counts, as PostgreSQL drops its queued trigger
@@ -26,6 +27,7 @@
 extern "C" {
 #include "utils/fmgrprotos.h"
 #include "access/xact.h"
+#include "utils/snapmgr.h"
 }
 #pragma GCC diagnostic pop
 
@@ -102,15 +104,44 @@ int64_t total() {
 constexpr int32 kFlushLockClass = 0x68746c61;
 constexpr int32 kFlushLockObject = 1;
 
-hitlai::pg::spi::Statement kFlush{
-    R"SQL(
+constexpr const char* kFlushSql = R"SQL(
 UPDATE hitlai.milestones m
    SET tests_completed = m.tests_completed + $1,
        updated_at = pg_catalog.now(),
        is_unlocked = m.is_unlocked OR m.tests_completed + $1 >= m.tests_required,
        unlocked_at = CASE WHEN NOT m.is_unlocked AND m.tests_completed + $1 >= m.tests_required
-                          THEN pg_catalog.now() ELSE m.unlocked_at END)SQL",
-    1, {INT4OID}, nullptr};
+                          THEN pg_catalog.now() ELSE m.unlocked_at END)SQL";
+SPIPlanPtr flush_plan = nullptr;  // prepared once per backend, kept
+
+// The flush UPDATE, run with a snapshot taken after the advisory lock is held: every
+// earlier flusher has committed by then (the lock is held to the end of its transaction),
+// so the scan sees the newest version of every milestone row and never has to wait for,
+// or re-check against, a concurrent flush. Under READ COMMITTED this is what the
+// statement's own snapshot would give; under REPEATABLE READ (and SERIALIZABLE) the
+// transaction snapshot would be older than the rows the other tenants' commits wrote, and
+// the UPDATE would fail with a serialization failure (40001) although a count that only
+// adds can't be lost: one company's commits must not make another company's transactions
+// fail (S10). Run inside SPI_connect.
+void run_flush(int32 n) {
+  hitlai::pg::guarded([&] {
+    if (!flush_plan) {
+      Oid argtypes[1] = {INT4OID};
+      SPIPlanPtr p = SPI_prepare(kFlushSql, 1, argtypes);
+      if (!p)
+        elog(ERROR, "hitlai: SPI_prepare failed (%s): %s", SPI_result_code_string(SPI_result),
+             kFlushSql);
+      if (SPI_keepplan(p) != 0) elog(ERROR, "hitlai: SPI_keepplan failed");
+      flush_plan = p;
+    }
+    Datum args[1] = {Int32GetDatum(n)};
+    // read_only false, fire_triggers true: as SPI_execute_plan runs it (AFTER triggers of
+    // the UPDATE fire at its end), only the snapshot differs.
+    const int rc = SPI_execute_snapshot(flush_plan, args, nullptr, GetLatestSnapshot(),
+                                        InvalidSnapshot, false, true, 0);
+    if (rc != SPI_OK_UPDATE)
+      elog(ERROR, "hitlai: milestone flush failed (%s)", SPI_result_code_string(rc));
+  });
+}
 
 }  // namespace
 
@@ -136,8 +167,7 @@ HITLAI_FUNCTION(hitlai_flush_milestone_progress) {
                         Int32GetDatum(kFlushLockObject));
   });
   hitlai::pg::spi::connect(td);
-  Datum args[1] = {Int32GetDatum(static_cast<int32>(n))};
-  hitlai::pg::spi::exec(kFlush, args);
+  run_flush(static_cast<int32>(n));
   hitlai::pg::spi::finish();
   add(-n);  // flushed at this level (undone if this subtransaction aborts)
   return PointerGetDatum(nullptr);
