@@ -18,6 +18,7 @@
 // records a negative count at its level, so aborting it puts the flushed count back
 // (PostgreSQL then fires the re-armed deferred event again).
 #include "pg/bridge.hpp"
+#include "pg/trigger.hpp"
 #include "pg/settings.hpp"
 #include "pg/spi.hpp"
 #include "pg/triggers.hpp"
@@ -153,22 +154,27 @@ void milestones_add_pending(int64_t n) {
 
 // hitlai.flush_milestone_progress(): DEFERRABLE INITIALLY DEFERRED constraint trigger
 // AFTER UPDATE ON companies (see above). SECURITY DEFINER: milestones are privileged.
+constexpr hitlai::pg::trigger::Spec kFlush{
+    "flush_milestone_progress", hitlai::pg::trigger::Timing::kAfter,
+    hitlai::pg::trigger::Level::kRow, hitlai::pg::trigger::kUpdate, "companies",
+    hitlai::sqlstate::kTriggerProtocol,
+    "flush_milestone_progress: must be AFTER UPDATE ... FOR EACH ROW on companies",
+    "flush_milestone_progress: must be called as a trigger"};
+
 HITLAI_FUNCTION(hitlai_flush_milestone_progress) {
-  auto* td = reinterpret_cast<TriggerData*>(fcinfo->context);
-  if (!CALLED_AS_TRIGGER(fcinfo))
-    throw hitlai::Error("39P01", "flush_milestone_progress: must be called as a trigger");
+  const hitlai::pg::trigger::Call call = hitlai::pg::trigger::open(fcinfo, kFlush);
   if (hitlai::pg::restore_mode_active()) return PointerGetDatum(nullptr);
   const int64_t n = total();
   if (n == 0) return PointerGetDatum(nullptr);
   if (n > PG_INT32_MAX)
-    throw hitlai::Error("22003", "too many test runs in one transaction for milestones");
+    throw hitlai::Error(hitlai::sqlstate::kNumericOutOfRange, "too many test runs in one transaction for milestones");
   hitlai::pg::guarded([] {
     DirectFunctionCall2(pg_advisory_xact_lock_int4, Int32GetDatum(kFlushLockClass),
                         Int32GetDatum(kFlushLockObject));
   });
-  hitlai::pg::spi::connect(td);
+  hitlai::pg::spi::Connection connection(call.data);
   run_flush(static_cast<int32>(n));
-  hitlai::pg::spi::finish();
+  connection.finish();
   add(-n);  // flushed at this level (undone if this subtransaction aborts)
   return PointerGetDatum(nullptr);
 }

@@ -22,6 +22,9 @@ extern "C" {
 
 namespace hitlai::pg::spi {
 
+namespace {
+
+// SPI_connect (+ SPI_register_trigger_data) and SPI_finish, for Connection.
 void connect(TriggerData* td) {
   guarded([&] {
     if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "hitlai: SPI_connect failed");
@@ -35,6 +38,8 @@ void finish() {
     if (SPI_finish() != SPI_OK_FINISH) elog(ERROR, "hitlai: SPI_finish failed");
   });
 }
+
+}  // namespace
 
 Connection::Connection(TriggerData* td)
     : exceptions_at_start_(std::uncaught_exceptions()), open_(false) {

@@ -67,11 +67,6 @@ class Connection {
   bool open_;
 };
 
-// Unscoped SPI_connect (+ SPI_register_trigger_data) and SPI_finish, for code not yet
-// moved to Connection; new code uses Connection.
-void connect(TriggerData* td = nullptr);
-void finish();
-
 // Executes s with the given parameters (nulls: ' ' or 'n' per parameter, or nullptr);
 // returns SPI_processed. Results stay in SPI_tuptable until the next call. tcount: stop
 // after this many rows (0: all).

@@ -39,7 +39,6 @@ namespace {
 namespace spi = hitlai::pg::spi;
 using hitlai::pg::guarded;
 
-constexpr const char* kNotInState = "55000";  // SPEC E: object not in the needed state
 
 // The company of a delivery, and whether the caller may act on it (read without a lock).
 spi::Statement kDeliveryCompany{
@@ -105,7 +104,7 @@ HITLAI_FUNCTION(hitlai_redeliver_webhook) {
     throw hitlai::Error(hitlai::sqlstate::kInvalidParameter, "delivery_id must not be NULL");
   guarded([] { hitlai::pg::require_extension_version("0.4.0", "function redeliver_webhook"); });
   const Datum id = PG_GETARG_DATUM(0);
-  spi::connect();
+  spi::Connection connection;
   authorize(kDeliveryCompany, id, "webhook delivery");
   Datum args[1] = {id};
   if (spi::exec(kLockDelivery, args) != 1)  // deleted meanwhile
@@ -113,13 +112,13 @@ HITLAI_FUNCTION(hitlai_redeliver_webhook) {
   const std::string status = spi::text_not_null(0, 1);
   const bool active = spi::text_not_null(0, 2) == "t";
   if (status == "pending" || status == "delivering")
-    throw hitlai::Error(kNotInState, "webhook delivery is " + status,
+    throw hitlai::Error(hitlai::sqlstate::kNotInPrerequisiteState, "webhook delivery is " + status,
                         "Only failed, cancelled or succeeded deliveries can be redelivered.");
   if (!active)
-    throw hitlai::Error(kNotInState, "the delivery's webhook is not active",
+    throw hitlai::Error(hitlai::sqlstate::kNotInPrerequisiteState, "the delivery's webhook is not active",
                         "Set is_active on the webhook first.");
   spi::exec(kRedeliver, args);
-  spi::finish();
+  connection.finish();
   PG_RETURN_VOID();
 }
 
@@ -128,12 +127,12 @@ HITLAI_FUNCTION(hitlai_rotate_webhook_secret) {
     throw hitlai::Error(hitlai::sqlstate::kInvalidParameter, "webhook_id must not be NULL");
   guarded([] { hitlai::pg::require_extension_version("0.4.0", "function rotate_webhook_secret"); });
   const Datum id = PG_GETARG_DATUM(0);
-  spi::connect();
+  spi::Connection connection;
   authorize(kWebhookCompany, id, "webhook");
   Datum args[1] = {id};
   if (spi::exec(kRotate, args) != 1)  // deleted meanwhile
     throw hitlai::Error(hitlai::sqlstate::kInvalidParameter, "unknown webhook");
   const std::string secret = spi::text_not_null(0, 1);
-  spi::finish();
+  connection.finish();
   return guarded([&] { return PointerGetDatum(cstring_to_text_with_len(secret.data(), int(secret.size()))); });
 }

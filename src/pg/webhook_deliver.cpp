@@ -127,7 +127,10 @@ RETURNING d.id::pg_catalog.text, d.payload::pg_catalog.text, d.attempts::pg_cata
           w.secret, w.id::pg_catalog.text,
           CASE WHEN w.stats_previous_secret_expires_at OPERATOR(pg_catalog.>) pg_catalog.now()
                THEN w.stats_previous_secret END)SQL",
-    5, {INT4OID, FLOAT8OID, TEXTARRAYOID, INT4OID, INT4OID}, nullptr};
+    5, {INT4OID, FLOAT8OID, TEXTARRAYOID, INT4OID, INT4OID}, nullptr,
+    // planned for each claim: the table grows from nothing, and a plan cached while it
+    // was empty (no statistics yet) would scan it whole for every claim
+    CURSOR_OPT_CUSTOM_PLAN};
 enum ClaimColumn { kClaimId = 1, kClaimBody, kClaimAttempts, kClaimUrl, kClaimSecret,
                    kClaimWebhook, kClaimPreviousSecret };
 
@@ -152,7 +155,7 @@ UPDATE hitlai.webhook_deliveries d
    AND d.status OPERATOR(pg_catalog.=) 'delivering'::pg_catalog.text
    AND d.attempts OPERATOR(pg_catalog.=) o.attempt::pg_catalog.int4)SQL",
     6, {TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID},
-    nullptr};
+    nullptr, CURSOR_OPT_CUSTOM_PLAN};  // as kClaim
 
 // W4: a 410 disables the webhook (its trigger cancels the undelivered deliveries).
 spi::Statement kDisable{
@@ -461,7 +464,7 @@ HITLAI_FUNCTION(hitlai_deliver_webhooks) {
     return true;
   });
   if (!started)
-    throw hitlai::Error("53000", "could not start a webhook delivery worker", "",
+    throw hitlai::Error(hitlai::sqlstate::kInsufficientResources, "could not start a webhook delivery worker", "",
                         "Raise max_worker_processes.");
   if (!result.done)
     throw hitlai::Error(hitlai::sqlstate::kInternalError,

@@ -24,11 +24,13 @@
 #include "pg/bridge.hpp"
 #include "pg/settings.hpp"
 #include "pg/spi.hpp"
+#include "pg/trigger.hpp"
 #include "pg/triggers.hpp"
 
 namespace {
 
 namespace spi = hitlai::pg::spi;
+namespace trigger = hitlai::pg::trigger;
 
 // Timestamps in payloads: ISO 8601 in UTC with microseconds, whatever the session's
 // TimeZone and DateStyle.
@@ -139,23 +141,23 @@ void outbox_issues_inserted() { spi::exec(kIssuesInserted); }
 // hitlai.webhooks_after_change(): AFTER INSERT / UPDATE / DELETE ... FOR EACH STATEMENT on
 // webhooks (transition tables new_webhooks / old_webhooks). SECURITY DEFINER: it writes
 // companies and webhook_deliveries, which the owner/admin changing a webhook may not.
+constexpr trigger::Spec kAfterChange = trigger::after_statement(
+    "webhooks_after_change", trigger::kInsert | trigger::kUpdate | trigger::kDelete, "webhooks",
+    "webhooks_after_change: must be AFTER ... FOR EACH STATEMENT");
+
 HITLAI_FUNCTION(hitlai_webhooks_after_change) {
-  auto* td = reinterpret_cast<TriggerData*>(fcinfo->context);
-  if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_AFTER(td->tg_event) ||
-      TRIGGER_FIRED_FOR_ROW(td->tg_event))
-    throw hitlai::Error("39P01", "webhooks_after_change: must be AFTER ... FOR EACH STATEMENT");
-  if (hitlai::pg::restore_mode_active()) return PointerGetDatum(nullptr);
-  if (spi::tuple_count(td->tg_newtable) + spi::tuple_count(td->tg_oldtable) == 0)
-    return PointerGetDatum(nullptr);
-  spi::connect(td);
-  if (TRIGGER_FIRED_BY_INSERT(td->tg_event)) {
+  const trigger::Call call = trigger::open(fcinfo, kAfterChange);
+  if (hitlai::pg::restore_mode_active()) return call.unchanged();
+  if (call.transition_rows() == 0) return call.unchanged();
+  spi::Connection connection(call.data);
+  if (call.is_insert()) {
     spi::exec(kWebhooksInserted);
-  } else if (TRIGGER_FIRED_BY_UPDATE(td->tg_event)) {
+  } else if (call.is_update()) {
     spi::exec(kWebhooksUpdated);  // companies first (lock order), then deliveries
     spi::exec(kCancelDeactivated);
   } else {
     spi::exec(kWebhooksDeleted);
   }
-  spi::finish();
-  return PointerGetDatum(nullptr);
+  connection.finish();
+  return call.unchanged();
 }

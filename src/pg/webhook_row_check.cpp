@@ -10,6 +10,7 @@
 // The statement text itself is logged too (log_min_error_statement): a secret written
 // literally in an INSERT/UPDATE is the caller's own to keep out of the log.
 #include "pg/bridge.hpp"
+#include "pg/trigger.hpp"
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wregister"
@@ -48,14 +49,15 @@ const char* violated_check(Relation rel, HeapTuple tuple) {
 
 }  // namespace
 
+constexpr hitlai::pg::trigger::Spec kCheckRow = hitlai::pg::trigger::before_row(
+    "check_webhook_row", hitlai::pg::trigger::kInsert | hitlai::pg::trigger::kUpdate, "webhooks",
+    "check_webhook_row: must be BEFORE INSERT OR UPDATE ... FOR EACH ROW");
+
 HITLAI_FUNCTION(hitlai_check_webhook_row) {
-  auto* td = reinterpret_cast<TriggerData*>(fcinfo->context);
-  if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BEFORE(td->tg_event) ||
-      !TRIGGER_FIRED_FOR_ROW(td->tg_event) || TRIGGER_FIRED_BY_DELETE(td->tg_event))
-    throw hitlai::Error("39P01", "check_webhook_row: must be BEFORE INSERT OR UPDATE ... FOR EACH ROW");
-  Relation rel = td->tg_relation;
-  HeapTuple tuple = TRIGGER_FIRED_BY_INSERT(td->tg_event) ? td->tg_trigtuple : td->tg_newtuple;
-  TupleDesc desc = RelationGetDescr(rel);
+  const hitlai::pg::trigger::Call call = hitlai::pg::trigger::open(fcinfo, kCheckRow);
+  Relation rel = call.relation;
+  HeapTuple tuple = call.new_row;
+  TupleDesc desc = call.desc;
   for (int i = 0; i < desc->natts; ++i) {
     Form_pg_attribute att = TupleDescAttr(desc, i);
     if (att->attisdropped || !att->attnotnull || !heap_attisnull(tuple, i + 1, desc)) continue;
