@@ -24,7 +24,7 @@ const std::string& head() {
   return h;
 }
 
-// json_escape's output, faster: runs of bytes that need no escape are copied at once.
+// Bytes a JSON string holds as they are.
 struct EscapeTable {
   bool plain[256];
   constexpr EscapeTable() : plain() {
@@ -33,26 +33,35 @@ struct EscapeTable {
 };
 constexpr EscapeTable kEscape;
 
-char* escape(std::string_view s, char* out) noexcept {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const auto* end = p + s.size();
+}  // namespace
+
+char* escape_json_string(std::string_view s, char* out) noexcept {
+  static const char hex[] = "0123456789abcdef";
   *out++ = '"';
-  while (p < end) {
-    const auto* run = p;
-    while (p < end && kEscape.plain[*p]) ++p;
-    std::memcpy(out, run, static_cast<std::size_t>(p - run));
-    out += p - run;
-    if (p == end) break;
-    // One byte that needs escaping: as json_escape writes it (without its quotes).
-    char tmp[8];
-    char* e = json_escape(std::string_view(reinterpret_cast<const char*>(p), 1), tmp);
-    std::memcpy(out, tmp + 1, static_cast<std::size_t>(e - tmp - 2));
-    out += e - tmp - 2;
-    ++p;
+  for (unsigned char c : s) {
+    if (kEscape.plain[c]) {
+      *out++ = static_cast<char>(c);
+      continue;
+    }
+    *out++ = '\\';
+    switch (c) {
+      case '"': *out++ = '"'; break;
+      case '\\': *out++ = '\\'; break;
+      case '\b': *out++ = 'b'; break;
+      case '\f': *out++ = 'f'; break;
+      case '\n': *out++ = 'n'; break;
+      case '\r': *out++ = 'r'; break;
+      case '\t': *out++ = 't'; break;
+      default:
+        *out++ = 'u'; *out++ = '0'; *out++ = '0';
+        *out++ = hex[c >> 4]; *out++ = hex[c & 15];
+    }
   }
   *out++ = '"';
   return out;
 }
+
+namespace {
 
 char* put(char* out, std::string_view s) noexcept {
   std::memcpy(out, s.data(), s.size());
@@ -69,9 +78,9 @@ std::size_t line_bound(std::size_t user_len, std::size_t assistant_len) noexcept
 char* write_line(std::string_view user, std::string_view assistant, char* out) noexcept {
   out = put(out, head());
   out = put(out, kUserHead);
-  out = escape(user, out);
+  out = escape_json_string(user, out);
   out = put(out, kAssistantHead);
-  out = escape(assistant, out);
+  out = escape_json_string(assistant, out);
   return put(out, kTail);
 }
 

@@ -19,6 +19,10 @@
 
 namespace hitlai::training {
 
+// The same bytes as json_escape (training_export.hpp), written with a table lookup per
+// byte: the quoted, escaped string; `out` has room for json_escape_bound(s.size()).
+char* escape_json_string(std::string_view s, char* out) noexcept;
+
 // Upper bound of the bytes write_line writes for contents of these lengths.
 std::size_t line_bound(std::size_t user_len, std::size_t assistant_len) noexcept;
 

@@ -36,6 +36,8 @@ extern "C" {
 #include "lib/bloomfilter.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
+#include "tcop/dest.h"
+#include "tcop/pquery.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
@@ -70,7 +72,7 @@ constexpr long kBatch = 1000;
 
 void append_escaped(StringInfo buf, const char* s, int len) {
   enlargeStringInfo(buf, static_cast<int>(tr::json_escape_bound(len)));
-  char* end = tr::json_escape(std::string_view(s, len), buf->data + buf->len);
+  char* end = tr::escape_json_string(std::string_view(s, len), buf->data + buf->len);
   buf->len = static_cast<int>(end - buf->data);
   buf->data[buf->len] = '\0';
 }
@@ -311,6 +313,32 @@ Portal open_cursor(SPIPlanPtr plan, const Datum* params, const char* nulls) {
 // filter "seen", or, when it may have seen them already, into "twice", which is
 // returned (allocated in mcxt). Both are sized from the table's row estimate, at most
 // work_mem each (false positives only cost an exact probe in pass 2). Under SPI.
+// Receives the rows of the pass-1 cursor straight from the executor (no copy of the
+// documents into an SPI tuple table): digest, then "seen" or "twice".
+struct DigestDest {
+  DestReceiver pub;
+  bloom_filter* seen;
+  bloom_filter* twice;
+  MemoryContext tmp;  // a detoasted document's copy, reset for every row
+};
+
+bool digest_receive(TupleTableSlot* slot, DestReceiver* self) {
+  auto* d = reinterpret_cast<DigestDest*>(self);
+  CHECK_FOR_INTERRUPTS();
+  slot_getallattrs(slot);
+  MemoryContextReset(d->tmp);
+  MemoryContext prev = MemoryContextSwitchTo(d->tmp);
+  uint64 key = row_digest(slot->tts_values[0], slot->tts_values[1]);
+  MemoryContextSwitchTo(prev);
+  auto* k = reinterpret_cast<unsigned char*>(&key);
+  if (bloom_lacks_element(d->seen, k, sizeof key)) bloom_add_element(d->seen, k, sizeof key);
+  else bloom_add_element(d->twice, k, sizeof key);
+  return true;
+}
+void dest_startup(DestReceiver*, int, TupleDesc) {}
+void dest_shutdown(DestReceiver*) {}
+void dest_destroy(DestReceiver*) {}
+
 bloom_filter* repeated_digests(const ScanArgs& a, MemoryContext mcxt) {
   int64 total = 1024;
   if (SPI_execute_plan(prepared(kRelTuples), nullptr, nullptr, true, 1) == SPI_OK_SELECT &&
@@ -320,55 +348,46 @@ bloom_filter* repeated_digests(const ScanArgs& a, MemoryContext mcxt) {
     if (!isnull) total = Max(total, DatumGetInt64(d));
   }
   SPI_freetuptable(SPI_tuptable);
+  DigestDest dest;
+  dest.pub.receiveSlot = digest_receive;
+  dest.pub.rStartup = dest_startup;
+  dest.pub.rShutdown = dest_shutdown;
+  dest.pub.rDestroy = dest_destroy;
+  dest.pub.mydest = DestNone;
   MemoryContext prev = MemoryContextSwitchTo(mcxt);
-  bloom_filter* twice = bloom_create(total, work_mem, 0x7e1c);
+  dest.twice = bloom_create(total, work_mem, 0x7e1c);
   MemoryContextSwitchTo(prev);
-  bloom_filter* seen = bloom_create(total, work_mem, 0x68a1);
+  dest.seen = bloom_create(total, work_mem, 0x68a1);
+  dest.tmp = AllocSetContextCreate(CurrentMemoryContext, "hitlai export digest", ALLOCSET_DEFAULT_SIZES);
   Portal p1 = open_cursor(prepared(kDigests), a.params, a.nulls);
-  for (;;) {
-    SPI_cursor_fetch(p1, true, kBatch);
-    const uint64 n = SPI_processed;
-    if (n == 0) break;
-    SPITupleTable* tt = SPI_tuptable;
-    for (uint64 i = 0; i < n; ++i) {
-      CHECK_FOR_INTERRUPTS();
-      bool n1, n2;
-      uint64 key = row_digest(SPI_getbinval(tt->vals[i], tt->tupdesc, 1, &n1),
-                              SPI_getbinval(tt->vals[i], tt->tupdesc, 2, &n2));
-      auto* k = reinterpret_cast<unsigned char*>(&key);
-      if (bloom_lacks_element(seen, k, sizeof key)) bloom_add_element(seen, k, sizeof key);
-      else bloom_add_element(twice, k, sizeof key);
-    }
-    SPI_freetuptable(tt);
-  }
+  (void)PortalRunFetch(p1, FETCH_FORWARD, FETCH_ALL, &dest.pub);
   SPI_cursor_close(p1);
-  bloom_free(seen);
-  return twice;
+  bloom_free(dest.seen);
+  MemoryContextDelete(dest.tmp);
+  return dest.twice;
 }
 
 // Whether a row of the pass-2 cursor is exported, and its split (1 = validation), in
 // the per-row memory context, under SPI. A row whose digest `twice` may hold is checked
 // exactly: one probe of the digest index for an older row with equal documents.
-bool keep_row(const ScanArgs& a, bloom_filter* twice, HeapTuple tup, TupleDesc desc, int* split_out) {
-  bool isnull;
+// Columns (0-based): id, test_run_id, input_data, output_data, then created_at (F1) or
+// split (F2 re-export).
+bool keep_row(const ScanArgs& a, bloom_filter* twice, const Datum* v, int* split_out) {
   int split;
   if (a.split_from_column) {
-    Datum sd = SPI_getbinval(tup, desc, 5, &isnull);
-    split = text_to_cstring(DatumGetTextPP(sd))[0] == 'v' ? 1 : 0;
+    text* t = DatumGetTextPP(v[4]);
+    split = VARSIZE_ANY_EXHDR(t) > 0 && VARDATA_ANY(t)[0] == 'v' ? 1 : 0;
   } else {
-    pg_uuid_t* run = DatumGetUUIDP(SPI_getbinval(tup, desc, 2, &isnull));
+    pg_uuid_t* run = DatumGetUUIDP(v[1]);
     split = tr::split_of(run->data, a.validation_percent) == tr::Split::kValidation ? 1 : 0;
   }
   *split_out = split;
   bool keep = a.split_filter < 0 || a.split_filter == split;
   if (keep && twice) {
-    Datum in = SPI_getbinval(tup, desc, 3, &isnull);
-    Datum out = SPI_getbinval(tup, desc, 4, &isnull);
-    uint64 key = row_digest(in, out);
+    uint64 key = row_digest(v[2], v[3]);
     if (!bloom_lacks_element(twice, reinterpret_cast<unsigned char*>(&key), sizeof key)) {
       // May be a duplicate: ask the index.
-      Datum args[6] = {Int64GetDatum(static_cast<int64>(key)), SPI_getbinval(tup, desc, 5, &isnull),
-                       SPI_getbinval(tup, desc, 1, &isnull), a.params[0], in, out};
+      Datum args[6] = {Int64GetDatum(static_cast<int64>(key)), v[4], v[0], a.params[0], v[2], v[3]};
       char nulls[6] = {' ', ' ', ' ', a.nulls[0], ' ', ' '};
       if (SPI_execute_plan(prepared(kOlderTwin), args, nulls, true, 1) != SPI_OK_SELECT)
         elog(ERROR, "hitlai: duplicate probe failed");
@@ -396,7 +415,10 @@ void scan_rows(const ScanArgs& a, RowSink sink, void* ctx) {
       MemoryContextReset(rowctx);
       MemoryContext prev = MemoryContextSwitchTo(rowctx);
       int split;
-      if (keep_row(a, twice, tt->vals[i], tt->tupdesc, &split)) sink(ctx, tt->vals[i], tt->tupdesc, split);
+      Datum v[5];
+      bool isnull[5];
+      heap_deform_tuple(tt->vals[i], tt->tupdesc, v, isnull);
+      if (keep_row(a, twice, v, &split)) sink(ctx, tt->vals[i], tt->tupdesc, split);
       MemoryContextSwitchTo(prev);
     }
     SPI_freetuptable(tt);
@@ -474,41 +496,55 @@ void close_stream(Datum arg) {
   }
 }
 
-// Fetches the next batch under SPI and writes its kept lines. Runs under guarded().
+// Receives the rows of the pass-2 cursor straight from the executor (no copy into an
+// SPI tuple table) and writes the kept lines into the stream's buffer.
+struct LineDest {
+  DestReceiver pub;
+  LineStream* st;
+};
+
+bool line_receive(TupleTableSlot* slot, DestReceiver* self) {
+  LineStream* st = reinterpret_cast<LineDest*>(self)->st;
+  CHECK_FOR_INTERRUPTS();
+  slot_getallattrs(slot);
+  MemoryContextReset(st->rowctx);
+  MemoryContext prev = MemoryContextSwitchTo(st->rowctx);
+  int split;
+  if (keep_row(st->args, st->twice, slot->tts_values, &split)) {
+    resetStringInfo(&st->in_text);
+    resetStringInfo(&st->out_text);
+    append_compact(&st->in_text, DatumGetJsonbP(slot->tts_values[2]));
+    append_compact(&st->out_text, DatumGetJsonbP(slot->tts_values[3]));
+    const Size need = MAXALIGN(VARHDRSZ + tr::line_bound(st->in_text.len, st->out_text.len));
+    if (st->len + need > st->cap) {
+      Size cap = st->cap;
+      while (st->len + need > cap) cap *= 2;
+      st->buf = static_cast<char*>(repalloc_huge(st->buf, cap));
+      st->cap = cap;
+    }
+    char* v = st->buf + st->len;
+    char* end = tr::write_line(std::string_view(st->in_text.data, st->in_text.len),
+                               std::string_view(st->out_text.data, st->out_text.len), v + VARHDRSZ);
+    SET_VARSIZE(v, end - v);
+    st->len += MAXALIGN(end - v);
+  }
+  MemoryContextSwitchTo(prev);
+  return true;
+}
+
+// Fetches the next batch under SPI (the duplicate probes use it) and writes its kept
+// lines. Runs under guarded().
 void fill_batch(LineStream* st) {
   st->len = st->pos = 0;
   if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "hitlai: SPI_connect failed");
-  SPI_cursor_fetch(st->portal, true, kBatch);
-  const uint64 n = SPI_processed;
-  SPITupleTable* tt = SPI_tuptable;
-  for (uint64 i = 0; i < n; ++i) {
-    CHECK_FOR_INTERRUPTS();
-    MemoryContextReset(st->rowctx);
-    MemoryContext prev = MemoryContextSwitchTo(st->rowctx);
-    HeapTuple tup = tt->vals[i];
-    int split;
-    if (keep_row(st->args, st->twice, tup, tt->tupdesc, &split)) {
-      bool isnull;
-      resetStringInfo(&st->in_text);
-      resetStringInfo(&st->out_text);
-      append_compact(&st->in_text, DatumGetJsonbP(SPI_getbinval(tup, tt->tupdesc, 3, &isnull)));
-      append_compact(&st->out_text, DatumGetJsonbP(SPI_getbinval(tup, tt->tupdesc, 4, &isnull)));
-      const Size need = MAXALIGN(VARHDRSZ + tr::line_bound(st->in_text.len, st->out_text.len));
-      if (st->len + need > st->cap) {
-        Size cap = st->cap;
-        while (st->len + need > cap) cap *= 2;
-        st->buf = static_cast<char*>(repalloc_huge(st->buf, cap));
-        st->cap = cap;
-      }
-      char* v = st->buf + st->len;
-      char* end = tr::write_line(std::string_view(st->in_text.data, st->in_text.len),
-                                 std::string_view(st->out_text.data, st->out_text.len), v + VARHDRSZ);
-      SET_VARSIZE(v, end - v);
-      st->len += MAXALIGN(end - v);
-    }
-    MemoryContextSwitchTo(prev);
-  }
-  SPI_freetuptable(tt);
+  LineDest dest;
+  dest.pub.receiveSlot = line_receive;
+  dest.pub.rStartup = dest_startup;
+  dest.pub.rShutdown = dest_shutdown;
+  dest.pub.rDestroy = dest_destroy;
+  dest.pub.mydest = DestNone;
+  dest.st = st;
+  const uint64 n = PortalRunFetch(st->portal, FETCH_FORWARD, kBatch, &dest.pub);
   if (n == 0) {
     SPI_cursor_close(st->portal);
     st->portal = nullptr;

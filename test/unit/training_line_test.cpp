@@ -68,3 +68,14 @@ TEST(TrainingLine, BoundHoldsForTheWorstCase) {  // F1
   EXPECT_EQ(line(worst, worst), reference(worst, worst));
   EXPECT_GE(line_bound(worst.size(), worst.size()), reference(worst, worst).size());
 }
+
+TEST(TrainingLine, EscapeJsonStringIsJsonEscape) {  // F1
+  std::mt19937 rng(61);
+  for (int i = 0; i < 3000; ++i) {
+    std::string s;
+    for (int k = rng() % 200; k > 0; --k) s += static_cast<char>(i < 256 ? i : rng() % 256);
+    std::string got(json_escape_bound(s.size()), '\0');
+    got.resize(static_cast<std::size_t>(escape_json_string(s, got.data()) - got.data()));
+    ASSERT_EQ(got, esc(s)) << i;
+  }
+}
