@@ -1,4 +1,4 @@
-// W2-W5: concurrent signed delivery with libcurl (see webhook_sender.hpp).
+// W2-W5, W8: concurrent signed delivery with libcurl (see webhook_sender.hpp).
 #include "core/webhook_sender.hpp"
 
 #include <curl/curl.h>
@@ -7,10 +7,16 @@
 
 #include <arpa/inet.h>
 
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
 #include <ctime>
+#include <deque>
 #include <map>
 #include <memory>
 #include <stdexcept>
+#include <unordered_map>
 #include <utility>
 
 #include "core/webhook_delivery.hpp"
@@ -23,7 +29,9 @@ namespace {
 constexpr size_t kMaxBody = 64 * 1024;
 
 struct Transfer {
-  size_t index = 0;
+  uint64_t token = 0;
+  std::string endpoint;
+  Request request;  // kept alive while curl sends its body
   CURL* easy = nullptr;
   curl_slist* headers = nullptr;
   curl_slist* resolve = nullptr;
@@ -120,63 +128,160 @@ Target resolve_target(const std::string& url, bool allow_private) {
   return t;
 }
 
+
+using Clock = std::chrono::steady_clock;
+
+struct CachedTarget {
+  Target target;
+  Clock::time_point resolved_at;
+};
+
+constexpr auto kResolveTtl = std::chrono::seconds(30);
+
+// The parts of a URL that name its endpoint; false when it does not parse.
+bool url_parts(const std::string& url, std::string& scheme, std::string& host, std::string& port) {
+  CURLU* u = curl_url();
+  if (!u) throw std::bad_alloc();
+  std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> guard(u, curl_url_cleanup);
+  char *s = nullptr, *h = nullptr, *p = nullptr;
+  const bool ok = curl_url_set(u, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK &&
+                  curl_url_get(u, CURLUPART_SCHEME, &s, 0) == CURLUE_OK &&
+                  curl_url_get(u, CURLUPART_HOST, &h, 0) == CURLUE_OK &&
+                  curl_url_get(u, CURLUPART_PORT, &p, CURLU_DEFAULT_PORT) == CURLUE_OK;
+  if (ok) scheme = s, host = h, port = p;
+  curl_free(s), curl_free(h), curl_free(p);
+  for (auto* str : {&scheme, &host})
+    std::transform(str->begin(), str->end(), str->begin(),
+                   [](unsigned char c) { return char(c >= 'A' && c <= 'Z' ? c + 32 : c); });
+  return ok;
+}
+
 }  // namespace
 
-Sender::Sender(SenderOptions options) : options_(std::move(options)), multi_(nullptr) {
+std::string endpoint_of(const std::string& url) {
+  std::string scheme, host, port;
+  if (!url_parts(url, scheme, host, port)) return {};
+  return scheme + "://" + host + ":" + port;
+}
+
+int in_flight_limit(int wanted) {
+  rlimit rl{};
+  long room = 1 << 20;
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+    room = (long(rl.rlim_cur) - 256) / 2;
+  return int(std::max(1L, std::min(long(wanted), room)));
+}
+
+struct Sender::State {
+  CURLM* multi = nullptr;
+  struct Endpoint {
+    std::deque<std::pair<uint64_t, Request>> waiting;
+    size_t in_flight = 0;
+  };
+  std::map<std::string, Endpoint> endpoints;  // by endpoint_of(url)
+  std::map<std::string, std::string> endpoint_by_url;
+  std::map<std::string, CachedTarget> targets;  // by URL
+  std::unordered_map<CURL*, std::unique_ptr<Transfer>> transfers;
+  std::vector<std::pair<uint64_t, Result>> done;
+  std::string next_turn;  // round robin: the endpoint that starts first next time
+  size_t queued = 0;
+
+  const std::string& endpoint(const std::string& url) {
+    auto it = endpoint_by_url.find(url);
+    if (it == endpoint_by_url.end()) {
+      if (endpoint_by_url.size() > 10000) endpoint_by_url.clear();  // bounded memory
+      it = endpoint_by_url.emplace(url, endpoint_of(url)).first;
+    }
+    return it->second;
+  }
+};
+
+Sender::Sender(SenderOptions options) : options_(std::move(options)), state_(new State) {
   static const bool initialized = [] { return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK; }();
   if (!initialized) throw std::runtime_error("curl_global_init failed");
+  options_.max_in_flight = in_flight_limit(std::max(1, options_.max_in_flight));
+  options_.max_in_flight_per_endpoint =
+      std::max(1, std::min(options_.max_in_flight_per_endpoint, options_.max_in_flight));
   CURLM* m = curl_multi_init();
   if (!m) throw std::bad_alloc();
   curl_multi_setopt(m, CURLMOPT_MAX_TOTAL_CONNECTIONS, long(options_.max_in_flight));
+  curl_multi_setopt(m, CURLMOPT_MAX_HOST_CONNECTIONS, long(options_.max_in_flight_per_endpoint));
   curl_multi_setopt(m, CURLMOPT_MAXCONNECTS, long(options_.max_in_flight));
-  multi_ = m;
+  state_->multi = m;
 }
 
 Sender::~Sender() {
-  if (multi_) curl_multi_cleanup(static_cast<CURLM*>(multi_));
+  for (auto& [e, t] : state_->transfers) curl_multi_remove_handle(state_->multi, e);
+  state_->transfers.clear();
+  if (state_->multi) curl_multi_cleanup(state_->multi);
+  delete state_;
 }
 
-std::vector<Result> Sender::send(const std::vector<Request>& requests,
-                                 const std::function<bool()>& stop) {
-  CURLM* multi = static_cast<CURLM*>(multi_);
-  std::vector<Result> results(requests.size());
-  std::map<std::string, Target> targets;  // by URL
-  std::vector<std::unique_ptr<Transfer>> transfers(requests.size());
-  std::map<CURL*, size_t> by_handle;
-  size_t next = 0, running = 0;
+size_t Sender::in_flight() const { return state_->transfers.size(); }
+size_t Sender::queued() const { return state_->queued; }
 
-  auto start = [&](size_t i) -> bool {  // false: finished without a request
-    const Request& r = requests[i];
-    auto it = targets.find(r.url);
-    if (it == targets.end()) it = targets.emplace(r.url, resolve_target(r.url, options_.allow_private)).first;
-    if (!it->second.ok) {
-      results[i].error = it->second.error;
+size_t Sender::load(const std::string& url) const {
+  auto it = state_->endpoints.find(state_->endpoint(url));
+  return it == state_->endpoints.end() ? 0 : it->second.in_flight + it->second.waiting.size();
+}
+
+void Sender::submit(Request request, uint64_t token) {
+  const std::string key = state_->endpoint(request.url);
+  if (key.empty()) {
+    Result r;
+    r.error = "invalid URL";
+    state_->done.emplace_back(token, std::move(r));
+    return;
+  }
+  state_->endpoints[key].waiting.emplace_back(token, std::move(request));
+  ++state_->queued;
+}
+
+std::vector<std::pair<uint64_t, Result>> Sender::poll(int wait_ms) {
+  State& st = *state_;
+  CURLM* multi = st.multi;
+
+  // Starts one request of endpoint `key`; false when it finished without a request.
+  auto start = [&](const std::string& key, uint64_t token, Request& r) -> bool {
+    auto it = st.targets.find(r.url);
+    const auto now = Clock::now();
+    if (it == st.targets.end() || now - it->second.resolved_at > kResolveTtl) {
+      if (st.targets.size() > 10000) st.targets.clear();  // bounded memory
+      it = st.targets.insert_or_assign(r.url, CachedTarget{resolve_target(r.url, options_.allow_private), now}).first;
+    }
+    if (!it->second.target.ok) {
+      Result res;
+      res.error = it->second.target.error;
+      st.done.emplace_back(token, std::move(res));
       return false;
     }
     auto t = std::make_unique<Transfer>();
-    t->index = i;
+    t->token = token;
+    t->endpoint = key;
+    t->request = std::move(r);
     t->easy = curl_easy_init();
     if (!t->easy) throw std::bad_alloc();
+    const Request& q = t->request;
     const int64_t ts = int64_t(std::time(nullptr));
-    const std::string sig = signature_header(r.secrets, r.id, ts, r.body);
+    const std::string sig = signature_header(q.secrets, q.id, ts, q.body);
     for (const std::string& h :
-         {std::string("content-type: application/json"), "webhook-id: " + r.id,
+         {std::string("content-type: application/json"), "webhook-id: " + q.id,
           "webhook-timestamp: " + std::to_string(ts), "webhook-signature: " + sig,
           std::string("Expect:")}) {
       curl_slist* n = curl_slist_append(t->headers, h.c_str());
       if (!n) throw std::bad_alloc();
       t->headers = n;
     }
-    if (!it->second.resolve_entry.empty()) {
-      t->resolve = curl_slist_append(nullptr, it->second.resolve_entry.c_str());
+    if (!it->second.target.resolve_entry.empty()) {
+      t->resolve = curl_slist_append(nullptr, it->second.target.resolve_entry.c_str());
       if (!t->resolve) throw std::bad_alloc();
     }
     CURL* e = t->easy;
-    curl_easy_setopt(e, CURLOPT_URL, r.url.c_str());
+    curl_easy_setopt(e, CURLOPT_URL, q.url.c_str());
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(e, CURLOPT_POST, 1L);
-    curl_easy_setopt(e, CURLOPT_POSTFIELDS, r.body.data());
-    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(r.body.size()));
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, q.body.data());
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(q.body.size()));
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
     if (t->resolve) curl_easy_setopt(e, CURLOPT_RESOLVE, t->resolve);
     curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
@@ -186,22 +291,46 @@ std::vector<Result> Sender::send(const std::vector<Request>& requests,
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, discard_body);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
-    curl_easy_setopt(e, CURLOPT_PRIVATE, t.get());
     curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
     if (curl_multi_add_handle(multi, e) != CURLM_OK) {
-      results[i].error = "could not start the request";
+      Result res;
+      res.error = "could not start the request";
+      st.done.emplace_back(token, std::move(res));
       return false;
     }
-    by_handle[e] = i;
-    transfers[i] = std::move(t);
-    ++running;
+    st.transfers.emplace(e, std::move(t));
+    ++st.endpoints[key].in_flight;
     return true;
   };
 
+  // Start what the limits allow, endpoints taking turns one request at a time.
+  for (bool progress = true; progress && st.queued > 0 &&
+                             st.transfers.size() < size_t(options_.max_in_flight);) {
+    progress = false;
+    auto it = st.endpoints.lower_bound(st.next_turn);
+    for (size_t n = st.endpoints.size(); n > 0 && st.transfers.size() < size_t(options_.max_in_flight); --n) {
+      if (it == st.endpoints.end()) it = st.endpoints.begin();
+      State::Endpoint& ep = it->second;
+      if (!ep.waiting.empty() && ep.in_flight < size_t(options_.max_in_flight_per_endpoint)) {
+        auto [token, req] = std::move(ep.waiting.front());
+        ep.waiting.pop_front();
+        --st.queued;
+        start(it->first, token, req);
+        progress = true;
+      }
+      ++it;
+    }
+    st.next_turn = it == st.endpoints.end() ? std::string() : it->first;
+  }
+  // Forget idle endpoints (bounded memory).
+  for (auto it = st.endpoints.begin(); it != st.endpoints.end();)
+    it = it->second.waiting.empty() && it->second.in_flight == 0 ? st.endpoints.erase(it) : std::next(it);
+
   auto finish = [&](CURL* e, CURLcode code) {
-    const size_t i = by_handle.at(e);
-    Transfer& t = *transfers[i];
-    Result& res = results[i];
+    auto found = st.transfers.find(e);
+    if (found == st.transfers.end()) return;
+    Transfer& t = *found->second;
+    Result res;
     long status = 0;
     curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
     res.status = status;
@@ -211,7 +340,6 @@ std::vector<Result> Sender::send(const std::vector<Request>& requests,
       res.retry_after = parse_retry_after(h->value, int64_t(std::time(nullptr)));
     const bool body_cut = code == CURLE_WRITE_ERROR && t.body_read > kMaxBody;
     if (code != CURLE_OK && !(body_cut && status != 0)) {
-      res.status = status;
       std::string msg = curl_easy_strerror(code);
       if (t.errbuf[0]) msg += std::string(": ") + t.errbuf;
       res.error = truncate_utf8(msg, 1024);
@@ -222,29 +350,66 @@ std::vector<Result> Sender::send(const std::vector<Request>& requests,
       else
         res.error = "HTTP " + std::to_string(status);
     }
+    auto ep = st.endpoints.find(t.endpoint);
+    if (ep != st.endpoints.end() && ep->second.in_flight > 0) --ep->second.in_flight;
+    st.done.emplace_back(t.token, std::move(res));
     curl_multi_remove_handle(multi, e);
-    by_handle.erase(e);
-    transfers[i].reset();
-    --running;
+    st.transfers.erase(found);
   };
 
-  while (next < requests.size() || running > 0) {
-    while (next < requests.size() && running < size_t(options_.max_in_flight)) start(next++);
-    if (running == 0) continue;
+  if (!st.transfers.empty()) {
     int still = 0;
     curl_multi_perform(multi, &still);
     int queued = 0;
     while (CURLMsg* m = curl_multi_info_read(multi, &queued))
       if (m->msg == CURLMSG_DONE) finish(m->easy_handle, m->data.result);
-    if (running > 0 && still > 0) curl_multi_poll(multi, nullptr, 0, 100, nullptr);
-    if (stop && stop()) {
-      for (auto& [e, i] : std::map<CURL*, size_t>(by_handle)) {
-        results[i].error = "abandoned: the sender is shutting down";
-        curl_multi_remove_handle(multi, e);
-        transfers[i].reset();
-      }
-      by_handle.clear();
-      for (; next < requests.size(); ++next) results[next].error = "abandoned: the sender is shutting down";
+    if (st.done.empty() && wait_ms > 0 && !st.transfers.empty()) {
+      curl_multi_poll(multi, nullptr, 0, wait_ms, nullptr);
+      curl_multi_perform(multi, &still);
+      while (CURLMsg* m = curl_multi_info_read(multi, &queued))
+        if (m->msg == CURLMSG_DONE) finish(m->easy_handle, m->data.result);
+    }
+  }
+  std::vector<std::pair<uint64_t, Result>> out;
+  out.swap(st.done);
+  return out;
+}
+
+std::vector<std::pair<uint64_t, Result>> Sender::abandon(const std::string& error) {
+  State& st = *state_;
+  std::vector<std::pair<uint64_t, Result>> out;
+  out.swap(st.done);
+  for (auto& [e, t] : st.transfers) {
+    Result r;
+    r.error = error;
+    out.emplace_back(t->token, std::move(r));
+    curl_multi_remove_handle(st.multi, e);
+  }
+  st.transfers.clear();
+  for (auto& [key, ep] : st.endpoints)
+    for (auto& [token, req] : ep.waiting) {
+      Result r;
+      r.error = error;
+      out.emplace_back(token, std::move(r));
+    }
+  st.endpoints.clear();
+  st.queued = 0;
+  return out;
+}
+
+std::vector<Result> Sender::send(const std::vector<Request>& requests,
+                                 const std::function<bool()>& stop) {
+  std::vector<Result> results(requests.size());
+  for (size_t i = 0; i < requests.size(); ++i) submit(requests[i], i);
+  size_t left = requests.size();
+  while (left > 0) {
+    for (auto& [token, res] : poll(100)) {
+      results[token] = std::move(res);
+      --left;
+    }
+    if (left > 0 && stop && stop()) {
+      for (auto& [token, res] : abandon("abandoned: the sender is shutting down"))
+        results[token] = std::move(res);
       break;
     }
   }

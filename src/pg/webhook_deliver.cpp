@@ -49,7 +49,12 @@ extern "C" {
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <algorithm>
+#include <chrono>
+#include <optional>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "core/webhook_delivery.hpp"
@@ -68,7 +73,8 @@ namespace wh = hitlai::webhook;
 
 int webhook_timeout_s = 15;
 bool allow_private_addresses = false;
-int max_in_flight = 64;
+int max_in_flight = 128;
+int max_in_flight_per_endpoint = 64;
 
 struct PassShared {
   Oid database;
@@ -76,47 +82,96 @@ struct PassShared {
   int32 max_deliveries;
   int32 timeout_s;
   int32 max_in_flight;
+  int32 max_in_flight_per_endpoint;
   bool allow_private;
   bool done;
   int32 attempted;
   char error[512];
 };
 
+// Due deliveries (pending, or delivering with an expired lease), oldest first, at most
+// $5 of one webhook and none of the webhooks in $3 (their endpoint is busy: W8), looked
+// at among the $4 oldest due ones; locked with SKIP LOCKED, then claimed: delivering,
+// attempts + 1, a lease of $2 seconds. Returns what a request needs.
 spi::Statement kClaim{
     R"SQL(
-WITH due AS (
+WITH cand AS (
+  SELECT c.id FROM (
+    SELECT d.id, d.next_attempt_at,
+           pg_catalog.row_number() OVER (PARTITION BY d.webhook_id
+                                         ORDER BY d.next_attempt_at, d.id) AS rn
+      FROM (SELECT d.id, d.webhook_id, d.next_attempt_at FROM hitlai.webhook_deliveries d
+             WHERE d.status OPERATOR(pg_catalog.=) ANY ('{pending,delivering}'::pg_catalog.text[])
+               AND d.next_attempt_at OPERATOR(pg_catalog.<=) pg_catalog.now()
+               AND d.webhook_id OPERATOR(pg_catalog.<>) ALL ($3::pg_catalog.uuid[])
+             ORDER BY d.next_attempt_at
+             LIMIT $4) d) c
+   WHERE c.rn OPERATOR(pg_catalog.<=) $5
+   ORDER BY c.next_attempt_at
+   LIMIT $1),
+due AS (
   SELECT d.id FROM hitlai.webhook_deliveries d
-   WHERE d.status IN ('pending', 'delivering') AND d.next_attempt_at <= pg_catalog.now()
-   ORDER BY d.next_attempt_at
-   LIMIT $1
+   WHERE d.id OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT cand.id FROM cand))
+     AND d.status OPERATOR(pg_catalog.=) ANY ('{pending,delivering}'::pg_catalog.text[])
+     AND d.next_attempt_at OPERATOR(pg_catalog.<=) pg_catalog.now()
    FOR UPDATE OF d SKIP LOCKED)
 UPDATE hitlai.webhook_deliveries d
-   SET status = 'delivering', attempts = d.attempts + 1, last_attempt_at = pg_catalog.now(),
-       next_attempt_at = pg_catalog.now() + ($2 * '1 second'::interval)
+   SET status = 'delivering'::pg_catalog.text, attempts = d.attempts OPERATOR(pg_catalog.+) 1,
+       last_attempt_at = pg_catalog.now(),
+       next_attempt_at = pg_catalog.now() OPERATOR(pg_catalog.+)
+                         ($2 OPERATOR(pg_catalog.*) '1 second'::pg_catalog.interval)
   FROM due, hitlai.webhooks w
- WHERE d.id = due.id AND w.id = d.webhook_id AND w.is_active
-RETURNING d.id::text, d.payload::text, d.attempts::int8, w.url, w.secret, w.id)SQL",
-    2, {INT4OID, FLOAT8OID}, nullptr};
+ WHERE d.id OPERATOR(pg_catalog.=) due.id AND w.id OPERATOR(pg_catalog.=) d.webhook_id
+   AND w.is_active
+RETURNING d.id::pg_catalog.text, d.payload::pg_catalog.text, d.attempts::pg_catalog.int8, w.url,
+          w.secret, w.id::pg_catalog.text,
+          CASE WHEN w.stats_previous_secret_expires_at OPERATOR(pg_catalog.>) pg_catalog.now()
+               THEN w.stats_previous_secret END)SQL",
+    5, {INT4OID, FLOAT8OID, TEXTARRAYOID, INT4OID, INT4OID}, nullptr};
+enum ClaimColumn { kClaimId = 1, kClaimBody, kClaimAttempts, kClaimUrl, kClaimSecret,
+                   kClaimWebhook, kClaimPreviousSecret };
 
+// The outcomes of attempts, set-wise: one row per (id, status, delay in seconds or NULL,
+// HTTP status or NULL, error or NULL, attempt number), applied only to rows still
+// delivering with that attempt number (a pass whose lease ran out, or a delivery
+// cancelled meanwhile, changes nothing).
 spi::Statement kRecord{
     R"SQL(
 UPDATE hitlai.webhook_deliveries d
-   SET status = $2,
-       next_attempt_at = CASE WHEN $3 IS NULL THEN NULL
-                              ELSE pg_catalog.now() + ($3 * '1 second'::interval) END,
-       delivered_at = CASE WHEN $2 = 'succeeded' THEN pg_catalog.now() END,
-       last_status_code = $4, last_error = $5
- WHERE d.id = $1 AND d.status = 'delivering' AND d.attempts = $6)SQL",
-    6, {UUIDOID, TEXTOID, FLOAT8OID, INT4OID, TEXTOID, INT4OID}, nullptr};
-
-spi::Statement kDisable{
-    "UPDATE hitlai.webhooks SET is_active = false WHERE id = $1 AND is_active", 1, {UUIDOID},
+   SET status = o.status,
+       next_attempt_at = CASE WHEN o.delay IS NULL THEN NULL
+                              ELSE pg_catalog.now() OPERATOR(pg_catalog.+)
+                                   (o.delay::pg_catalog.float8 OPERATOR(pg_catalog.*) '1 second'::pg_catalog.interval) END,
+       delivered_at = CASE WHEN o.status OPERATOR(pg_catalog.=) 'succeeded'::pg_catalog.text
+                           THEN pg_catalog.now() END,
+       last_status_code = o.code::pg_catalog.int4, last_error = o.error
+  FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3),
+                  pg_catalog.unnest($4), pg_catalog.unnest($5), pg_catalog.unnest($6))
+       AS o(id, status, delay, code, error, attempt)
+ WHERE d.id OPERATOR(pg_catalog.=) o.id::pg_catalog.uuid
+   AND d.status OPERATOR(pg_catalog.=) 'delivering'::pg_catalog.text
+   AND d.attempts OPERATOR(pg_catalog.=) o.attempt::pg_catalog.int4)SQL",
+    6, {TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID},
     nullptr};
 
+// W4: a 410 disables the webhook (its trigger cancels the undelivered deliveries).
+spi::Statement kDisable{
+    "UPDATE hitlai.webhooks w SET is_active = false\n"
+    " WHERE w.id OPERATOR(pg_catalog.=) ANY ($1::pg_catalog.uuid[]) AND w.is_active",
+    1, {TEXTARRAYOID}, nullptr};
+
+// A claimed delivery on its way: what recording its outcome needs.
 struct Claimed {
   std::string id;
-  int32 attempts;
-  pg_uuid_t webhook_uuid;
+  int32 attempts = 0;
+  std::string webhook;
+  std::string url;
+};
+
+// An outcome waiting to be recorded.
+struct Outcome {
+  Claimed claim;
+  wh::Result result;
 };
 
 void begin_xact() {
@@ -136,8 +191,75 @@ void commit_xact() {
   });
 }
 
-Datum uuid_datum(const std::string& text) {
-  return hitlai::pg::guarded([&] { return DirectFunctionCall1(uuid_in, CStringGetDatum(text.c_str())); });
+// Claims at most `limit` due deliveries (at most per_webhook of one webhook, none of
+// `busy` webhooks) with a lease of lease_s seconds, in the current transaction, and
+// queues their requests in `sender` with tokens from next_token.
+void claim(int limit, int per_webhook, double lease_s, const std::vector<std::string>& busy,
+           wh::Sender& sender, std::unordered_map<uint64_t, Claimed>& claimed,
+           uint64_t& next_token) {
+  Datum args[5] = {Int32GetDatum(limit), Float8GetDatum(lease_s), spi::text_array(busy),
+                   Int32GetDatum(limit * 2), Int32GetDatum(per_webhook)};
+  const uint64_t n = spi::exec(kClaim, args);
+  for (uint64_t i = 0; i < n; ++i) {
+    wh::Request r;
+    r.id = spi::text_not_null(i, kClaimId);
+    r.body = spi::text_not_null(i, kClaimBody);
+    r.url = spi::text_not_null(i, kClaimUrl);
+    r.secrets.push_back(spi::text_not_null(i, kClaimSecret));
+    if (auto previous = spi::text(i, kClaimPreviousSecret)) r.secrets.push_back(*previous);
+    Claimed c;
+    c.id = r.id;
+    c.attempts = int32(spi::int8(i, kClaimAttempts).value_or(0));
+    c.webhook = spi::text_not_null(i, kClaimWebhook);
+    c.url = r.url;
+    const uint64_t token = next_token++;
+    claimed.emplace(token, std::move(c));
+    sender.submit(std::move(r), token);
+  }
+}
+
+// Records outcomes set-wise in the current transaction (W4).
+void record(std::vector<Outcome>& outcomes) {
+  if (outcomes.empty()) return;
+  std::vector<std::optional<std::string>> ids, statuses, delays, codes, errors, attempts;
+  std::vector<std::string> gone;
+  for (const Outcome& o : outcomes) {
+    const wh::Result& res = o.result;
+    std::string status;
+    std::optional<int64_t> delay;
+    std::string error = res.error;
+    switch (res.status != 0 ? wh::classify(res.status) : wh::Outcome::kRetry) {
+      case wh::Outcome::kSucceeded:
+        status = "succeeded";
+        error.clear();
+        break;
+      case wh::Outcome::kGone:
+        status = "cancelled";
+        error = "HTTP 410: the webhook was disabled";
+        gone.push_back(o.claim.webhook);
+        break;
+      default:
+        delay = wh::next_delay(o.claim.attempts, res.status, res.retry_after);
+        status = delay ? "pending" : "failed";
+        break;
+    }
+    ids.emplace_back(o.claim.id);
+    statuses.emplace_back(status);
+    delays.emplace_back(delay ? std::optional<std::string>(std::to_string(*delay)) : std::nullopt);
+    codes.emplace_back(res.status != 0 ? std::optional<std::string>(std::to_string(res.status))
+                                       : std::nullopt);
+    errors.emplace_back(error.empty() ? std::nullopt
+                                      : std::optional<std::string>(wh::truncate_utf8(error, 1024)));
+    attempts.emplace_back(std::to_string(o.claim.attempts));
+  }
+  Datum args[6] = {spi::text_array(ids),   spi::text_array(statuses), spi::text_array(delays),
+                   spi::text_array(codes), spi::text_array(errors),   spi::text_array(attempts)};
+  spi::exec(kRecord, args);
+  if (!gone.empty()) {
+    Datum g[1] = {spi::text_array(gone)};
+    spi::exec(kDisable, g);
+  }
+  outcomes.clear();
 }
 
 }  // namespace
@@ -155,8 +277,15 @@ void define_webhook_settings() {
       nullptr, &allow_private_addresses, false, PGC_SUSET, 0, nullptr, nullptr, nullptr);
   DefineCustomIntVariable(
       "hitlai.webhook_max_in_flight",
-      "Most webhook requests one delivery pass has in flight at once (W8).", nullptr,
-      &max_in_flight, 64, 1, 512, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+      "Most webhook requests a sender has in flight at once (W8; also bounded by the "
+      "open-file limit).",
+      nullptr, &max_in_flight, 128, 1, 512, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+  DefineCustomIntVariable(
+      "hitlai.webhook_max_in_flight_per_endpoint",
+      "Most webhook requests a sender has in flight to one endpoint (scheme, host, port) "
+      "at once (W8).",
+      nullptr, &max_in_flight_per_endpoint, 64, 1, 512, PGC_SUSET, 0, nullptr, nullptr,
+      nullptr);
 }
 
 PassConfig current_pass_config(int max_deliveries) {
@@ -164,83 +293,59 @@ PassConfig current_pass_config(int max_deliveries) {
   c.max_deliveries = max_deliveries;
   c.timeout_s = webhook_timeout_s;
   c.max_in_flight = max_in_flight;
+  c.max_in_flight_per_endpoint = max_in_flight_per_endpoint;
   c.allow_private = allow_private_addresses;
   return c;
 }
 
+hitlai::webhook::SenderOptions sender_options(const PassConfig& cfg) {
+  hitlai::webhook::SenderOptions opts;
+  opts.timeout_ms = long(cfg.timeout_s) * 1000;
+  opts.max_in_flight = cfg.max_in_flight;
+  opts.max_in_flight_per_endpoint = cfg.max_in_flight_per_endpoint;
+  opts.allow_private = cfg.allow_private;
+  opts.user_agent = "hitlai-webhooks/" HITLAI_VERSION;
+  return opts;
+}
+
 int run_delivery_pass(const PassConfig& cfg, hitlai::webhook::Sender& sender,
                       const std::function<bool()>& stop) {
-  // 1. claim, committed before any network I/O
-  const int batches = (cfg.max_deliveries + cfg.max_in_flight - 1) / cfg.max_in_flight;
-  const double lease = double(cfg.timeout_s) * batches + 10.0;
-  std::vector<wh::Request> requests;
-  std::vector<Claimed> claims;
+  // 1. claim, committed before any network I/O. The lease covers every round of
+  // requests one endpoint may need (all claimed deliveries may share one endpoint).
+  const int per_endpoint = sender.options().max_in_flight_per_endpoint;
+  const double lease = double(cfg.timeout_s) *
+                           double((cfg.max_deliveries + per_endpoint - 1) / per_endpoint) +
+                       10.0;
+  std::unordered_map<uint64_t, Claimed> claimed;
+  uint64_t next_token = 0;
   begin_xact();
-  {
-    Datum args[2] = {Int32GetDatum(cfg.max_deliveries), Float8GetDatum(lease)};
-    const uint64_t n = spi::exec(kClaim, args);
-    requests.reserve(n);
-    claims.reserve(n);
-    for (uint64_t i = 0; i < n; ++i) {
-      wh::Request r;
-      r.id = spi::text_not_null(i, 1);
-      r.body = spi::text_not_null(i, 2);
-      r.url = spi::text_not_null(i, 4);
-      r.secrets.push_back(spi::text_not_null(i, 5));
-      Claimed c;
-      c.id = r.id;
-      c.attempts = int32(*spi::int8(i, 3));
-      const std::string wid = spi::text_not_null(i, 6);
-      c.webhook_uuid = *DatumGetUUIDP(uuid_datum(wid));
-      requests.push_back(std::move(r));
-      claims.push_back(std::move(c));
+  claim(cfg.max_deliveries, cfg.max_deliveries, lease, {}, sender, claimed, next_token);
+  commit_xact();
+  if (claimed.empty()) return 0;
+
+  // 2. send (no transaction, no lock), 3. record as outcomes arrive, in batches
+  std::vector<Outcome> outcomes;
+  size_t left = claimed.size();
+  const int attempted = int(left);
+  auto take = [&](std::vector<std::pair<uint64_t, wh::Result>>&& done) {
+    for (auto& [token, res] : done) {
+      auto it = claimed.find(token);
+      if (it == claimed.end()) continue;
+      outcomes.push_back(Outcome{std::move(it->second), std::move(res)});
+      claimed.erase(it);
+      --left;
+    }
+  };
+  while (left > 0) {
+    take(sender.poll(100));
+    if (left > 0 && stop && stop()) take(sender.abandon("abandoned: the sender is shutting down"));
+    if (outcomes.size() >= 256 || (left == 0 && !outcomes.empty())) {
+      begin_xact();
+      record(outcomes);
+      commit_xact();
     }
   }
-  commit_xact();
-  if (requests.empty()) return 0;
-
-  // 2. send: no transaction, no lock
-  const std::vector<wh::Result> results = sender.send(requests, stop);
-
-  // 3. record
-  begin_xact();
-  for (size_t i = 0; i < results.size(); ++i) {
-    const wh::Result& res = results[i];
-    const Claimed& c = claims[i];
-    const char* status;
-    std::optional<int64_t> delay;
-    std::string error = res.error;
-    bool disable = false;
-    switch (res.status != 0 ? wh::classify(res.status) : wh::Outcome::kRetry) {
-      case wh::Outcome::kSucceeded:
-        status = "succeeded";
-        error.clear();
-        break;
-      case wh::Outcome::kGone:
-        status = "cancelled";
-        error = "HTTP 410: the webhook was disabled";
-        disable = true;
-        break;
-      default:
-        delay = wh::next_delay(c.attempts, res.status, res.retry_after);
-        status = delay ? "pending" : "failed";
-        break;
-    }
-    text* status_text = make_text(status);
-    text* error_text = error.empty() ? nullptr : make_text(wh::truncate_utf8(error, 1024));
-    Datum args[6] = {uuid_datum(c.id), PointerGetDatum(status_text),
-                     Float8GetDatum(delay ? double(*delay) : 0.0), Int32GetDatum(int32(res.status)),
-                     PointerGetDatum(error_text), Int32GetDatum(c.attempts)};
-    const char nulls[6] = {' ', ' ', delay ? ' ' : 'n', res.status != 0 ? ' ' : 'n',
-                           error_text ? ' ' : 'n', ' '};
-    spi::exec(kRecord, args, nulls);
-    if (disable) {
-      Datum wargs[1] = {UUIDPGetDatum(const_cast<pg_uuid_t*>(&c.webhook_uuid))};
-      spi::exec(kDisable, wargs);
-    }
-  }
-  commit_xact();
-  return int(requests.size());
+  return attempted;
 }
 
 }  // namespace hitlai::pg
@@ -266,13 +371,9 @@ void hitlai_webhook_pass_main(Datum arg) {
     cfg.max_deliveries = sh->max_deliveries;
     cfg.timeout_s = sh->timeout_s;
     cfg.max_in_flight = sh->max_in_flight;
+    cfg.max_in_flight_per_endpoint = sh->max_in_flight_per_endpoint;
     cfg.allow_private = sh->allow_private;
-    hitlai::webhook::SenderOptions opts;
-    opts.timeout_ms = long(cfg.timeout_s) * 1000;
-    opts.max_in_flight = cfg.max_in_flight;
-    opts.allow_private = cfg.allow_private;
-    opts.user_agent = "hitlai-webhooks/" HITLAI_VERSION;
-    hitlai::webhook::Sender sender(opts);
+    hitlai::webhook::Sender sender(hitlai::pg::sender_options(cfg));
     attempted = hitlai::pg::run_delivery_pass(cfg, sender, [] { return ProcDiePending != 0; });
   } catch (const hitlai::pg::PgError& e) {
     pg_error = e.edata();
@@ -304,7 +405,7 @@ HITLAI_FUNCTION(hitlai_deliver_webhooks) {
     throw hitlai::Error(hitlai::sqlstate::kInvalidParameter,
                         "max_deliveries must be between 1 and 100000");
   hitlai::pg::guarded([] {
-    hitlai::pg::require_extension_version("0.3.0", "function deliver_webhooks");
+    hitlai::pg::require_extension_version("0.4.0", "function deliver_webhooks");
   });
   const hitlai::pg::PassConfig cfg = hitlai::pg::current_pass_config(max);
   PassShared result{};
@@ -325,6 +426,7 @@ HITLAI_FUNCTION(hitlai_deliver_webhooks) {
     sh->max_deliveries = cfg.max_deliveries;
     sh->timeout_s = cfg.timeout_s;
     sh->max_in_flight = cfg.max_in_flight;
+    sh->max_in_flight_per_endpoint = cfg.max_in_flight_per_endpoint;
     sh->allow_private = cfg.allow_private;
     sh->attempted = -1;
 
@@ -364,13 +466,28 @@ HITLAI_FUNCTION(hitlai_deliver_webhooks) {
 }
 
 // ---------------------------------------------------------------------------------
-// W3/W7: the background worker. With hitlai in shared_preload_libraries and
+// W3/W7/W8: the background worker. With hitlai in shared_preload_libraries and
 // hitlai.webhook_worker_database set, the postmaster starts it (and restarts it one
-// second after it dies). It runs passes in a loop with one Sender, so connections stay
-// alive between passes; when a pass found nothing (or less than a full batch) it
-// sleeps hitlai.webhook_worker_naptime (default 250 ms) on its latch, so a commit that
-// recorded deliveries is picked up within that time plus one pass. Claims with expired
-// leases make deliveries of a killed worker due again (W7).
+// second after it dies). It is a pipeline around one Sender, whose connections stay
+// alive for the worker's life:
+//
+//  - claim: when the sender has room (fewer than 2 x max_in_flight requests claimed and
+//    not yet finished), a short transaction claims due deliveries and commits before
+//    their requests are queued. At most max_in_flight_per_endpoint deliveries of one
+//    webhook per claim, and none of a webhook whose endpoint already has that many
+//    claimed and unfinished: a slow or dead endpoint keeps at most its share of the
+//    sender, and its deliveries never wait in front of another endpoint's (W8). The
+//    lease (2 x hitlai.webhook_timeout + 10 s) covers a request that waits one round
+//    for its endpoint and then one round in flight.
+//  - send: the sender starts queued requests as slots free up and reports each finished
+//    one; no transaction is open while it waits on the network.
+//  - record: finished outcomes are written set-wise, in one short transaction per batch
+//    (every 256 outcomes, 20 ms after the first unrecorded one, or when nothing is
+//    left in flight), together with the next claim.
+//
+// When nothing was due it sleeps hitlai.webhook_worker_naptime (default 250 ms) on its
+// latch, so a commit that recorded deliveries is picked up within that time. Claims
+// with expired leases make deliveries of a killed worker due again (W7).
 namespace {
 
 char* worker_database = nullptr;
@@ -393,27 +510,92 @@ void worker_sighup(SIGNAL_ARGS) {
   errno = save;
 }
 
-// Whether hitlai 0.3.0 or later is installed in the worker's database.
+// Whether hitlai 0.4.0 or later is installed in the worker's database (the caller has
+// a transaction and an SPI connection open).
 bool outbox_installed() {
-  SetCurrentStatementStartTimestamp();
-  StartTransactionCommand();
-  SPI_connect();
-  PushActiveSnapshot(GetTransactionSnapshot());
   bool ok = false;
-  if (SPI_execute("SELECT pg_catalog.string_to_array(extversion, '.')::int[] "
-                  "OPERATOR(pg_catalog.>=) '{0,3,0}'::int[] FROM pg_catalog.pg_extension "
-                  "WHERE extname = 'hitlai'",
+  if (SPI_execute("SELECT pg_catalog.string_to_array(e.extversion, '.'::pg_catalog.text)::pg_catalog.int4[] "
+                  "OPERATOR(pg_catalog.>=) '{0,4,0}'::pg_catalog.int4[] FROM pg_catalog.pg_extension e "
+                  "WHERE e.extname OPERATOR(pg_catalog.=) 'hitlai'::pg_catalog.name",
                   true, 1) == SPI_OK_SELECT &&
       SPI_processed == 1) {
     bool isnull = true;
     Datum d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
     ok = !isnull && DatumGetBool(d);
   }
-  SPI_finish();
-  PopActiveSnapshot();
-  CommitTransactionCommand();
   return ok;
 }
+
+using Clock = std::chrono::steady_clock;
+
+// The worker's pipeline state (lives for one Sender).
+struct Pipeline {
+  explicit Pipeline(const hitlai::pg::PassConfig& c)
+      : cfg(c), sender(hitlai::pg::sender_options(c)) {}
+  hitlai::pg::PassConfig cfg;
+  wh::Sender sender;
+  std::unordered_map<uint64_t, Claimed> claimed;  // claimed, not yet finished
+  std::vector<Outcome> outcomes;                  // finished, not yet recorded
+  uint64_t next_token = 0;
+  Clock::time_point first_unrecorded{};
+  Clock::time_point next_claim{};  // no claim before (nothing was due)
+
+  size_t open() const { return claimed.size(); }
+
+  // Webhooks whose endpoint has a full share of the sender.
+  std::vector<std::string> busy_webhooks() const {
+    std::unordered_set<std::string> seen;
+    std::vector<std::string> busy;
+    const size_t share = size_t(sender.options().max_in_flight_per_endpoint);
+    for (const auto& [token, c] : claimed)
+      if (seen.insert(c.webhook).second && sender.load(c.url) >= share) busy.push_back(c.webhook);
+    return busy;
+  }
+
+  void take(std::vector<std::pair<uint64_t, wh::Result>>&& done) {
+    for (auto& [token, res] : done) {
+      auto it = claimed.find(token);
+      if (it == claimed.end()) continue;
+      if (outcomes.empty()) first_unrecorded = Clock::now();
+      outcomes.push_back(Outcome{std::move(it->second), std::move(res)});
+      claimed.erase(it);
+    }
+  }
+
+  // One step of the database side: record what finished (when due), claim more (when
+  // there is room), in one transaction. Returns false when hitlai 0.4.0 is not installed.
+  bool db_step(bool force_record) {
+    const auto now = Clock::now();
+    const size_t limit_open = 2 * size_t(sender.options().max_in_flight);
+    const int room = int(std::min<size_t>(size_t(worker_batch),
+                                          limit_open > open() ? limit_open - open() : 0));
+    const bool want_claim = !worker_shutdown && room >= std::max(1, sender.options().max_in_flight / 2) &&
+                            now >= next_claim;
+    const bool want_record = !outcomes.empty() &&
+                             (force_record || outcomes.size() >= 256 || open() == 0 ||
+                              now - first_unrecorded >= std::chrono::milliseconds(20));
+    if (!want_claim && !want_record) return true;
+    begin_xact();
+    if (!hitlai::pg::guarded([] { return outbox_installed(); })) {
+      commit_xact();
+      return false;
+    }
+    if (want_record) record(outcomes);
+    int claimed_now = 0;
+    if (want_claim) {
+      const size_t before = claimed.size();
+      const int share = sender.options().max_in_flight_per_endpoint;
+      claim(room, share, 2.0 * cfg.timeout_s + 10.0, busy_webhooks(), sender, claimed, next_token);
+      claimed_now = int(claimed.size() - before);
+    }
+    commit_xact();
+    if (want_claim && claimed_now == 0)
+      next_claim = Clock::now() + std::chrono::milliseconds(worker_naptime_ms);
+    else if (claimed_now > 0)
+      next_claim = Clock::time_point{};
+    return true;
+  }
+};
 
 }  // namespace
 
@@ -433,7 +615,7 @@ void define_webhook_worker_settings() {
       nullptr, &worker_naptime_ms, 250, 10, 60000, PGC_SIGHUP, GUC_UNIT_MS, nullptr, nullptr,
       nullptr);
   DefineCustomIntVariable(
-      "hitlai.webhook_worker_batch", "Most deliveries one pass of the webhook worker claims.",
+      "hitlai.webhook_worker_batch", "Most deliveries one claim of the webhook worker takes.",
       nullptr, &worker_batch, 1000, 1, 100000, PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
   if (!process_shared_preload_libraries_in_progress || !worker_database || !*worker_database)
     return;
@@ -460,60 +642,57 @@ void hitlai_webhook_worker_main(Datum) {
   pgstat_report_appname("hitlai webhook worker");
   ereport(LOG, (errmsg("hitlai webhook worker started for database \"%s\"", worker_database)));
 
-  hitlai::webhook::Sender* sender = nullptr;
-  while (!worker_shutdown) {
+  Pipeline* pipe = nullptr;
+  while (!worker_shutdown || (pipe && (pipe->open() > 0 || !pipe->outcomes.empty()))) {
     if (worker_reload) {
       worker_reload = 0;
       ProcessConfigFile(PGC_SIGHUP);
     }
-    long nap = worker_naptime_ms;
-    if (!outbox_installed()) {
-      nap = 10000;  // not (yet) installed or upgraded: look again later
-    } else {
-      ErrorData* pg_error = nullptr;
-      char error[512] = "";
-      int attempted = 0;
-      hitlai::pg::PassConfig cfg = hitlai::pg::current_pass_config(worker_batch);
-      try {
-        if (!sender) {
-          hitlai::webhook::SenderOptions opts;
-          opts.timeout_ms = long(cfg.timeout_s) * 1000;
-          opts.max_in_flight = cfg.max_in_flight;
-          opts.allow_private = cfg.allow_private;
-          opts.user_agent = "hitlai-webhooks/" HITLAI_VERSION;
-          sender = new hitlai::webhook::Sender(opts);
-        }
-        attempted = hitlai::pg::run_delivery_pass(cfg, *sender,
-                                                   [] { return worker_shutdown != 0; });
-      } catch (const hitlai::pg::PgError& e) {
-        pg_error = e.edata();
-      } catch (const std::exception& e) {
-        copy_cstr(error, e.what(), sizeof error);
-      } catch (...) {
-        copy_cstr(error, "unknown error", sizeof error);
+    long nap = 0;
+    ErrorData* pg_error = nullptr;
+    char error[512] = "";
+    try {
+      if (!pipe) pipe = new Pipeline(hitlai::pg::current_pass_config(worker_batch));
+      if (worker_shutdown) pipe->take(pipe->sender.abandon("abandoned: the sender is shutting down"));
+      if (!pipe->db_step(worker_shutdown != 0)) {
+        nap = 10000;  // not (yet) installed or upgraded: look again later
+      } else if (pipe->open() > 0) {
+        pipe->take(pipe->sender.poll(pipe->outcomes.empty() ? 50 : 5));
+      } else if (pipe->outcomes.empty()) {
+        const auto wait = pipe->next_claim - Clock::now();
+        nap = std::max<long>(0, long(std::chrono::duration_cast<std::chrono::milliseconds>(wait).count()));
       }
-      if (pg_error || error[0]) {
-        if (IsTransactionState() || IsAbortedTransactionBlockState())
-          AbortCurrentTransaction();
-        ereport(LOG, (errmsg("hitlai webhook worker: pass failed: %s",
-                             pg_error && pg_error->message ? pg_error->message : error)));
-        nap = 1000;
-      } else if (attempted >= cfg.max_deliveries) {
-        nap = 0;  // a full batch: more may be due
-      }
-      // the settings may have changed (SIGHUP): a new Sender picks them up
-      if (sender && worker_reload) {
-        delete sender;
-        sender = nullptr;
-      }
+    } catch (const hitlai::pg::PgError& e) {
+      pg_error = e.edata();
+    } catch (const std::exception& e) {
+      copy_cstr(error, e.what(), sizeof error);
+    } catch (...) {
+      copy_cstr(error, "unknown error", sizeof error);
+    }
+    if (pg_error || error[0]) {
+      // the message first: the error data lives in the transaction's memory
+      if (pg_error) copy_cstr(error, pg_error->message ? pg_error->message : "error", sizeof error);
+      if (IsTransactionState() || IsAbortedTransactionBlockState()) AbortCurrentTransaction();
+      ereport(LOG, (errmsg("hitlai webhook worker: step failed: %s", error)));
+      // Start over with a new sender: what it had claimed becomes due when its lease
+      // ends, and outcomes not yet recorded are attempted again (at least once, W7).
+      delete pipe;
+      pipe = nullptr;
+      nap = 1000;
+    }
+    // new settings (SIGHUP) take effect with a new sender once the current one is idle
+    if (pipe && worker_reload && pipe->open() == 0 && pipe->outcomes.empty()) {
+      delete pipe;
+      pipe = nullptr;
     }
     if (nap > 0) {
       (void)WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, nap,
                       PG_WAIT_EXTENSION);
       ResetLatch(MyLatch);
+      if (pipe) pipe->next_claim = Clock::time_point{};  // woken or rested: look again
     }
     CHECK_FOR_INTERRUPTS();
   }
-  delete sender;
+  delete pipe;
   proc_exit(0);
 }

@@ -6,6 +6,7 @@
 
 namespace hitlai::webhook {
 class Sender;
+struct SenderOptions;
 }
 
 namespace hitlai::pg {
@@ -13,12 +14,14 @@ namespace hitlai::pg {
 struct PassConfig {
   int max_deliveries = 100;
   int timeout_s = 15;
-  int max_in_flight = 64;
+  int max_in_flight = 128;
+  int max_in_flight_per_endpoint = 64;
   bool allow_private = false;
 };
 
-// Defines hitlai.webhook_timeout, hitlai.webhook_allow_private_addresses and
-// hitlai.webhook_max_in_flight (called from _PG_init).
+// Defines hitlai.webhook_timeout, hitlai.webhook_allow_private_addresses,
+// hitlai.webhook_max_in_flight and hitlai.webhook_max_in_flight_per_endpoint (called
+// from _PG_init).
 void define_webhook_settings();
 
 // Defines hitlai.webhook_worker_database, _naptime and _batch, and registers the
@@ -28,8 +31,12 @@ void define_webhook_worker_settings();
 // The session's settings for a pass of at most max_deliveries.
 PassConfig current_pass_config(int max_deliveries);
 
+// The sender options for these settings.
+hitlai::webhook::SenderOptions sender_options(const PassConfig& cfg);
+
 // One pass: claim (own transaction, committed), send, record (own transaction). Must be
-// called outside any transaction (a background worker). Returns the number attempted.
+// called outside any transaction (a background worker). Outcomes are recorded in
+// batches as they arrive. Returns the number attempted.
 int run_delivery_pass(const PassConfig& cfg, hitlai::webhook::Sender& sender,
                       const std::function<bool()>& stop);
 

@@ -127,7 +127,7 @@ namespace hitlai::pg {
 
 bool outbox_enabled() {
   const char* v = guarded([] { return installed_extension_version(); });
-  return v != nullptr && compare_versions(v, "0.3.0") >= 0;
+  return v != nullptr && compare_versions(v, "0.4.0") >= 0;
 }
 
 void outbox_runs_inserted() { spi::exec(kRunsInserted); }

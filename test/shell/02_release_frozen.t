@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # S9: released versions are immutable. sql/install/RELEASED lists
 # "<version> <sha256>" for each released version; the sha256 is that of the
-# concatenation of sql/install/<version>/*.sql in file-name order (C locale), so editing,
-# adding, removing or renaming-with-reorder a part of a released version fails here.
+# concatenation of sql/install/<version>/*.sql in file-name order (C locale), followed by
+# sql/install/<version>/base/*.sql in the same order when the version has a base, so
+# editing, adding, removing or renaming-with-reorder a part of a released version fails
+# here.
 set -uo pipefail
 root=${HL_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 released=$root/sql/install/RELEASED
@@ -10,7 +12,11 @@ released=$root/sql/install/RELEASED
 source "$(dirname "$0")/lib/tap.sh"
 parts_sha() {  # parts_sha VERSION -> sha256 of the concatenated parts
   local dir=$root/sql/install/$1
-  (cd "$dir" && ls -- *.sql | LC_ALL=C sort | while IFS= read -r f; do cat -- "$f"; done) | sha256sum | cut -d' ' -f1
+  {
+    (cd "$dir" && ls -- *.sql | LC_ALL=C sort | while IFS= read -r f; do cat -- "$f"; done)
+    [ ! -d "$dir/base" ] ||
+      (cd "$dir/base" && ls -- *.sql | LC_ALL=C sort | while IFS= read -r f; do cat -- "$f"; done)
+  } | sha256sum | cut -d' ' -f1
 }
 
 mapfile -t entries < <(grep -Ev '^[[:space:]]*(#|$)' "$released" 2>/dev/null)

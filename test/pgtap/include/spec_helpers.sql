@@ -15,8 +15,8 @@ BEGIN
     SELECT attname FROM pg_attribute
      WHERE attrelid = 'hitlai.%I'::regclass AND attnum > 0 AND NOT attisdropped
        AND attname NOT IN (SELECT col FROM spec WHERE tbl = %L)
-       AND (attname !~ '^stats_' OR %L NOT IN ('companies', 'human_testers'))$q$, t, t, t),
-    format('%s: %s has exactly the seed''s columns (plus stats_* state columns on companies/human_testers)', req, t));
+       AND (attname !~ '^stats_' OR %L NOT IN ('companies', 'human_testers', 'webhooks'))$q$, t, t, t),
+    format('%s: %s has exactly the seed''s columns (plus stats_* state columns on companies, human_testers and webhooks)', req, t));
   FOR s IN SELECT * FROM spec WHERE tbl = t ORDER BY ord LOOP
     RETURN NEXT has_column('hitlai', t, s.col, format('%s: %s.%s exists', req, t, s.col));
   END LOOP;

@@ -1,0 +1,7 @@
+-- 0.4.0: webhooks (W1-W8, D15): the event outbox, Standard Webhooks signatures, delivery
+-- by deliver_webhooks() and the background worker, redelivery and secret rotation. The
+-- parts of this directory are deltas on 0.3.0 (see scripts/assemble_sql.sh and
+-- docs/RELEASING.md); 0.3.0 is released and frozen.
+--
+-- Part numbers: 0xx security, 1xx-2xx tenant isolation and the write path, 5xx training
+-- export, 6xx review and matching, 7xx webhooks, 9xx grants (last).
