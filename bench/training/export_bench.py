@@ -11,6 +11,7 @@ command, all rows vs the 10 % of model type gpt-small.
 """
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import threading
@@ -25,6 +26,10 @@ def main():
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--psql", action="store_true", help="also the psql -AtX command (slow)")
     ap.add_argument("--no-memory", action="store_true")
+    ap.add_argument("--cpu", action="store_true",
+                    help="also CPU seconds (backend from /proc/self/stat via pg_read_file, superuser; "
+                         "client from getrusage): on a machine shared with other work, CPU time "
+                         "ratios are steadier than wall-time ratios")
     ap.add_argument("--psql-bin", default=os.environ.get("PSQL", "psql"))
     a = ap.parse_args()
     psql = a.psql_bin
@@ -45,23 +50,38 @@ def main():
         sides += [("hitlai_psql", at_cmd("SELECT example FROM hitlai.training_examples()")),
                   ("plain_psql", at_cmd("SELECT example FROM bench_plain.training_examples()"))]
 
-    def timed(cmd):
+    cpu_sql = ("SELECT 'CPU ' || (split_part(s, ' ', 14)::bigint + split_part(s, ' ', 15)::bigint)"
+               " FROM pg_read_file('/proc/self/stat') s")
+    cpu = {s: [] for s, _ in sides}
+
+    def timed(cmd, side):
+        if a.cpu:  # the same command with the backend's CPU ticks read before and after
+            cmd = cmd[:-2] + ["-At", "-c", cpu_sql, "-c", "\\o /dev/null", "-c", cmd[-1], "-c", "\\o", "-c", cpu_sql]
+        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.time()
-        p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        p = subprocess.run(cmd, stdout=subprocess.PIPE if a.cpu else subprocess.DEVNULL,
+                           stderr=subprocess.PIPE)
+        t = time.time() - t0
+        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
         if p.returncode != 0:
-            raise SystemExit("%s failed: %s" % (cmd[-1], p.stderr[-1000:]))
-        return time.time() - t0
+            raise SystemExit("%s failed: %s" % (cmd[-1], p.stderr.decode()[-1000:]))
+        if a.cpu:
+            ticks = [int(l[4:]) for l in p.stdout.decode("utf-8", "replace").split("\n") if l.startswith("CPU ")]
+            client = r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime
+            cpu[side].append((ticks[-1] - ticks[0]) / 100.0 + client)
+        return t
 
     times = {s: [] for s, _ in sides}
     for r in range(a.rounds):
         k = r % len(sides)
         for side, cmd in sides[k:] + sides[:k]:
-            t = timed(cmd)
+            t = timed(cmd, side)
             times[side].append(t)
-            print("round %d %-12s %8.2f s" % (r + 1, side, t), flush=True)
+            print("round %d %-12s %8.2f s%s" % (r + 1, side, t, "  (CPU, backend + client: %.2f s)" % cpu[side][-1]
+                                                if a.cpu else ""), flush=True)
 
-    def ratio(num, den):
-        rs = [x / y for x, y in zip(times[num], times[den])]
+    def ratio(num, den, t=times):
+        rs = [x / y for x, y in zip(t[num], t[den])]
         return "%.2f (%.2f..%.2f)" % (statistics.median(rs), min(rs), max(rs))
 
     print("median wall time: " + ", ".join("%s %.2f s" % (s, statistics.median(t)) for s, t in times.items()))
@@ -72,6 +92,10 @@ def main():
         print("hitlai psql -AtX command / raw COPY:                %s" % ratio("hitlai_psql", "copy"))
         print("plain SQL COPY command / hitlai psql -AtX command:  %s" % ratio("plain", "hitlai_psql"))
 
+    if a.cpu:
+        print("CPU, backend + client: " + ", ".join("%s %.2f s" % (s, statistics.median(t)) for s, t in cpu.items()))
+        print("CPU plain SQL / hitlai: %s; CPU hitlai / raw COPY: %s" % (ratio("plain", "hitlai", cpu),
+                                                                          ratio("hitlai", "copy", cpu)))
     if a.no_memory:
         return
     # Peak RssAnon of the backend running the documented command.
