@@ -59,7 +59,7 @@ psql_cmd() {  # psql_cmd SQL FILE: the psql -AtX command
 }
 
 n_all=$(hl_psql $DB -c "SELECT count(*) FROM hitlai.training_examples()")
-n_dup=$(hl_psql $DB -c "SELECT count(*) FROM hitlai.training_data") 
+n_dup=$(hl_psql $DB -c "SELECT count(*) FROM hitlai.training_data")
 tap_ok $([ "$n_all" -gt 250 ] && [ "$n_all" -lt "$n_dup" ]; echo $?) \
   "F1: (setup) $n_all examples of $n_dup captured rows (duplicates left out)"
 
