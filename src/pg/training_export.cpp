@@ -36,8 +36,11 @@ extern "C" {
 #include "lib/bloomfilter.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
+#include "tcop/dest.h"
+#include "tcop/pquery.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
 #include "utils/numeric.h"
@@ -56,6 +59,7 @@ extern "C" {
 
 #include "core/error.hpp"
 #include "core/training_export.hpp"
+#include "core/training_line.hpp"
 
 namespace {
 
@@ -68,7 +72,7 @@ constexpr long kBatch = 1000;
 
 void append_escaped(StringInfo buf, const char* s, int len) {
   enlargeStringInfo(buf, static_cast<int>(tr::json_escape_bound(len)));
-  char* end = tr::json_escape(std::string_view(s, len), buf->data + buf->len);
+  char* end = tr::escape_json_string(std::string_view(s, len), buf->data + buf->len);
   buf->len = static_cast<int>(end - buf->data);
   buf->data[buf->len] = '\0';
 }
@@ -292,49 +296,115 @@ Plan kRelTuples{"SELECT GREATEST(c.reltuples, 0::pg_catalog.float4)::pg_catalog.
                 " WHERE c.oid OPERATOR(pg_catalog.=) 'hitlai.training_data'::pg_catalog.regclass",
                 0, {}, nullptr};
 
+// The export's queries are planned with jit = off: the expressions are trivial and
+// PostgreSQL's cost model would compile them for every large table (hundreds of
+// milliseconds and tens of MB of LLVM state per export, for no gain). Plans are made when
+// a cursor is opened (custom plans) or kept from an earlier one made here.
+Portal open_cursor(SPIPlanPtr plan, const Datum* params, const char* nulls) {
+  const int nest = NewGUCNestLevel();
+  (void)set_config_option("jit", "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0,
+                          false);
+  Portal p = SPI_cursor_open(nullptr, plan, const_cast<Datum*>(params), nulls, true);
+  AtEOXact_GUC(true, nest);
+  return p;
+}
+
+// F1 duplicates, pass 1: the digests of every row in the duplicate scope go into a Bloom
+// filter "seen", or, when it may have seen them already, into "twice", which is
+// returned (allocated in mcxt). Both are sized from the table's row estimate, at most
+// work_mem each (false positives only cost an exact probe in pass 2). Under SPI.
+// Receives the rows of the pass-1 cursor straight from the executor (no copy of the
+// documents into an SPI tuple table): digest, then "seen" or "twice".
+struct DigestDest {
+  DestReceiver pub;
+  bloom_filter* seen;
+  bloom_filter* twice;
+  MemoryContext tmp;  // a detoasted document's copy, reset for every row
+};
+
+bool digest_receive(TupleTableSlot* slot, DestReceiver* self) {
+  auto* d = reinterpret_cast<DigestDest*>(self);
+  CHECK_FOR_INTERRUPTS();
+  slot_getallattrs(slot);
+  MemoryContextReset(d->tmp);
+  MemoryContext prev = MemoryContextSwitchTo(d->tmp);
+  uint64 key = row_digest(slot->tts_values[0], slot->tts_values[1]);
+  MemoryContextSwitchTo(prev);
+  auto* k = reinterpret_cast<unsigned char*>(&key);
+  if (bloom_lacks_element(d->seen, k, sizeof key)) bloom_add_element(d->seen, k, sizeof key);
+  else bloom_add_element(d->twice, k, sizeof key);
+  return true;
+}
+void dest_startup(DestReceiver*, int, TupleDesc) {}
+void dest_shutdown(DestReceiver*) {}
+void dest_destroy(DestReceiver*) {}
+
+bloom_filter* repeated_digests(const ScanArgs& a, MemoryContext mcxt) {
+  int64 total = 1024;
+  if (SPI_execute_plan(prepared(kRelTuples), nullptr, nullptr, true, 1) == SPI_OK_SELECT &&
+      SPI_processed == 1) {
+    bool isnull;
+    Datum d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+    if (!isnull) total = Max(total, DatumGetInt64(d));
+  }
+  SPI_freetuptable(SPI_tuptable);
+  DigestDest dest;
+  dest.pub.receiveSlot = digest_receive;
+  dest.pub.rStartup = dest_startup;
+  dest.pub.rShutdown = dest_shutdown;
+  dest.pub.rDestroy = dest_destroy;
+  dest.pub.mydest = DestNone;
+  MemoryContext prev = MemoryContextSwitchTo(mcxt);
+  dest.twice = bloom_create(total, work_mem, 0x7e1c);
+  MemoryContextSwitchTo(prev);
+  dest.seen = bloom_create(total, work_mem, 0x68a1);
+  dest.tmp = AllocSetContextCreate(CurrentMemoryContext, "hitlai export digest", ALLOCSET_DEFAULT_SIZES);
+  Portal p1 = open_cursor(prepared(kDigests), a.params, a.nulls);
+  (void)PortalRunFetch(p1, FETCH_FORWARD, FETCH_ALL, &dest.pub);
+  SPI_cursor_close(p1);
+  bloom_free(dest.seen);
+  MemoryContextDelete(dest.tmp);
+  return dest.twice;
+}
+
+// Whether a row of the pass-2 cursor is exported, and its split (1 = validation), in
+// the per-row memory context, under SPI. A row whose digest `twice` may hold is checked
+// exactly: one probe of the digest index for an older row with equal documents.
+// Columns (0-based): id, test_run_id, input_data, output_data, then created_at (F1) or
+// split (F2 re-export).
+bool keep_row(const ScanArgs& a, bloom_filter* twice, const Datum* v, int* split_out) {
+  int split;
+  if (a.split_from_column) {
+    text* t = DatumGetTextPP(v[4]);
+    split = VARSIZE_ANY_EXHDR(t) > 0 && VARDATA_ANY(t)[0] == 'v' ? 1 : 0;
+  } else {
+    pg_uuid_t* run = DatumGetUUIDP(v[1]);
+    split = tr::split_of(run->data, a.validation_percent) == tr::Split::kValidation ? 1 : 0;
+  }
+  *split_out = split;
+  bool keep = a.split_filter < 0 || a.split_filter == split;
+  if (keep && twice) {
+    uint64 key = row_digest(v[2], v[3]);
+    if (!bloom_lacks_element(twice, reinterpret_cast<unsigned char*>(&key), sizeof key)) {
+      // May be a duplicate: ask the index.
+      Datum args[6] = {Int64GetDatum(static_cast<int64>(key)), v[4], v[0], a.params[0], v[2], v[3]};
+      char nulls[6] = {' ', ' ', ' ', a.nulls[0], ' ', ' '};
+      if (SPI_execute_plan(prepared(kOlderTwin), args, nulls, true, 1) != SPI_OK_SELECT)
+        elog(ERROR, "hitlai: duplicate probe failed");
+      keep = SPI_processed == 0;
+      SPI_freetuptable(SPI_tuptable);
+    }
+  }
+  return keep;
+}
+
 // Runs between SPI_connect and SPI_finish, read-only under the active snapshot. C-style:
 // no C++ object with a destructor is alive here (callers run it under guarded()).
 void scan_rows(const ScanArgs& a, RowSink sink, void* ctx) {
   MemoryContext rowctx =
       AllocSetContextCreate(CurrentMemoryContext, "hitlai export row", ALLOCSET_DEFAULT_SIZES);
-  bloom_filter* twice = nullptr;
-  if (a.dedup) {
-    // Pass 1: digests seen once go into `seen`, digests that may have been seen before
-    // into `twice`. Both filters are sized from the table's row estimate, at most
-    // work_mem each (false positives only cost an exact probe in pass 2).
-    int64 total = 1024;
-    if (SPI_execute_plan(prepared(kRelTuples), nullptr, nullptr, true, 1) == SPI_OK_SELECT &&
-        SPI_processed == 1) {
-      bool isnull;
-      Datum d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-      if (!isnull) total = Max(total, DatumGetInt64(d));
-    }
-    SPI_freetuptable(SPI_tuptable);
-    bloom_filter* seen = bloom_create(total, work_mem, 0x68a1);
-    twice = bloom_create(total, work_mem, 0x7e1c);
-    Portal p1 = SPI_cursor_open(nullptr, prepared(kDigests), const_cast<Datum*>(a.params),
-                                a.nulls, true);
-    for (;;) {
-      SPI_cursor_fetch(p1, true, kBatch);
-      const uint64 n = SPI_processed;
-      if (n == 0) break;
-      SPITupleTable* tt = SPI_tuptable;
-      for (uint64 i = 0; i < n; ++i) {
-        CHECK_FOR_INTERRUPTS();
-        bool n1, n2;
-        uint64 key = row_digest(SPI_getbinval(tt->vals[i], tt->tupdesc, 1, &n1),
-                                SPI_getbinval(tt->vals[i], tt->tupdesc, 2, &n2));
-        auto* k = reinterpret_cast<unsigned char*>(&key);
-        if (bloom_lacks_element(seen, k, sizeof key)) bloom_add_element(seen, k, sizeof key);
-        else bloom_add_element(twice, k, sizeof key);
-      }
-      SPI_freetuptable(tt);
-    }
-    SPI_cursor_close(p1);
-    bloom_free(seen);
-  }
-  Portal portal = SPI_cursor_open(nullptr, prepared(*a.plan), const_cast<Datum*>(a.params),
-                                  a.nulls, true);
+  bloom_filter* twice = a.dedup ? repeated_digests(a, CurrentMemoryContext) : nullptr;
+  Portal portal = open_cursor(prepared(*a.plan), a.params, a.nulls);
   for (;;) {
     SPI_cursor_fetch(portal, true, kBatch);
     const uint64 n = SPI_processed;
@@ -344,34 +414,11 @@ void scan_rows(const ScanArgs& a, RowSink sink, void* ctx) {
       CHECK_FOR_INTERRUPTS();
       MemoryContextReset(rowctx);
       MemoryContext prev = MemoryContextSwitchTo(rowctx);
-      HeapTuple tup = tt->vals[i];
-      bool isnull;
       int split;
-      if (a.split_from_column) {
-        Datum sd = SPI_getbinval(tup, tt->tupdesc, 5, &isnull);
-        split = text_to_cstring(DatumGetTextPP(sd))[0] == 'v' ? 1 : 0;
-      } else {
-        pg_uuid_t* run = DatumGetUUIDP(SPI_getbinval(tup, tt->tupdesc, 2, &isnull));
-        split = tr::split_of(run->data, a.validation_percent) == tr::Split::kValidation ? 1 : 0;
-      }
-      bool keep = a.split_filter < 0 || a.split_filter == split;
-      if (keep && twice) {
-        Datum in = SPI_getbinval(tup, tt->tupdesc, 3, &isnull);
-        Datum out = SPI_getbinval(tup, tt->tupdesc, 4, &isnull);
-        uint64 key = row_digest(in, out);
-        if (!bloom_lacks_element(twice, reinterpret_cast<unsigned char*>(&key), sizeof key)) {
-          // May be a duplicate: ask the index.
-          Datum args[6] = {Int64GetDatum(static_cast<int64>(key)),
-                           SPI_getbinval(tup, tt->tupdesc, 5, &isnull),
-                           SPI_getbinval(tup, tt->tupdesc, 1, &isnull), a.params[0], in, out};
-          char nulls[6] = {' ', ' ', ' ', a.nulls[0], ' ', ' '};
-          if (SPI_execute_plan(prepared(kOlderTwin), args, nulls, true, 1) != SPI_OK_SELECT)
-            elog(ERROR, "hitlai: duplicate probe failed");
-          keep = SPI_processed == 0;
-          SPI_freetuptable(SPI_tuptable);
-        }
-      }
-      if (keep) sink(ctx, tup, tt->tupdesc, split);
+      Datum v[5];
+      bool isnull[5];
+      heap_deform_tuple(tt->vals[i], tt->tupdesc, v, isnull);
+      if (keep_row(a, twice, v, &split)) sink(ctx, tt->vals[i], tt->tupdesc, split);
       MemoryContextSwitchTo(prev);
     }
     SPI_freetuptable(tt);
@@ -415,6 +462,160 @@ void export_rows(FunctionCallInfo fcinfo, const ScanArgs& a) {
   if (SPI_finish() != SPI_OK_FINISH) elog(ERROR, "hitlai: SPI_finish failed");
   pfree(sink.in_text.data);
   pfree(sink.out_text.data);
+}
+
+// ---------------------------------------------------------------- lines as text, streamed
+
+// hitlai.training_jsonl / job_training_jsonl: the same lines as text, value per call, so
+// that a query calling them in its select list (COPY (SELECT hitlai.training_jsonl())
+// TO STDOUT …) streams them without a result store. Each call with no line left fetches
+// the next batch of kBatch rows from the cursor and writes the kept lines, each as a
+// text varlena, into one buffer; the following calls return them in place. The cursor
+// lives from the first call to the last (or to the end of the transaction). The lines
+// are written directly as text (src/core/training_line.hpp): the same bytes as the
+// jsonb output of training_examples' line, without building a jsonb value.
+struct LineStream {
+  ScanArgs args;
+  Portal portal;
+  bloom_filter* twice;
+  MemoryContext mcxt;    // the SRF's multi-call context: lives as long as the stream
+  MemoryContext rowctx;  // reset for every row
+  StringInfoData in_text, out_text;
+  char* buf;             // the batch's lines, text varlenas at MAXALIGNed offsets
+  Size cap, len, pos;
+  bool done;
+};
+
+// Shutdown of the SRF before its last row (LIMIT, rescan, end of the query): the cursor
+// is closed at once rather than at the end of the transaction.
+void close_stream(Datum arg) {
+  auto* st = reinterpret_cast<LineStream*>(DatumGetPointer(arg));
+  if (st->portal) {
+    SPI_cursor_close(st->portal);
+    st->portal = nullptr;
+  }
+}
+
+// Receives the rows of the pass-2 cursor straight from the executor (no copy into an
+// SPI tuple table) and writes the kept lines into the stream's buffer.
+struct LineDest {
+  DestReceiver pub;
+  LineStream* st;
+};
+
+bool line_receive(TupleTableSlot* slot, DestReceiver* self) {
+  LineStream* st = reinterpret_cast<LineDest*>(self)->st;
+  CHECK_FOR_INTERRUPTS();
+  slot_getallattrs(slot);
+  MemoryContextReset(st->rowctx);
+  MemoryContext prev = MemoryContextSwitchTo(st->rowctx);
+  int split;
+  if (keep_row(st->args, st->twice, slot->tts_values, &split)) {
+    resetStringInfo(&st->in_text);
+    resetStringInfo(&st->out_text);
+    append_compact(&st->in_text, DatumGetJsonbP(slot->tts_values[2]));
+    append_compact(&st->out_text, DatumGetJsonbP(slot->tts_values[3]));
+    const Size need = MAXALIGN(VARHDRSZ + tr::line_bound(st->in_text.len, st->out_text.len));
+    if (st->len + need > st->cap) {
+      Size cap = st->cap;
+      while (st->len + need > cap) cap *= 2;
+      st->buf = static_cast<char*>(repalloc_huge(st->buf, cap));
+      st->cap = cap;
+    }
+    char* v = st->buf + st->len;
+    char* end = tr::write_line(std::string_view(st->in_text.data, st->in_text.len),
+                               std::string_view(st->out_text.data, st->out_text.len), v + VARHDRSZ);
+    SET_VARSIZE(v, end - v);
+    st->len += MAXALIGN(end - v);
+  }
+  MemoryContextSwitchTo(prev);
+  return true;
+}
+
+// Fetches the next batch under SPI (the duplicate probes use it) and writes its kept
+// lines. Runs under guarded().
+void fill_batch(LineStream* st) {
+  st->len = st->pos = 0;
+  if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "hitlai: SPI_connect failed");
+  LineDest dest;
+  dest.pub.receiveSlot = line_receive;
+  dest.pub.rStartup = dest_startup;
+  dest.pub.rShutdown = dest_shutdown;
+  dest.pub.rDestroy = dest_destroy;
+  dest.pub.mydest = DestNone;
+  dest.st = st;
+  const uint64 n = PortalRunFetch(st->portal, FETCH_FORWARD, kBatch, &dest.pub);
+  if (n == 0) {
+    SPI_cursor_close(st->portal);
+    st->portal = nullptr;
+    st->done = true;
+  }
+  if (SPI_finish() != SPI_OK_FINISH) elog(ERROR, "hitlai: SPI_finish failed");
+}
+
+// First call: the stream's state in the multi-call context, pass 1 of the duplicate
+// check and the pass-2 cursor, both under the statement's snapshot. Runs under guarded().
+void open_stream(FunctionCallInfo fcinfo, const ScanArgs& a) {
+  FuncCallContext* fc = SRF_FIRSTCALL_INIT();
+  MemoryContext prev = MemoryContextSwitchTo(fc->multi_call_memory_ctx);
+  auto* st = static_cast<LineStream*>(palloc0(sizeof(LineStream)));
+  st->args = a;
+  // By-reference arguments copied: those of a value-per-call function need not outlive
+  // its first call. kOrdered: model_type text, include_used bool; kJobExport: job_id
+  // uuid, split text.
+  for (int i = 0; i < 2; ++i) {
+    if (a.nulls[i] != ' ') continue;
+    if (a.plan == &kJobExport && i == 0) {
+      auto* id = static_cast<pg_uuid_t*>(palloc(sizeof(pg_uuid_t)));
+      memcpy(id, DatumGetUUIDP(a.params[0]), sizeof(pg_uuid_t));
+      st->args.params[0] = UUIDPGetDatum(id);
+    } else if (!(a.plan == &kOrdered && i == 1)) {
+      st->args.params[i] = PointerGetDatum(PG_DETOAST_DATUM_COPY(a.params[i]));
+    }
+  }
+  st->mcxt = fc->multi_call_memory_ctx;
+  st->rowctx = AllocSetContextCreate(st->mcxt, "hitlai export row", ALLOCSET_DEFAULT_SIZES);
+  initStringInfo(&st->in_text);
+  initStringInfo(&st->out_text);
+  st->cap = 1 << 20;
+  st->buf = static_cast<char*>(palloc(st->cap));
+  fc->user_fctx = st;
+  MemoryContextSwitchTo(prev);
+  if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "hitlai: SPI_connect failed");
+  if (st->args.dedup) st->twice = repeated_digests(st->args, st->mcxt);
+  st->portal = open_cursor(prepared(*st->args.plan), st->args.params, st->args.nulls);
+  if (SPI_finish() != SPI_OK_FINISH) elog(ERROR, "hitlai: SPI_finish failed");
+  auto* rsi = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
+  RegisterExprContextCallback(rsi->econtext, close_stream, PointerGetDatum(st));
+}
+
+// Every call: the next line, or the end. Runs under guarded().
+Datum next_line(FunctionCallInfo fcinfo) {
+  FuncCallContext* fc = SRF_PERCALL_SETUP();
+  auto* st = static_cast<LineStream*>(fc->user_fctx);
+  while (st->pos >= st->len && !st->done) {
+    MemoryContext prev = MemoryContextSwitchTo(st->mcxt);
+    fill_batch(st);
+    MemoryContextSwitchTo(prev);
+  }
+  if (st->pos < st->len) {
+    char* v = st->buf + st->pos;
+    st->pos += MAXALIGN(VARSIZE(v));
+    SRF_RETURN_NEXT(fc, PointerGetDatum(v));
+  }
+  // The state goes with the multi-call context that SRF_RETURN_DONE deletes.
+  UnregisterExprContextCallback(reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo)->econtext,
+                                close_stream, PointerGetDatum(st));
+  SRF_RETURN_DONE(fc);
+}
+
+Datum stream_lines(FunctionCallInfo fcinfo, const ScanArgs& a) {
+  auto* rsi = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
+  if (!rsi || !IsA(rsi, ReturnSetInfo) || !(rsi->allowedModes & SFRM_ValuePerCall))
+    throw hitlai::Error(hitlai::sqlstate::kInvalidParameter,
+                        "set-valued function called in context that cannot accept a set");
+  if (SRF_IS_FIRSTCALL()) guarded([&] { open_stream(fcinfo, a); });
+  return guarded([&] { return next_line(fcinfo); });
 }
 
 // The job-creation sink: ids and splits, in arrays of the given memory context.
@@ -505,6 +706,56 @@ HITLAI_FUNCTION(hitlai_job_training_examples) {
                         "argument \"job_id\": fine-tuning job does not exist");
   guarded([&] { export_rows(fcinfo, a); });
   return Datum(0);
+}
+
+// hitlai.training_jsonl(model_type text, split text, validation_percent integer,
+//                       include_used boolean) RETURNS SETOF text: the lines of
+// training_examples with the same arguments, as text, streamed (value per call).
+HITLAI_FUNCTION(hitlai_training_jsonl) {
+  ScanArgs a{};
+  if (SRF_IS_FIRSTCALL()) {
+    a.plan = &kOrdered;
+    a.dedup = true;
+    a.split_filter = split_filter(fcinfo, 1);
+    a.validation_percent = validation_percent(fcinfo, 2);
+    if (PG_ARGISNULL(3))
+      throw hitlai::Error(hitlai::sqlstate::kInvalidParameter,
+                          "argument \"include_used\" must not be NULL");
+    a.params[0] = PG_ARGISNULL(0) ? Datum(0) : PG_GETARG_DATUM(0);
+    a.nulls[0] = PG_ARGISNULL(0) ? 'n' : ' ';
+    a.params[1] = PG_GETARG_DATUM(3);
+    a.nulls[1] = ' ';
+  }
+  return stream_lines(fcinfo, a);
+}
+
+// hitlai.job_training_jsonl(job_id uuid, split text) RETURNS SETOF text: the lines of
+// job_training_examples, as text, streamed (value per call).
+HITLAI_FUNCTION(hitlai_job_training_jsonl) {
+  ScanArgs a{};
+  if (SRF_IS_FIRSTCALL()) {
+    if (PG_ARGISNULL(0))
+      throw hitlai::Error(hitlai::sqlstate::kInvalidParameter, "argument \"job_id\" must not be NULL");
+    a.plan = &kJobExport;
+    a.split_filter = split_filter(fcinfo, 1);
+    a.split_from_column = true;
+    a.params[0] = PG_GETARG_DATUM(0);
+    a.nulls[0] = ' ';
+    a.params[1] = PG_ARGISNULL(1) ? Datum(0) : PG_GETARG_DATUM(1);
+    a.nulls[1] = PG_ARGISNULL(1) ? 'n' : ' ';
+    const uint64 found = guarded([&]() -> uint64 {
+      if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "hitlai: SPI_connect failed");
+      if (SPI_execute_plan(prepared(kJobExists), a.params, a.nulls, true, 1) != SPI_OK_SELECT)
+        elog(ERROR, "hitlai: job lookup failed");
+      uint64 n = SPI_processed;
+      SPI_finish();
+      return n;
+    });
+    if (found == 0)
+      throw hitlai::Error(hitlai::sqlstate::kInvalidParameter,
+                          "argument \"job_id\": fine-tuning job does not exist");
+  }
+  return stream_lines(fcinfo, a);
 }
 
 // hitlai.create_fine_tuning_job(model_type text, hyperparameters jsonb,
