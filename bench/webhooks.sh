@@ -33,6 +33,9 @@
 #                     are skipped (the project never builds or ships pg_net).
 #   --nofile N        soft open-files limit of the servers and nginx (default: the
 #                     hard limit, at most 20000; pg_net needs one per request in flight)
+#   --bin DIR         use the PostgreSQL (and the hitlai already installed) of DIR, no
+#                     build (the smoke test: scripts/test.sh's private prefix); with
+#                     --parts delivery,memory only
 #   --work DIR        work directory (default $HITLAI_BENCH_DIR/webhooks, HITLAI_BENCH_DIR
 #                     defaulting to /tmp/hitlai-bench-<uid>)
 #
@@ -47,7 +50,7 @@ export HL_ROOT
 source "$HL_ROOT/scripts/lib.sh"
 
 parts=outbox,delivery,memory n=20000 mem=10000,100000 paced=200 rounds=5 duration=10
-clients=1,8 before="" work="" nofile="" pg_net=${HITLAI_BENCH_PG_NET:-/var/cache/hitlai-bench/pg_net}
+clients=1,8 before="" work="" nofile="" bin="" pg_net=${HITLAI_BENCH_PG_NET:-/var/cache/hitlai-bench/pg_net}
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) n=2000 mem=1000,5000 paced=40 rounds=2 duration=3 ;;
@@ -62,6 +65,7 @@ while [ $# -gt 0 ]; do
     --pg-net) pg_net=$2; shift ;;
     --work) work=$2; shift ;;
     --nofile) nofile=$2; shift ;;
+    --bin) bin=$2; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) hl_die "unknown option $1 (see bench/webhooks.sh --help)" ;;
   esac
@@ -86,13 +90,18 @@ mkdir -p "$WORK/results"
 chmod 755 "$WORK" "$(dirname "$WORK")" 2>/dev/null || true
 
 # ---- builds: hitlai as it is here (and pg_net, if given) in one private prefix -------
-PREFIX=$WORK/pg
-hl_make_prefix "$PREFIX"
-BIN=$(hl_prefix_bin "$PREFIX")
-hl_log "building hitlai (PGXS) into $PREFIX"
-hl_build_install_make "$BIN/pg_config"
+if [ -n "$bin" ]; then
+  BIN=$bin
+  ! has_part outbox || hl_die "--bin works with --parts delivery,memory only"
+else
+  PREFIX=$WORK/pg
+  hl_make_prefix "$PREFIX"
+  BIN=$(hl_prefix_bin "$PREFIX")
+  hl_log "building hitlai (PGXS) into $PREFIX"
+  hl_build_install_make "$BIN/pg_config"
+fi
 have_pg_net=0
-if has_part delivery; then
+if has_part delivery && [ -z "$bin" ]; then
   so=$(find "$pg_net" -name pg_net.so -type f 2>/dev/null | head -1 || true)
   ctl=$(find "$pg_net" -name pg_net.control -type f 2>/dev/null | head -1 || true)
   if [ -n "$so" ] && [ -n "$ctl" ]; then
@@ -103,8 +112,8 @@ if has_part delivery; then
   else
     hl_log "no pg_net build under $pg_net: the pg_net sides are skipped"
   fi
+  chmod -R a+rX "$PREFIX"
 fi
-chmod -R a+rX "$PREFIX"
 
 # ---- the "before" build: hitlai at the commit before the webhooks, its own prefix ----
 if has_part outbox; then

@@ -548,7 +548,7 @@ $$""" % COMPANY)
         with open(os.path.join(self.a.work, "results", "webhooks.md"), "w") as f:
             f.write(md)
         with open(os.path.join(self.a.work, "results", "webhooks.csv"), "w", newline="") as f:
-            w = csv.DictWriter(f, fieldnames=["part", "case", "round", "side", "value", "unit"])
+            w = csv.DictWriter(f, fieldnames=["part", "case", "round", "side", "value", "unit"], lineterminator="\n")
             w.writeheader()
             for r in self.rows:
                 w.writerow(r)
