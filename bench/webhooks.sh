@@ -98,6 +98,11 @@ else
   hl_make_prefix "$PREFIX"
   BIN=$(hl_prefix_bin "$PREFIX")
   hl_log "building hitlai (PGXS) into $PREFIX"
+  # PGXS builds in the source tree: objects of another major (scripts/test.sh) go first.
+  if [ "$(cat "$HL_ROOT/build/pg-major" 2>/dev/null)" != "$HL_PG_MAJOR" ]; then
+    make -C "$HL_ROOT" -s PG_CONFIG="$BIN/pg_config" clean >/dev/null 2>&1 || true
+    mkdir -p "$HL_ROOT/build" && echo "$HL_PG_MAJOR" >"$HL_ROOT/build/pg-major"
+  fi
   hl_build_install_make "$BIN/pg_config"
 fi
 have_pg_net=0
