@@ -1,38 +1,225 @@
 #!/usr/bin/env bash
-# Delivery throughput of the hitlai webhook worker to a loopback receiver that answers
-# 200 at once, and the worker's memory (RSS) after N1 and N2 deliveries. Its own cluster.
-# Usage: HL_PG_CONFIG=... HL_ROOT=... bash bench/webhooks.sh [N1] [N2]
-set -uo pipefail
-N1=${1:-10000}; N2=${2:-30000}
-. "$HL_ROOT/test/shell/lib/tap.sh" >/dev/null
-. "$HL_ROOT/scripts/lib.sh"
-BIN=$(dirname "$HL_PG_CONFIG")
-W=$(mktemp -d /tmp/hitlai-wbench.XXXX); chmod 777 "$W"; C=$W/cluster
-trap 'kill $RPID 2>/dev/null; hl_as_owner "$BIN/pg_ctl" -D "$C/data" -m immediate -w stop >/dev/null 2>&1; rm -rf "$W"' EXIT
-hl_cluster_start "$BIN" "$C"
-psql -X -q -d postgres -c "CREATE DATABASE wb" && psql -X -q -d wb -c "CREATE EXTENSION hitlai"
-python3 "$HL_ROOT/test/shell/lib/webhook_receiver.py" --port 0 --port-file "$W/port" --log /dev/null --max-seconds 900 >/dev/null 2>&1 </dev/null &
-RPID=$!
-for _ in $(seq 1 100); do [ -s "$W/port" ] && break; sleep 0.05; done
-PORT=$(cat "$W/port")
-cat >>"$C/data/postgresql.conf" <<CONF
-shared_preload_libraries = 'hitlai'
-hitlai.webhook_worker_database = 'wb'
-hitlai.webhook_allow_private_addresses = on
-CONF
-hl_as_owner "$BIN/pg_ctl" -D "$C/data" -l "$C/server.log" -w restart >/dev/null
-psql -X -q -d wb <<SQL
-INSERT INTO hitlai.companies (id, name, email, monthly_test_quota) VALUES ('00000000-0000-0000-0000-0000000000a1', 'A', 'a@b.test', NULL);
-INSERT INTO hitlai.webhooks (company_id, url, events) VALUES ('00000000-0000-0000-0000-0000000000a1', 'http://127.0.0.1:$PORT/ok', '{test_run.created}');
-SQL
-wpid() { psql -X -A -t -d postgres -c "SELECT pid FROM pg_stat_activity WHERE backend_type = 'hitlai webhook worker'"; }
-run() {  # run N: insert N runs in one statement, time until all are delivered
-  local n=$1 t0 t1
-  t0=$(psql -X -A -t -d wb -c "INSERT INTO hitlai.test_runs (company_id, url, mission) SELECT '00000000-0000-0000-0000-0000000000a1', 'https://app', 'b' FROM generate_series(1, $n) RETURNING 0" | wc -l; date +%s.%N)
-  t0=$(echo "$t0" | tail -1)
-  until [ "$(psql -X -A -t -d wb -c "SELECT count(*) FROM hitlai.webhook_deliveries WHERE status <> 'succeeded'")" = 0 ]; do sleep 0.1; done
-  t1=$(date +%s.%N)
-  echo "$n deliveries in $(echo "$t1 - $t0" | bc) s: $(echo "$n / ($t1 - $t0)" | bc) /s; worker RssAnon (private memory) $(awk '/RssAnon/ {print $2, $3}' /proc/$(wpid)/status), RSS $(awk '/VmRSS/ {print $2, $3}' /proc/$(wpid)/status)"
+# Webhook benchmarks (SPEC W1, W8; bench/README.md, section "Webhooks"), one run, ratios
+# side by side:
+#
+#   1. outbox: pgbench's insert scenario (bench/scenarios/insert.sql) on companies
+#      without webhooks, hitlai as built here / hitlai as built from the commit before
+#      the webhooks were merged (--before); and on companies that each have one
+#      active webhook for test_run.created, hitlai / bare (triggers disabled);
+#   2. delivery: N deliveries committed at once, sent by hitlai's background worker
+#      to a loopback nginx that answers 200 at once, against pg_net (Supabase's HTTP
+#      extension) sending N POSTs to the same nginx at pg_net.batch_size 200 and
+#      5000: deliveries/s and commit-to-receipt latency (p50, p99), burst and paced;
+#   3. memory: the worker's memory (memory contexts, RssAnon, private pages) after
+#      MEM1 and after MEM2 deliveries.
+#
+#   bench/webhooks.sh [options]
+#
+# Options:
+#   --quick           smoke sizes: N 2000, memory 1000,5000, 2 rounds of 3 s, paced 40
+#   --parts LIST      outbox,delivery,memory (all)
+#   --n N             deliveries per delivery side (20000)
+#   --mem N1,N2       deliveries after which the worker's memory is read (10000,100000)
+#   --paced K         paced latency: K one-delivery transactions at 20/s per side (200)
+#   --rounds N        rounds of the outbox comparison (5)
+#   --duration S      seconds per pgbench run (10)
+#   --clients LIST    pgbench clients of the outbox comparison (1,8)
+#   --before REV      the "before" build of the outbox comparison (default: the first
+#                     parent of the main-line commit that added src/pg/webhook_outbox.cpp)
+#   --pg-net DIR      a directory holding a pg_net build for PostgreSQL 15 (pg_net.so,
+#                     pg_net.control, pg_net--*.sql anywhere below it), copied into the
+#                     private prefix; default $HITLAI_BENCH_PG_NET or
+#                     /var/cache/hitlai-bench/pg_net. Without one, the pg_net sides
+#                     are skipped (the project never builds or ships pg_net).
+#   --nofile N        soft open-files limit of the servers and nginx (default: the
+#                     hard limit, at most 20000; pg_net needs one per request in flight)
+#   --bin DIR         use the PostgreSQL (and the hitlai already installed) of DIR, no
+#                     build (the smoke test: scripts/test.sh's private prefix); with
+#                     --parts delivery,memory only
+#   --work DIR        work directory (default $HITLAI_BENCH_DIR/webhooks, HITLAI_BENCH_DIR
+#                     defaulting to /tmp/hitlai-bench-<uid>)
+#
+# Everything runs on this machine: four throwaway clusters on Unix sockets, one nginx
+# on 127.0.0.1 (installed with apt-get when missing and running as root), no other
+# traffic. Results: <work>/results/webhooks.md, webhooks.csv.
+set -euo pipefail
+
+HL_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export HL_ROOT
+# shellcheck source=scripts/lib.sh
+source "$HL_ROOT/scripts/lib.sh"
+
+parts=outbox,delivery,memory n=20000 mem=10000,100000 paced=200 rounds=5 duration=10
+clients=1,8 before="" work="" nofile="" bin="" pg_net=${HITLAI_BENCH_PG_NET:-/var/cache/hitlai-bench/pg_net}
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) n=2000 mem=1000,5000 paced=40 rounds=2 duration=3 ;;
+    --parts) parts=$2; shift ;;
+    --n) n=$2; shift ;;
+    --mem) mem=$2; shift ;;
+    --paced) paced=$2; shift ;;
+    --rounds) rounds=$2; shift ;;
+    --duration) duration=$2; shift ;;
+    --clients) clients=$2; shift ;;
+    --before) before=$2; shift ;;
+    --pg-net) pg_net=$2; shift ;;
+    --work) work=$2; shift ;;
+    --nofile) nofile=$2; shift ;;
+    --bin) bin=$2; shift ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    *) hl_die "unknown option $1 (see bench/webhooks.sh --help)" ;;
+  esac
+  shift
+done
+hard=$(ulimit -Hn); [ "$hard" = unlimited ] && hard=20000
+nofile=${nofile:-$(( hard < 20000 ? hard : 20000 ))}
+has_part() { case ",$parts," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
+
+hl_install_deps
+if ! command -v nginx >/dev/null && [ -x /usr/sbin/nginx ]; then PATH=$PATH:/usr/sbin; fi
+if { has_part delivery || has_part memory; } && ! command -v nginx >/dev/null; then
+  [ "$(id -u)" -eq 0 ] || hl_die "nginx is missing (Debian package nginx-light); install it or run as root"
+  hl_log "installing nginx-light (Debian)"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx-light >/dev/null
+  PATH=$PATH:/usr/sbin
+fi
+
+WORK=${work:-${HITLAI_BENCH_DIR:-/tmp/hitlai-bench-$(id -u)}/webhooks}
+mkdir -p "$WORK/results"
+chmod 755 "$WORK" "$(dirname "$WORK")" 2>/dev/null || true
+
+# ---- builds: hitlai as it is here (and pg_net, if given) in one private prefix -------
+if [ -n "$bin" ]; then
+  BIN=$bin
+  ! has_part outbox || hl_die "--bin works with --parts delivery,memory only"
+else
+  PREFIX=$WORK/pg
+  hl_make_prefix "$PREFIX"
+  BIN=$(hl_prefix_bin "$PREFIX")
+  hl_log "building hitlai (PGXS) into $PREFIX"
+  # PGXS builds in the source tree: objects of another major (scripts/test.sh) go first.
+  if [ "$(cat "$HL_ROOT/build/pg-major" 2>/dev/null)" != "$HL_PG_MAJOR" ]; then
+    make -C "$HL_ROOT" -s PG_CONFIG="$BIN/pg_config" clean >/dev/null 2>&1 || true
+    mkdir -p "$HL_ROOT/build" && echo "$HL_PG_MAJOR" >"$HL_ROOT/build/pg-major"
+  fi
+  hl_build_install_make "$BIN/pg_config"
+fi
+have_pg_net=0
+if has_part delivery && [ -z "$bin" ]; then
+  so=$(find "$pg_net" -name pg_net.so -type f 2>/dev/null | head -1 || true)
+  ctl=$(find "$pg_net" -name pg_net.control -type f 2>/dev/null | head -1 || true)
+  if [ -n "$so" ] && [ -n "$ctl" ]; then
+    cp "$so" "$("$BIN/pg_config" --pkglibdir)/"
+    cp "$(dirname "$ctl")"/pg_net* "$("$BIN/pg_config" --sharedir)/extension/"
+    have_pg_net=1
+    hl_log "pg_net from $(dirname "$so") copied into $PREFIX"
+  else
+    hl_log "no pg_net build under $pg_net: the pg_net sides are skipped"
+  fi
+  chmod -R a+rX "$PREFIX"
+fi
+
+# ---- the "before" build: hitlai at the commit before the webhooks, its own prefix ----
+if has_part outbox; then
+  if [ -z "$before" ]; then
+    added=$(git -C "$HL_ROOT" log --first-parent --diff-filter=A --format=%H -- src/pg/webhook_outbox.cpp | tail -1)
+    [ -n "$added" ] || hl_die "cannot find the commit that added src/pg/webhook_outbox.cpp; pass --before REV"
+    before="$added^1"
+  fi
+  before_sha=$(git -C "$HL_ROOT" rev-parse --verify "$before^{commit}")
+  PREFIX_B=$WORK/pg-before
+  SRC_B=$WORK/src-before
+  hl_make_prefix "$PREFIX_B"
+  BIN_B=$(hl_prefix_bin "$PREFIX_B")
+  if [ "$(cat "$PREFIX_B/.hitlai-commit" 2>/dev/null)" != "$before_sha" ]; then
+    hl_log "building hitlai at $before_sha (the outbox comparison's before) into $PREFIX_B"
+    rm -rf "$SRC_B" && mkdir -p "$SRC_B"
+    git -C "$HL_ROOT" archive "$before_sha" | tar -x -C "$SRC_B"
+    make -C "$SRC_B" -s -j"$(nproc)" PG_CONFIG="$BIN_B/pg_config" WERROR=1 all
+    make -C "$SRC_B" -s PG_CONFIG="$BIN_B/pg_config" install >/dev/null
+    echo "$before_sha" >"$PREFIX_B/.hitlai-commit"
+  fi
+  chmod -R a+rX "$PREFIX_B"
+fi
+
+# ---- clusters and nginx ---------------------------------------------------------------
+clusters=() NGINX_PID=""
+cleanup() {
+  local c
+  [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null
+  for c in "${clusters[@]}"; do
+    hl_as_owner "${c%%|*}/pg_ctl" -D "${c#*|}/data" -m fast -w stop >/dev/null 2>&1 || true
+  done
+  return 0
 }
-run "$N1"
-run "$N2"
+trap cleanup EXIT
+start_cluster() {  # start_cluster BIN DIR [postgresql.conf lines...]
+  local bin=$1 dir=$2; shift 2
+  rm -rf "$dir"
+  hl_cluster_start "$bin" "$dir" >/dev/null
+  clusters+=("$bin|$dir")
+  "$bin/psql" -X -q -h "$dir/sock" -U postgres -d postgres \
+    -c "ALTER SYSTEM SET max_wal_size = '8GB'" -c "ALTER SYSTEM SET checkpoint_timeout = '30min'" >/dev/null
+  if [ $# -gt 0 ]; then printf '%s\n' "$@" | hl_as_owner tee -a "$dir/data/postgresql.conf" >/dev/null; fi
+  # The soft open-files limit of the server (runuser starts it at 1024): pg_net opens
+  # one socket per request of a batch, so batch_size 5000 needs more than 1024.
+  hl_as_owner bash -c 'ulimit -n "$1" && exec "$2/pg_ctl" -D "$3/data" -l "$3/server.log" -w -t 60 restart' \
+    _ "$nofile" "$bin" "$dir" >/dev/null
+}
+args=(--bin "$BIN" --work "$WORK" --parts "$parts" --n "$n" --mem "$mem" --paced "$paced"
+      --rounds "$rounds" --duration "$duration" --clients "$clients")
+if has_part outbox; then
+  start_cluster "$BIN" "$WORK/c-after"
+  start_cluster "$BIN_B" "$WORK/c-before"
+  args+=(--after-host "$WORK/c-after/sock" --before-host "$WORK/c-before/sock"
+         --before-bin "$BIN_B" --before-rev "$before_sha")
+fi
+if has_part delivery || has_part memory; then
+  start_cluster "$BIN" "$WORK/c-deliver" "shared_preload_libraries = 'hitlai'" \
+    "hitlai.webhook_worker_database = 'wb'" "hitlai.webhook_allow_private_addresses = on"
+  args+=(--deliver-host "$WORK/c-deliver/sock" --deliver-log "$WORK/c-deliver/server.log")
+  if [ "$have_pg_net" = 1 ]; then
+    start_cluster "$BIN" "$WORK/c-pgnet" "shared_preload_libraries = 'pg_net'" \
+      "pg_net.database_name = 'pn'"
+    args+=(--pgnet-host "$WORK/c-pgnet/sock")
+  fi
+  # nginx on 127.0.0.1, its own prefix: answers 200 at once, keeps connections alive,
+  # logs the receipt time ($msec), the path and the webhook-id header of each request.
+  NG=$WORK/nginx
+  rm -rf "$NG" && mkdir -p "$NG/tmp" && chmod 777 "$NG" "$NG/tmp"
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  cat >"$NG/nginx.conf" <<CONF
+daemon off;
+worker_processes 1;
+worker_rlimit_nofile $nofile;
+pid $NG/nginx.pid;
+error_log $NG/error.log warn;
+events { worker_connections $(( nofile - 100 )); }
+http {
+  access_log off;
+  log_format bench '\$msec \$uri \$http_webhook_id \$status \$request_length \$content_length';
+  client_body_temp_path $NG/tmp; proxy_temp_path $NG/tmp; fastcgi_temp_path $NG/tmp;
+  uwsgi_temp_path $NG/tmp; scgi_temp_path $NG/tmp;
+  keepalive_timeout 120s;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:$port backlog=8192;
+    access_log $NG/access.log bench buffer=256k flush=1s;
+    location / { return 200; }
+  }
+}
+CONF
+  ( ulimit -n "$nofile" 2>/dev/null || true; exec nginx -p "$NG" -c "$NG/nginx.conf" -e "$NG/error.log" ) &
+  NGINX_PID=$!
+  for _ in $(seq 1 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+    sleep 0.05
+  done
+  args+=(--port "$port" --nginx-log "$NG/access.log" --nofile "$nofile")
+fi
+
+python3 "$HL_ROOT/bench/webhooks/driver.py" "${args[@]}"
+for c in "${clusters[@]}"; do
+  if hl_log_has_crash "${c#*|}/server.log"; then hl_die "a backend died by a signal (see ${c#*|}/server.log)"; fi
+done
