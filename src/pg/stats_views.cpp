@@ -128,6 +128,7 @@ spi::Statement kLockRunsWithIssues{
 uint64_t rebuild_all() {
   spi::exec(kLockCompanies);
   uint64_t n = spi::exec(kRebuildCompanies);
+  n += hitlai::pg::outbox_rebuild_stats();  // W1 (companies still locked)
   spi::exec(kLockTesters);
   n += spi::exec(kRebuildTesters);
   if (hitlai::pg::assignment_stats::installed())  // M1 columns
@@ -171,9 +172,14 @@ HITLAI_FUNCTION(hitlai_check_stats) {
   auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
   hitlai::pg::guarded([&] { InitMaterializedSRF(fcinfo, 0); });
   spi::Connection spi_conn;
-  // V1-V3 state, then the M1 columns of human_testers (assignment_stats.hpp).
-  for (spi::Statement* s : {&kCheck, &hitlai::pg::assignment_stats::check_statement()}) {
-    if (s != &kCheck && !hitlai::pg::assignment_stats::installed()) continue;
+  // V1-V3 state, the M1 columns of human_testers (assignment_stats.hpp), then W1's
+  // stats_active_webhooks of companies (webhook_outbox.cpp).
+  spi::Statement* webhooks = hitlai::pg::outbox_check_stats();
+  for (spi::Statement* s : {&kCheck, &hitlai::pg::assignment_stats::check_statement(), webhooks}) {
+    if (!s) continue;
+    if (s == &hitlai::pg::assignment_stats::check_statement() &&
+        !hitlai::pg::assignment_stats::installed())
+      continue;
     const uint64_t rows = spi::exec(*s);
     hitlai::pg::guarded([&] {
       for (uint64 i = 0; i < rows; ++i) {

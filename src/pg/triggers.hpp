@@ -43,6 +43,8 @@ extern "C" {
 #include <string>
 #include <vector>
 
+#include "pg/spi.hpp"
+
 struct TriggerData;  // commands/trigger.h
 
 namespace hitlai::pg {
@@ -104,6 +106,10 @@ bool outbox_enabled();
 void outbox_runs_inserted();
 void outbox_runs_finished();
 void outbox_issues_inserted();
+// check_stats() / rebuild_stats() of companies.stats_active_webhooks (nothing before
+// 0.4.0): the repair's row count, and the audit statement (or nullptr).
+uint64_t outbox_rebuild_stats();
+spi::Statement* outbox_check_stats();
 
 // training_capture.cpp (T2): writes/refreshes/deletes training_data for the statement's
 // completed runs.

@@ -32,85 +32,102 @@ namespace {
 namespace spi = hitlai::pg::spi;
 namespace trigger = hitlai::pg::trigger;
 
-// Timestamps in payloads: ISO 8601 in UTC with microseconds, whatever the session's
-// TimeZone and DateStyle.
-#define HITLAI_ISO_UTC(x) \
-  "pg_catalog.to_char(pg_catalog.timezone('UTC'::text, " x "), " \
-  "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'::text)"
-
-#define HITLAI_RUN_PAYLOAD                                                               \
-  "pg_catalog.jsonb_build_object('type', e.t, 'timestamp', " HITLAI_ISO_UTC("pg_catalog.now()") \
-  ", 'data', pg_catalog.jsonb_build_object("                                             \
-  "'id', r.id, 'company_id', r.company_id, 'status', r.status, 'test_type', r.test_type, " \
-  "'url', r.url, 'mission', r.mission, 'sentiment_score', r.sentiment_score, "           \
-  "'issues_found', r.issues_found, 'cost', r.cost, "                                     \
-  "'created_at', " HITLAI_ISO_UTC("r.created_at") ", "                                   \
-  "'completed_at', " HITLAI_ISO_UTC("r.completed_at") "))"
-
-#define HITLAI_DELIVERIES_INSERT                                                         \
-  "INSERT INTO hitlai.webhook_deliveries (webhook_id, company_id, event_type, payload)\n"
-
-#define HITLAI_MATCHING_WEBHOOKS(company)                                                \
-  " JOIN hitlai.webhooks w ON w.company_id = " company                                   \
-  " AND w.is_active AND e.t = ANY (w.events)\n"
-
+// The payloads (W1): {"type", "timestamp", "data"}, timestamps in ISO 8601 UTC with
+// microseconds whatever the session's TimeZone and DateStyle. Each statement joins the
+// rows with the active webhooks of their company whose events hold the type.
 spi::Statement kRunsInserted{
-    HITLAI_DELIVERIES_INSERT
-    "SELECT w.id, r.company_id, e.t, " HITLAI_RUN_PAYLOAD "\n"
-    "  FROM new_runs r\n"
-    " CROSS JOIN LATERAL (VALUES ('test_run.created'::text),\n"
-    "   (CASE r.status WHEN 'completed' THEN 'test_run.completed'::text\n"
-    "                  WHEN 'failed' THEN 'test_run.failed'::text END)) e(t)\n"
-    HITLAI_MATCHING_WEBHOOKS("r.company_id")
-    " ORDER BY r.id, e.t, w.id",
+    R"SQL(
+INSERT INTO hitlai.webhook_deliveries (webhook_id, company_id, event_type, payload)
+SELECT w.id, r.company_id, e.t,
+       pg_catalog.jsonb_build_object(
+         'type', e.t,
+         'timestamp', pg_catalog.to_char(pg_catalog.timezone('UTC'::text, pg_catalog.now()), 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'::text),
+         'data', pg_catalog.jsonb_build_object(
+           'id', r.id, 'company_id', r.company_id, 'status', r.status, 'test_type', r.test_type,
+           'url', r.url, 'mission', r.mission, 'sentiment_score', r.sentiment_score,
+           'issues_found', r.issues_found, 'cost', r.cost,
+           'created_at', pg_catalog.to_char(pg_catalog.timezone('UTC'::text, r.created_at), 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'::text),
+           'completed_at', pg_catalog.to_char(pg_catalog.timezone('UTC'::text, r.completed_at), 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'::text)))
+  FROM new_runs r
+ CROSS JOIN LATERAL (VALUES ('test_run.created'::text),
+   (CASE r.status WHEN 'completed' THEN 'test_run.completed'::text
+                  WHEN 'failed' THEN 'test_run.failed'::text END)) e(t)
+  JOIN hitlai.webhooks w ON w.company_id = r.company_id AND w.is_active AND e.t = ANY (w.events)
+ ORDER BY r.id, e.t, w.id)SQL",
     0, {}, nullptr};
 
 spi::Statement kRunsFinished{
-    HITLAI_DELIVERIES_INSERT
-    "SELECT w.id, r.company_id, e.t, " HITLAI_RUN_PAYLOAD "\n"
-    "  FROM new_runs r JOIN old_runs o ON o.id = r.id\n"
-    " CROSS JOIN LATERAL (SELECT CASE r.status WHEN 'completed' THEN 'test_run.completed'::text\n"
-    "                                        WHEN 'failed' THEN 'test_run.failed'::text END) e(t)\n"
-    HITLAI_MATCHING_WEBHOOKS("r.company_id")
-    " WHERE r.status <> o.status\n"
-    " ORDER BY r.id, w.id",
+    R"SQL(
+INSERT INTO hitlai.webhook_deliveries (webhook_id, company_id, event_type, payload)
+SELECT w.id, r.company_id, e.t,
+       pg_catalog.jsonb_build_object(
+         'type', e.t,
+         'timestamp', pg_catalog.to_char(pg_catalog.timezone('UTC'::text, pg_catalog.now()), 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'::text),
+         'data', pg_catalog.jsonb_build_object(
+           'id', r.id, 'company_id', r.company_id, 'status', r.status, 'test_type', r.test_type,
+           'url', r.url, 'mission', r.mission, 'sentiment_score', r.sentiment_score,
+           'issues_found', r.issues_found, 'cost', r.cost,
+           'created_at', pg_catalog.to_char(pg_catalog.timezone('UTC'::text, r.created_at), 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'::text),
+           'completed_at', pg_catalog.to_char(pg_catalog.timezone('UTC'::text, r.completed_at), 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'::text)))
+  FROM new_runs r JOIN old_runs o ON o.id = r.id
+ CROSS JOIN LATERAL (SELECT CASE r.status WHEN 'completed' THEN 'test_run.completed'::text
+                                          WHEN 'failed' THEN 'test_run.failed'::text END) e(t)
+  JOIN hitlai.webhooks w ON w.company_id = r.company_id AND w.is_active AND e.t = ANY (w.events)
+ WHERE r.status <> o.status
+ ORDER BY r.id, w.id)SQL",
     0, {}, nullptr};
 
 spi::Statement kIssuesInserted{
-    HITLAI_DELIVERIES_INSERT
-    "SELECT w.id, r.company_id, e.t,\n"
-    "       pg_catalog.jsonb_build_object('type', e.t, 'timestamp', "
-    HITLAI_ISO_UTC("pg_catalog.now()") ", 'data', pg_catalog.jsonb_build_object("
-    "'id', i.id, 'test_run_id', i.test_run_id, 'title', i.title, 'severity', i.severity, "
-    "'category', i.category, 'created_at', " HITLAI_ISO_UTC("i.created_at") "))\n"
-    "  FROM new_issues i JOIN hitlai.test_runs r ON r.id = i.test_run_id\n"
-    " CROSS JOIN (VALUES ('issue.created'::text)) e(t)\n"
-    HITLAI_MATCHING_WEBHOOKS("r.company_id")
-    " ORDER BY i.id, w.id",
+    R"SQL(
+INSERT INTO hitlai.webhook_deliveries (webhook_id, company_id, event_type, payload)
+SELECT w.id, r.company_id, e.t,
+       pg_catalog.jsonb_build_object(
+         'type', e.t,
+         'timestamp', pg_catalog.to_char(pg_catalog.timezone('UTC'::text, pg_catalog.now()), 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'::text),
+         'data', pg_catalog.jsonb_build_object(
+           'id', i.id, 'test_run_id', i.test_run_id, 'title', i.title, 'severity', i.severity,
+           'category', i.category,
+           'created_at', pg_catalog.to_char(pg_catalog.timezone('UTC'::text, i.created_at), 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'::text)))
+  FROM new_issues i JOIN hitlai.test_runs r ON r.id = i.test_run_id
+ CROSS JOIN (VALUES ('issue.created'::text)) e(t)
+  JOIN hitlai.webhooks w ON w.company_id = r.company_id AND w.is_active AND e.t = ANY (w.events)
+ ORDER BY i.id, w.id)SQL",
     0, {}, nullptr};
 
-// companies.stats_active_webhooks deltas (x: company_id, k), companies locked in id order.
-#define HITLAI_ACTIVE_WEBHOOKS_TAIL                                                      \
-  "\nd AS (SELECT x.company_id, pg_catalog.sum(x.k) AS k FROM x GROUP BY x.company_id\n" \
-  "       HAVING pg_catalog.sum(x.k) <> 0),\n"                                           \
-  "l AS MATERIALIZED (\n"                                                                \
-  "  SELECT c.id FROM hitlai.companies c WHERE c.id IN (SELECT d.company_id FROM d)\n"   \
-  "   ORDER BY c.id FOR NO KEY UPDATE OF c)\n"                                           \
-  "UPDATE hitlai.companies c SET stats_active_webhooks = c.stats_active_webhooks + d.k\n" \
-  "  FROM d, l WHERE c.id = d.company_id AND l.id = c.id"
+// companies.stats_active_webhooks deltas of a statement on webhooks (both transition
+// tables registered, the one an event lacks empty), companies locked in id order.
+spi::Statement kActiveWebhooks{
+    R"SQL(
+WITH x AS (SELECT w.company_id, 1 AS k FROM new_webhooks w WHERE w.is_active
+           UNION ALL SELECT w.company_id, -1 FROM old_webhooks w WHERE w.is_active),
+d AS (SELECT x.company_id, pg_catalog.sum(x.k) AS k FROM x GROUP BY x.company_id
+       HAVING pg_catalog.sum(x.k) <> 0),
+l AS MATERIALIZED (
+  SELECT c.id FROM hitlai.companies c WHERE c.id IN (SELECT d.company_id FROM d)
+   ORDER BY c.id FOR NO KEY UPDATE OF c)
+UPDATE hitlai.companies c SET stats_active_webhooks = c.stats_active_webhooks + d.k
+  FROM d, l WHERE c.id = d.company_id AND l.id = c.id)SQL",
+    0, {}, nullptr};
 
-spi::Statement kWebhooksInserted{
-    "WITH x AS (SELECT w.company_id, 1 AS k FROM new_webhooks w WHERE w.is_active),"
-    HITLAI_ACTIVE_WEBHOOKS_TAIL,
+// V3-style audit and repair of stats_active_webhooks (check_stats / rebuild_stats; the
+// companies are locked by rebuild_stats before).
+spi::Statement kRebuildActiveWebhooks{
+    R"SQL(
+UPDATE hitlai.companies c SET stats_active_webhooks = s.n
+  FROM (SELECT c2.id, (SELECT pg_catalog.count(*) FROM hitlai.webhooks w
+                        WHERE w.company_id = c2.id AND w.is_active)::int4 AS n
+          FROM hitlai.companies c2) s
+ WHERE c.id = s.id AND c.stats_active_webhooks IS DISTINCT FROM s.n)SQL",
     0, {}, nullptr};
-spi::Statement kWebhooksUpdated{
-    "WITH x AS (SELECT w.company_id, 1 AS k FROM new_webhooks w WHERE w.is_active\n"
-    "           UNION ALL SELECT w.company_id, -1 FROM old_webhooks w WHERE w.is_active),"
-    HITLAI_ACTIVE_WEBHOOKS_TAIL,
-    0, {}, nullptr};
-spi::Statement kWebhooksDeleted{
-    "WITH x AS (SELECT w.company_id, -1 AS k FROM old_webhooks w WHERE w.is_active),"
-    HITLAI_ACTIVE_WEBHOOKS_TAIL,
+spi::Statement kCheckActiveWebhooks{
+    R"SQL(
+SELECT 'companies'::text AS table_name, c.id, 'stats_active_webhooks'::text,
+       c.stats_active_webhooks::text, s.n::text
+  FROM hitlai.companies c
+ CROSS JOIN LATERAL (SELECT pg_catalog.count(*)::int4 AS n FROM hitlai.webhooks w
+                      WHERE w.company_id = c.id AND w.is_active) s
+ WHERE c.stats_active_webhooks IS DISTINCT FROM s.n
+ ORDER BY 2, 3)SQL",
     0, {}, nullptr};
 
 // W4: deactivating a webhook cancels its undelivered deliveries (a delivery being sent
@@ -135,6 +152,8 @@ bool outbox_enabled() {
 void outbox_runs_inserted() { spi::exec(kRunsInserted); }
 void outbox_runs_finished() { spi::exec(kRunsFinished); }
 void outbox_issues_inserted() { spi::exec(kIssuesInserted); }
+uint64_t outbox_rebuild_stats() { return outbox_enabled() ? spi::exec(kRebuildActiveWebhooks) : 0; }
+spi::Statement* outbox_check_stats() { return outbox_enabled() ? &kCheckActiveWebhooks : nullptr; }
 
 }  // namespace hitlai::pg
 
@@ -149,15 +168,9 @@ HITLAI_FUNCTION(hitlai_webhooks_after_change) {
   const trigger::Call call = trigger::open(fcinfo, kAfterChange);
   if (hitlai::pg::restore_mode_active()) return call.unchanged();
   if (call.transition_rows() == 0) return call.unchanged();
-  spi::Connection connection(call.data);
-  if (call.is_insert()) {
-    spi::exec(kWebhooksInserted);
-  } else if (call.is_update()) {
-    spi::exec(kWebhooksUpdated);  // companies first (lock order), then deliveries
-    spi::exec(kCancelDeactivated);
-  } else {
-    spi::exec(kWebhooksDeleted);
-  }
+  spi::Connection connection(call.data, {"old_webhooks", "new_webhooks"});
+  spi::exec(kActiveWebhooks);  // companies first (lock order), then deliveries
+  if (call.is_update()) spi::exec(kCancelDeactivated);
   connection.finish();
   return call.unchanged();
 }
