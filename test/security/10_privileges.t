@@ -65,7 +65,7 @@ tap_is "$got" "early_adopter_apps INSERT; founding_tester_apps INSERT; milestone
 
 got=$(sec_su -c "SELECT coalesce(string_agg(p.proname, ', ' ORDER BY p.proname), '') FROM pg_proc p
                   WHERE p.pronamespace = 'hitlai'::regnamespace
-                    AND p.proname = ANY ('{reset_monthly_usage,rebuild_stats,check_stats,grant_app_role,grant_anon_role,deliver_webhooks,training_examples,create_fine_tuning_job,job_training_examples,review_early_adopter_app,review_founding_tester_app}')
+                    AND p.proname = ANY ('{reset_monthly_usage,rebuild_stats,check_stats,grant_app_role,grant_anon_role,deliver_webhooks,training_examples,create_fine_tuning_job,job_training_examples,review_early_adopter_app,review_founding_tester_app,training_jsonl,job_training_jsonl,attach_auth_users,security_check}')
                     AND (has_function_privilege('authenticated', p.oid, 'EXECUTE')
                          OR has_function_privilege('anon', p.oid, 'EXECUTE'))")
 tap_is "$got" "" "G1: no application role executes an admin function"
