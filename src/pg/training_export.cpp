@@ -660,10 +660,9 @@ int validation_percent(FunctionCallInfo fcinfo, int n) {
 
 }  // namespace
 
-// hitlai.training_examples(model_type text, split text, validation_percent integer,
-//                          include_used boolean) RETURNS TABLE (training_data_id uuid,
-//                          split text, example jsonb)
-HITLAI_FUNCTION(hitlai_training_examples) {
+// The arguments of training_examples / training_jsonl (model_type text, split text,
+// validation_percent integer, include_used boolean), checked (22023 naming the argument).
+static ScanArgs examples_scan_args(FunctionCallInfo fcinfo) {
   ScanArgs a{};
   a.plan = &kOrdered;
   a.dedup = true;
@@ -676,13 +675,12 @@ HITLAI_FUNCTION(hitlai_training_examples) {
   a.nulls[0] = PG_ARGISNULL(0) ? 'n' : ' ';
   a.params[1] = PG_GETARG_DATUM(3);
   a.nulls[1] = ' ';
-  guarded([&] { export_rows(fcinfo, a); });
-  return Datum(0);
+  return a;
 }
 
-// hitlai.job_training_examples(job_id uuid, split text) RETURNS TABLE (training_data_id
-// uuid, split text, example jsonb): the job's lines, as recorded (F2).
-HITLAI_FUNCTION(hitlai_job_training_examples) {
+// The arguments of job_training_examples / job_training_jsonl (job_id uuid, split
+// text), checked: job_id not NULL and naming an existing job (22023 otherwise).
+static ScanArgs job_scan_args(FunctionCallInfo fcinfo) {
   if (PG_ARGISNULL(0))
     throw hitlai::Error(hitlai::sqlstate::kInvalidParameter, "argument \"job_id\" must not be NULL");
   ScanArgs a{};
@@ -704,6 +702,22 @@ HITLAI_FUNCTION(hitlai_job_training_examples) {
   if (found == 0)
     throw hitlai::Error(hitlai::sqlstate::kInvalidParameter,
                         "argument \"job_id\": fine-tuning job does not exist");
+  return a;
+}
+
+// hitlai.training_examples(model_type text, split text, validation_percent integer,
+//                          include_used boolean) RETURNS TABLE (training_data_id uuid,
+//                          split text, example jsonb)
+HITLAI_FUNCTION(hitlai_training_examples) {
+  ScanArgs a = examples_scan_args(fcinfo);
+  guarded([&] { export_rows(fcinfo, a); });
+  return Datum(0);
+}
+
+// hitlai.job_training_examples(job_id uuid, split text) RETURNS TABLE (training_data_id
+// uuid, split text, example jsonb): the job's lines, as recorded (F2).
+HITLAI_FUNCTION(hitlai_job_training_examples) {
+  ScanArgs a = job_scan_args(fcinfo);
   guarded([&] { export_rows(fcinfo, a); });
   return Datum(0);
 }
@@ -713,19 +727,7 @@ HITLAI_FUNCTION(hitlai_job_training_examples) {
 // training_examples with the same arguments, as text, streamed (value per call).
 HITLAI_FUNCTION(hitlai_training_jsonl) {
   ScanArgs a{};
-  if (SRF_IS_FIRSTCALL()) {
-    a.plan = &kOrdered;
-    a.dedup = true;
-    a.split_filter = split_filter(fcinfo, 1);
-    a.validation_percent = validation_percent(fcinfo, 2);
-    if (PG_ARGISNULL(3))
-      throw hitlai::Error(hitlai::sqlstate::kInvalidParameter,
-                          "argument \"include_used\" must not be NULL");
-    a.params[0] = PG_ARGISNULL(0) ? Datum(0) : PG_GETARG_DATUM(0);
-    a.nulls[0] = PG_ARGISNULL(0) ? 'n' : ' ';
-    a.params[1] = PG_GETARG_DATUM(3);
-    a.nulls[1] = ' ';
-  }
+  if (SRF_IS_FIRSTCALL()) a = examples_scan_args(fcinfo);
   return stream_lines(fcinfo, a);
 }
 
@@ -733,28 +735,7 @@ HITLAI_FUNCTION(hitlai_training_jsonl) {
 // job_training_examples, as text, streamed (value per call).
 HITLAI_FUNCTION(hitlai_job_training_jsonl) {
   ScanArgs a{};
-  if (SRF_IS_FIRSTCALL()) {
-    if (PG_ARGISNULL(0))
-      throw hitlai::Error(hitlai::sqlstate::kInvalidParameter, "argument \"job_id\" must not be NULL");
-    a.plan = &kJobExport;
-    a.split_filter = split_filter(fcinfo, 1);
-    a.split_from_column = true;
-    a.params[0] = PG_GETARG_DATUM(0);
-    a.nulls[0] = ' ';
-    a.params[1] = PG_ARGISNULL(1) ? Datum(0) : PG_GETARG_DATUM(1);
-    a.nulls[1] = PG_ARGISNULL(1) ? 'n' : ' ';
-    const uint64 found = guarded([&]() -> uint64 {
-      if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "hitlai: SPI_connect failed");
-      if (SPI_execute_plan(prepared(kJobExists), a.params, a.nulls, true, 1) != SPI_OK_SELECT)
-        elog(ERROR, "hitlai: job lookup failed");
-      uint64 n = SPI_processed;
-      SPI_finish();
-      return n;
-    });
-    if (found == 0)
-      throw hitlai::Error(hitlai::sqlstate::kInvalidParameter,
-                          "argument \"job_id\": fine-tuning job does not exist");
-  }
+  if (SRF_IS_FIRSTCALL()) a = job_scan_args(fcinfo);
   return stream_lines(fcinfo, a);
 }
 

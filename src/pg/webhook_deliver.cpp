@@ -177,6 +177,21 @@ struct Outcome {
   wh::Result result;
 };
 
+// Runs f; an exception is turned into what the worker loops report: the PostgreSQL
+// error (pg_error, still to be handled) or a message copied into error.
+template <class F>
+void run_caught(F&& f, ErrorData*& pg_error, char* error, size_t size) {
+  try {
+    f();
+  } catch (const hitlai::pg::PgError& e) {
+    pg_error = e.edata();
+  } catch (const std::exception& e) {
+    copy_cstr(error, e.what(), size);
+  } catch (...) {
+    copy_cstr(error, "unknown error", size);
+  }
+}
+
 // S7: the workers' SQL names everything qualified; their search_path is pinned too, as
 // every hitlai function's is, so nothing a non-superuser creates is ever looked up.
 void pin_search_path() {
@@ -376,7 +391,7 @@ void hitlai_webhook_pass_main(Datum arg) {
   char error[512] = "";
   int attempted = -1;
   ErrorData* pg_error = nullptr;
-  try {
+  run_caught([&] {
     hitlai::pg::PassConfig cfg;
     cfg.max_deliveries = sh->max_deliveries;
     cfg.timeout_s = sh->timeout_s;
@@ -385,13 +400,7 @@ void hitlai_webhook_pass_main(Datum arg) {
     cfg.allow_private = sh->allow_private;
     hitlai::webhook::Sender sender(hitlai::pg::sender_options(cfg));
     attempted = hitlai::pg::run_delivery_pass(cfg, sender, [] { return ProcDiePending != 0; });
-  } catch (const hitlai::pg::PgError& e) {
-    pg_error = e.edata();
-  } catch (const std::exception& e) {
-    copy_cstr(error, e.what(), sizeof error);
-  } catch (...) {
-    copy_cstr(error, "unknown error", sizeof error);
-  }
+  }, pg_error, error, sizeof error);
   if (pg_error) copy_cstr(error, pg_error->message ? pg_error->message : "error", sizeof error);
   copy_cstr(sh->error, error, sizeof sh->error);
   sh->attempted = attempted;
@@ -662,7 +671,7 @@ void hitlai_webhook_worker_main(Datum) {
     long nap = 0;
     ErrorData* pg_error = nullptr;
     char error[512] = "";
-    try {
+    run_caught([&] {
       if (!pipe) pipe = new Pipeline(hitlai::pg::current_pass_config(worker_batch));
       if (worker_shutdown) pipe->take(pipe->sender.abandon("abandoned: the sender is shutting down"));
       if (!pipe->db_step(worker_shutdown != 0)) {
@@ -673,13 +682,7 @@ void hitlai_webhook_worker_main(Datum) {
         const auto wait = pipe->next_claim - Clock::now();
         nap = std::max<long>(0, long(std::chrono::duration_cast<std::chrono::milliseconds>(wait).count()));
       }
-    } catch (const hitlai::pg::PgError& e) {
-      pg_error = e.edata();
-    } catch (const std::exception& e) {
-      copy_cstr(error, e.what(), sizeof error);
-    } catch (...) {
-      copy_cstr(error, "unknown error", sizeof error);
-    }
+    }, pg_error, error, sizeof error);
     if (pg_error || error[0]) {
       // the message first: the error data lives in the transaction's memory
       if (pg_error) copy_cstr(error, pg_error->message ? pg_error->message : "error", sizeof error);

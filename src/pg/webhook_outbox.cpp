@@ -35,7 +35,10 @@ namespace trigger = hitlai::pg::trigger;
 // The payloads (W1): {"type", "timestamp", "data"}, timestamps in ISO 8601 UTC with
 // microseconds whatever the session's TimeZone and DateStyle. Each statement joins the
 // rows with the active webhooks of their company whose events hold the type.
-spi::Statement kRunsInserted{
+// Runs of an INSERT (old_runs registered empty: test_run.created, and .completed /
+// .failed for runs inserted in those states) or of an UPDATE (.completed / .failed for
+// runs that moved into those states).
+spi::Statement kRunEvents{
     R"SQL(
 INSERT INTO hitlai.webhook_deliveries (webhook_id, company_id, event_type, payload)
 SELECT w.id, r.company_id, e.t,
@@ -48,33 +51,14 @@ SELECT w.id, r.company_id, e.t,
            'issues_found', r.issues_found, 'cost', r.cost,
            'created_at', pg_catalog.to_char(pg_catalog.timezone('UTC'::text, r.created_at), 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'::text),
            'completed_at', pg_catalog.to_char(pg_catalog.timezone('UTC'::text, r.completed_at), 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'::text)))
-  FROM new_runs r
- CROSS JOIN LATERAL (VALUES ('test_run.created'::text),
-   (CASE r.status WHEN 'completed' THEN 'test_run.completed'::text
-                  WHEN 'failed' THEN 'test_run.failed'::text END)) e(t)
+  FROM new_runs r LEFT JOIN old_runs o ON o.id = r.id
+ CROSS JOIN LATERAL (VALUES
+   (CASE WHEN o.id IS NULL THEN 'test_run.created'::text END),
+   (CASE WHEN r.status IS DISTINCT FROM o.status
+         THEN CASE r.status WHEN 'completed' THEN 'test_run.completed'::text
+                            WHEN 'failed' THEN 'test_run.failed'::text END END)) e(t)
   JOIN hitlai.webhooks w ON w.company_id = r.company_id AND w.is_active AND e.t = ANY (w.events)
  ORDER BY r.id, e.t, w.id)SQL",
-    0, {}, nullptr};
-
-spi::Statement kRunsFinished{
-    R"SQL(
-INSERT INTO hitlai.webhook_deliveries (webhook_id, company_id, event_type, payload)
-SELECT w.id, r.company_id, e.t,
-       pg_catalog.jsonb_build_object(
-         'type', e.t,
-         'timestamp', pg_catalog.to_char(pg_catalog.timezone('UTC'::text, pg_catalog.now()), 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'::text),
-         'data', pg_catalog.jsonb_build_object(
-           'id', r.id, 'company_id', r.company_id, 'status', r.status, 'test_type', r.test_type,
-           'url', r.url, 'mission', r.mission, 'sentiment_score', r.sentiment_score,
-           'issues_found', r.issues_found, 'cost', r.cost,
-           'created_at', pg_catalog.to_char(pg_catalog.timezone('UTC'::text, r.created_at), 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'::text),
-           'completed_at', pg_catalog.to_char(pg_catalog.timezone('UTC'::text, r.completed_at), 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'::text)))
-  FROM new_runs r JOIN old_runs o ON o.id = r.id
- CROSS JOIN LATERAL (SELECT CASE r.status WHEN 'completed' THEN 'test_run.completed'::text
-                                          WHEN 'failed' THEN 'test_run.failed'::text END) e(t)
-  JOIN hitlai.webhooks w ON w.company_id = r.company_id AND w.is_active AND e.t = ANY (w.events)
- WHERE r.status <> o.status
- ORDER BY r.id, w.id)SQL",
     0, {}, nullptr};
 
 spi::Statement kIssuesInserted{
@@ -149,8 +133,8 @@ bool outbox_enabled() {
   return v != nullptr && compare_versions(v, "0.4.0") >= 0;
 }
 
-void outbox_runs_inserted() { spi::exec(kRunsInserted); }
-void outbox_runs_finished() { spi::exec(kRunsFinished); }
+void outbox_runs_inserted() { spi::exec(kRunEvents); }
+void outbox_runs_finished() { spi::exec(kRunEvents); }
 void outbox_issues_inserted() { spi::exec(kIssuesInserted); }
 uint64_t outbox_rebuild_stats() { return outbox_enabled() ? spi::exec(kRebuildActiveWebhooks) : 0; }
 spi::Statement* outbox_check_stats() { return outbox_enabled() ? &kCheckActiveWebhooks : nullptr; }
