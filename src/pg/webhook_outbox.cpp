@@ -34,48 +34,52 @@ namespace trigger = hitlai::pg::trigger;
 
 // The payloads (W1): {"type", "timestamp", "data"}, timestamps in ISO 8601 UTC with
 // microseconds whatever the session's TimeZone and DateStyle. Each statement joins the
-// rows with the active webhooks of their company whose events hold the type.
+// rows with the active webhooks of their company whose events hold the type (the
+// subquery e), then wraps each event's data in the envelope.
+//
 // Runs of an INSERT (old_runs registered empty: test_run.created, and .completed /
 // .failed for runs inserted in those states) or of an UPDATE (.completed / .failed for
 // runs that moved into those states).
 spi::Statement kRunEvents{
     R"SQL(
 INSERT INTO hitlai.webhook_deliveries (webhook_id, company_id, event_type, payload)
-SELECT w.id, r.company_id, e.t,
-       pg_catalog.jsonb_build_object(
-         'type', e.t,
-         'timestamp', pg_catalog.to_char(pg_catalog.timezone('UTC'::text, pg_catalog.now()), 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'::text),
-         'data', pg_catalog.jsonb_build_object(
-           'id', r.id, 'company_id', r.company_id, 'status', r.status, 'test_type', r.test_type,
-           'url', r.url, 'mission', r.mission, 'sentiment_score', r.sentiment_score,
-           'issues_found', r.issues_found, 'cost', r.cost,
-           'created_at', pg_catalog.to_char(pg_catalog.timezone('UTC'::text, r.created_at), 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'::text),
-           'completed_at', pg_catalog.to_char(pg_catalog.timezone('UTC'::text, r.completed_at), 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'::text)))
-  FROM new_runs r LEFT JOIN old_runs o ON o.id = r.id
- CROSS JOIN LATERAL (VALUES
-   (CASE WHEN o.id IS NULL THEN 'test_run.created'::text END),
-   (CASE WHEN r.status IS DISTINCT FROM o.status
-         THEN CASE r.status WHEN 'completed' THEN 'test_run.completed'::text
-                            WHEN 'failed' THEN 'test_run.failed'::text END END)) e(t)
-  JOIN hitlai.webhooks w ON w.company_id = r.company_id AND w.is_active AND e.t = ANY (w.events)
- ORDER BY r.id, e.t, w.id)SQL",
+SELECT e.webhook_id, e.company_id, e.t,
+       pg_catalog.jsonb_build_object('type', e.t, 'timestamp', pg_catalog.to_char(pg_catalog.timezone('UTC'::text, pg_catalog.now()), 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'::text), 'data', e.data)
+  FROM (SELECT w.id AS webhook_id, r.company_id, x.t, r.id,
+               pg_catalog.jsonb_build_object(
+                 'id', r.id, 'company_id', r.company_id, 'status', r.status,
+                 'test_type', r.test_type, 'url', r.url, 'mission', r.mission,
+                 'sentiment_score', r.sentiment_score, 'issues_found', r.issues_found,
+                 'cost', r.cost,
+                 'created_at', pg_catalog.to_char(pg_catalog.timezone('UTC'::text, r.created_at), 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'::text),
+                 'completed_at', pg_catalog.to_char(pg_catalog.timezone('UTC'::text, r.completed_at), 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'::text)) AS data
+          FROM new_runs r LEFT JOIN old_runs o ON o.id = r.id
+         CROSS JOIN LATERAL (VALUES
+           (CASE WHEN o.id IS NULL THEN 'test_run.created'::text END),
+           (CASE WHEN r.status IS DISTINCT FROM o.status
+                 THEN CASE r.status WHEN 'completed' THEN 'test_run.completed'::text
+                                    WHEN 'failed' THEN 'test_run.failed'::text END END)) x(t)
+          JOIN hitlai.webhooks w
+            ON w.company_id = r.company_id AND w.is_active AND x.t = ANY (w.events)) e
+ ORDER BY e.id, e.t, e.webhook_id)SQL",
     0, {}, nullptr};
 
+// Issues of an INSERT: issue.created.
 spi::Statement kIssuesInserted{
     R"SQL(
 INSERT INTO hitlai.webhook_deliveries (webhook_id, company_id, event_type, payload)
-SELECT w.id, r.company_id, e.t,
-       pg_catalog.jsonb_build_object(
-         'type', e.t,
-         'timestamp', pg_catalog.to_char(pg_catalog.timezone('UTC'::text, pg_catalog.now()), 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'::text),
-         'data', pg_catalog.jsonb_build_object(
-           'id', i.id, 'test_run_id', i.test_run_id, 'title', i.title, 'severity', i.severity,
-           'category', i.category,
-           'created_at', pg_catalog.to_char(pg_catalog.timezone('UTC'::text, i.created_at), 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'::text)))
-  FROM new_issues i JOIN hitlai.test_runs r ON r.id = i.test_run_id
- CROSS JOIN (VALUES ('issue.created'::text)) e(t)
-  JOIN hitlai.webhooks w ON w.company_id = r.company_id AND w.is_active AND e.t = ANY (w.events)
- ORDER BY i.id, w.id)SQL",
+SELECT e.webhook_id, e.company_id, e.t,
+       pg_catalog.jsonb_build_object('type', e.t, 'timestamp', pg_catalog.to_char(pg_catalog.timezone('UTC'::text, pg_catalog.now()), 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'::text), 'data', e.data)
+  FROM (SELECT w.id AS webhook_id, r.company_id, 'issue.created'::text AS t, i.id,
+               pg_catalog.jsonb_build_object(
+                 'id', i.id, 'test_run_id', i.test_run_id, 'title', i.title,
+                 'severity', i.severity, 'category', i.category,
+                 'created_at', pg_catalog.to_char(pg_catalog.timezone('UTC'::text, i.created_at), 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'::text)) AS data
+          FROM new_issues i JOIN hitlai.test_runs r ON r.id = i.test_run_id
+          JOIN hitlai.webhooks w
+            ON w.company_id = r.company_id AND w.is_active
+           AND 'issue.created'::text = ANY (w.events)) e
+ ORDER BY e.id, e.webhook_id)SQL",
     0, {}, nullptr};
 
 // companies.stats_active_webhooks deltas of a statement on webhooks (both transition
