@@ -33,6 +33,9 @@
 #                     are skipped (the project never builds or ships pg_net).
 #   --nofile N        soft open-files limit of the servers and nginx (default: the
 #                     hard limit, at most 20000; pg_net needs one per request in flight)
+#   --worker-setting NAME=VALUE
+#                     a postgresql.conf line for the cluster of hitlai's worker (repeat
+#                     the option for several), e.g. hitlai.webhook_max_in_flight=512
 #   --bin DIR         use the PostgreSQL (and the hitlai already installed) of DIR, no
 #                     build (the smoke test: scripts/test.sh's private prefix); with
 #                     --parts delivery,memory only
@@ -50,7 +53,7 @@ export HL_ROOT
 source "$HL_ROOT/scripts/lib.sh"
 
 parts=outbox,delivery,memory n=20000 mem=10000,100000 paced=200 rounds=5 duration=10
-clients=1,8 before="" work="" nofile="" bin="" pg_net=${HITLAI_BENCH_PG_NET:-/var/cache/hitlai-bench/pg_net}
+clients=1,8 before="" work="" nofile="" bin="" worker_settings=() pg_net=${HITLAI_BENCH_PG_NET:-/var/cache/hitlai-bench/pg_net}
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) n=2000 mem=1000,5000 paced=40 rounds=2 duration=3 ;;
@@ -66,6 +69,7 @@ while [ $# -gt 0 ]; do
     --work) work=$2; shift ;;
     --nofile) nofile=$2; shift ;;
     --bin) bin=$2; shift ;;
+    --worker-setting) worker_settings+=("${2%%=*} = '${2#*=}'"); shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) hl_die "unknown option $1 (see bench/webhooks.sh --help)" ;;
   esac
@@ -177,7 +181,8 @@ if has_part outbox; then
 fi
 if has_part delivery || has_part memory; then
   start_cluster "$BIN" "$WORK/c-deliver" "shared_preload_libraries = 'hitlai'" \
-    "hitlai.webhook_worker_database = 'wb'" "hitlai.webhook_allow_private_addresses = on"
+    "hitlai.webhook_worker_database = 'wb'" "hitlai.webhook_allow_private_addresses = on" \
+    ${worker_settings[@]+"${worker_settings[@]}"}
   args+=(--deliver-host "$WORK/c-deliver/sock" --deliver-log "$WORK/c-deliver/server.log")
   if [ "$have_pg_net" = 1 ]; then
     start_cluster "$BIN" "$WORK/c-pgnet" "shared_preload_libraries = 'pg_net'" \

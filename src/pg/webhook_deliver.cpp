@@ -303,12 +303,12 @@ void define_webhook_settings() {
       "hitlai.webhook_max_in_flight",
       "Most webhook requests a sender has in flight at once (W8; also bounded by the "
       "open-file limit).",
-      nullptr, &max_in_flight, 128, 1, 512, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+      nullptr, &max_in_flight, 512, 1, 4096, PGC_SUSET, 0, nullptr, nullptr, nullptr);
   DefineCustomIntVariable(
       "hitlai.webhook_max_in_flight_per_endpoint",
       "Most webhook requests a sender has in flight to one endpoint (scheme, host, port) "
       "at once (W8).",
-      nullptr, &max_in_flight_per_endpoint, 64, 1, 512, PGC_SUSET, 0, nullptr, nullptr,
+      nullptr, &max_in_flight_per_endpoint, 256, 1, 4096, PGC_SUSET, 0, nullptr, nullptr,
       nullptr);
 }
 
@@ -505,7 +505,10 @@ HITLAI_FUNCTION(hitlai_deliver_webhooks) {
 //    left in flight), together with the next claim.
 //
 // When nothing was due it sleeps hitlai.webhook_worker_naptime (default 250 ms) on its
-// latch, so a commit that recorded deliveries is picked up within that time. Claims
+// latch, so a commit that recorded deliveries is picked up within that time. A claim
+// that found nothing while some webhooks were busy is repeated as soon as one of them
+// has room again (what was due may all have been theirs): pausing there halved the
+// throughput to one endpoint. Claims
 // with expired leases make deliveries of a killed worker due again (W7).
 namespace {
 
@@ -558,6 +561,10 @@ struct Pipeline {
   uint64_t next_token = 0;
   Clock::time_point first_unrecorded{};
   Clock::time_point next_claim{};  // no claim before (nothing was due)
+  // Busy webhooks when the last claim found nothing: that claim may have come up empty
+  // only because every due delivery was theirs, so a claim is due again as soon as one
+  // of them has room (not only after the naptime).
+  size_t busy_at_empty_claim = 0;
 
   size_t open() const { return claimed.size(); }
 
@@ -585,6 +592,10 @@ struct Pipeline {
   // there is room), in one transaction. Returns false when hitlai 0.4.0 is not installed.
   bool db_step(bool force_record) {
     const auto now = Clock::now();
+    if (busy_at_empty_claim > 0 && now < next_claim && busy_webhooks().size() < busy_at_empty_claim) {
+      next_claim = Clock::time_point{};
+      busy_at_empty_claim = 0;
+    }
     const size_t limit_open = 2 * size_t(sender.options().max_in_flight);
     const int room = int(std::min<size_t>(size_t(worker_batch),
                                           limit_open > open() ? limit_open - open() : 0));
@@ -601,17 +612,23 @@ struct Pipeline {
     }
     if (want_record) record(outcomes);
     int claimed_now = 0;
+    size_t busy_now = 0;
     if (want_claim) {
       const size_t before = claimed.size();
       const int share = sender.options().max_in_flight_per_endpoint;
-      claim(room, share, 2.0 * cfg.timeout_s + 10.0, busy_webhooks(), sender, claimed, next_token);
+      const std::vector<std::string> busy = busy_webhooks();
+      busy_now = busy.size();
+      claim(room, share, 2.0 * cfg.timeout_s + 10.0, busy, sender, claimed, next_token);
       claimed_now = int(claimed.size() - before);
     }
     commit_xact();
-    if (want_claim && claimed_now == 0)
+    if (want_claim && claimed_now == 0) {
       next_claim = Clock::now() + std::chrono::milliseconds(worker_naptime_ms);
-    else if (claimed_now > 0)
+      busy_at_empty_claim = busy_now;
+    } else if (claimed_now > 0) {
       next_claim = Clock::time_point{};
+      busy_at_empty_claim = 0;
+    }
     return true;
   }
 };
@@ -663,10 +680,12 @@ void hitlai_webhook_worker_main(Datum) {
   ereport(LOG, (errmsg("hitlai webhook worker started for database \"%s\"", worker_database)));
 
   Pipeline* pipe = nullptr;
+  bool new_settings = false;  // reloaded since the current sender was made
   while (!worker_shutdown || (pipe && (pipe->open() > 0 || !pipe->outcomes.empty()))) {
     if (worker_reload) {
       worker_reload = 0;
       ProcessConfigFile(PGC_SIGHUP);
+      new_settings = pipe != nullptr;
     }
     long nap = 0;
     ErrorData* pg_error = nullptr;
@@ -692,12 +711,14 @@ void hitlai_webhook_worker_main(Datum) {
       // ends, and outcomes not yet recorded are attempted again (at least once, W7).
       delete pipe;
       pipe = nullptr;
+      new_settings = false;
       nap = 1000;
     }
     // new settings (SIGHUP) take effect with a new sender once the current one is idle
-    if (pipe && worker_reload && pipe->open() == 0 && pipe->outcomes.empty()) {
+    if (pipe && new_settings && pipe->open() == 0 && pipe->outcomes.empty()) {
       delete pipe;
       pipe = nullptr;
+      new_settings = false;
     }
     if (nap > 0) {
       (void)WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, nap,

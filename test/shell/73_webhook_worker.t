@@ -3,7 +3,9 @@
 # shared_preload_libraries = 'hitlai' and hitlai.webhook_worker_database set: it
 # delivers by itself within a second of the commit; `pg_ctl stop -m immediate` while
 # requests are in flight and a SIGKILL of the worker lose nothing (every recorded
-# delivery reaches the receiver; a repeat only ever has the same webhook-id).
+# delivery reaches the receiver; a repeat only ever has the same webhook-id); W8:
+# reloaded settings take effect, and an endpoint with its full share is served again
+# as soon as it has room.
 set -uo pipefail
 . "$(dirname "$0")/lib/tap.sh"
 # shellcheck source=scripts/lib.sh
@@ -13,7 +15,7 @@ BIN=$(dirname "$HL_PG_CONFIG")
 W=$HL_WORK/wworker_$$
 C=$W/cluster
 mkdir -p "$W" && chmod 777 "$W"
-tap_plan 12
+tap_plan 14
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
@@ -152,4 +154,35 @@ hl_psql "$DB" -c "SELECT 'ok' || E'\t' || secret FROM hitlai.webhooks WHERE url 
   | sed 's/^ok/\/ok/; s/^hang/\/hang/' >"$W/secrets.tsv"
 read -r total good bad < <(python3 "$LIB/webhook_verify.py" "$W/requests.jsonl" "$W/secrets.tsv" | head -1)
 tap_ok $([ "$good" = "$total" ] && [ "$bad" = 0 ]; echo $?) "W2: all $total received requests carry a valid signature (Python hmac)"
+
+# W8 after a reload (SIGHUP): at most 4 requests in flight to the endpoint, and a 5 s
+# naptime. 8 completions to the slow endpoint (1.5 s each) go in two waves of 4; the
+# second starts when the first ends, not after the naptime (a claim that finds nothing
+# because the only due webhook has its full share is repeated as soon as it has room).
+hl_psql "$DB" -c "UPDATE hitlai.webhooks SET is_active = false WHERE url LIKE '%/ok'" >/dev/null
+cat >>"$C/data/postgresql.conf" <<CONF
+hitlai.webhook_max_in_flight = 8
+hitlai.webhook_max_in_flight_per_endpoint = 4
+hitlai.webhook_worker_naptime = 5000
+CONF
+hl_as_owner "$BIN/pg_ctl" -D "$C/data" reload >/dev/null 2>&1
+sleep 1
+before_hang=$(received /hang)
+hl_psql "$DB" >/dev/null <<SQL
+INSERT INTO hitlai.test_runs (company_id, url, mission, status)
+  SELECT '00000000-0000-0000-0000-0000000000a1', 'https://app', 'wave ' || g, 'completed' FROM generate_series(1, 8) g;
+SQL
+waves_done() { [ "$(received /hang)" -ge $((before_hang + 8)) ]; }
+wait_for 30 waves_done
+read -r gap5 gap8 < <(python3 - "$W/requests.jsonl" "$before_hang" <<'PY'
+import json, sys
+t = [json.loads(l)["received"] for l in open(sys.argv[1]) if '"path": "/hang"' in l][int(sys.argv[2]):]
+t.sort()
+print("%.2f %.2f" % (t[4] - t[0], t[7] - t[0]) if len(t) >= 8 else "0 99")
+PY
+)
+tap_ok $(echo "$gap5 >= 1.3" | bc | grep -q 1; echo $?) \
+  "W8: after a reload, at most 4 requests in flight to the endpoint (the 5th arrived $gap5 s after the 1st, each takes 1.5 s)"
+tap_ok $(echo "$gap8 < 4.0" | bc | grep -q 1; echo $?) \
+  "W8: the second wave started when the first ended, not after the 5 s naptime (the 8th arrived $gap8 s after the 1st)"
 exit $((TAP_FAILED > 0))
