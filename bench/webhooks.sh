@@ -19,6 +19,7 @@
 #   --quick           smoke sizes: N 2000, memory 1000,5000, 2 rounds of 3 s, paced 40
 #   --parts LIST      outbox,delivery,memory (all)
 #   --n N             deliveries per delivery side (20000)
+#   --delivery-rounds N  bursts per delivery side, interleaved (1)
 #   --mem N1,N2       deliveries after which the worker's memory is read (10000,100000)
 #   --paced K         paced latency: K one-delivery transactions at 20/s per side (200)
 #   --rounds N        rounds of the outbox comparison (5)
@@ -52,13 +53,14 @@ export HL_ROOT
 # shellcheck source=scripts/lib.sh
 source "$HL_ROOT/scripts/lib.sh"
 
-parts=outbox,delivery,memory n=20000 mem=10000,100000 paced=200 rounds=5 duration=10
+parts=outbox,delivery,memory n=20000 delivery_rounds=1 mem=10000,100000 paced=200 rounds=5 duration=10
 clients=1,8 before="" work="" nofile="" bin="" worker_settings=() pg_net=${HITLAI_BENCH_PG_NET:-/var/cache/hitlai-bench/pg_net}
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) n=2000 mem=1000,5000 paced=40 rounds=2 duration=3 ;;
     --parts) parts=$2; shift ;;
     --n) n=$2; shift ;;
+    --delivery-rounds) delivery_rounds=$2; shift ;;
     --mem) mem=$2; shift ;;
     --paced) paced=$2; shift ;;
     --rounds) rounds=$2; shift ;;
@@ -112,7 +114,13 @@ fi
 have_pg_net=0
 if has_part delivery && [ -z "$bin" ]; then
   so=$(find "$pg_net" -name pg_net.so -type f 2>/dev/null | head -1 || true)
-  ctl=$(find "$pg_net" -name pg_net.control -type f 2>/dev/null | head -1 || true)
+  # the control file next to the install script of its default version (a source tree
+  # has a control file but only the upgrade scripts; its build's staging area has both)
+  ctl=""
+  while IFS= read -r c; do
+    v=$(sed -n "s/^default_version *= *'\(.*\)'/\1/p" "$c")
+    if [ -f "$(dirname "$c")/pg_net--$v.sql" ]; then ctl=$c; break; fi
+  done < <(find "$pg_net" -name pg_net.control -type f 2>/dev/null)
   if [ -n "$so" ] && [ -n "$ctl" ]; then
     cp "$so" "$("$BIN/pg_config" --pkglibdir)/"
     cp "$(dirname "$ctl")"/pg_net* "$("$BIN/pg_config" --sharedir)/extension/"
@@ -171,7 +179,7 @@ start_cluster() {  # start_cluster BIN DIR [postgresql.conf lines...]
   hl_as_owner bash -c 'ulimit -n "$1" && exec "$2/pg_ctl" -D "$3/data" -l "$3/server.log" -w -t 60 restart' \
     _ "$nofile" "$bin" "$dir" >/dev/null
 }
-args=(--bin "$BIN" --work "$WORK" --parts "$parts" --n "$n" --mem "$mem" --paced "$paced"
+args=(--bin "$BIN" --work "$WORK" --parts "$parts" --n "$n" --delivery-rounds "$delivery_rounds" --mem "$mem" --paced "$paced"
       --rounds "$rounds" --duration "$duration" --clients "$clients")
 if has_part outbox; then
   start_cluster "$BIN" "$WORK/c-after"

@@ -167,8 +167,17 @@ std::string endpoint_of(const std::string& url) {
 int in_flight_limit(int wanted) {
   rlimit rl{};
   long room = 1 << 20;
-  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
+    // Raise the soft limit toward what `wanted` needs, never past the hard limit (any
+    // process may; the sender waits with poll(), which has no FD_SETSIZE bound).
+    const rlim_t need = rlim_t(2) * rlim_t(std::max(wanted, 0)) + 256;
+    if (rl.rlim_cur < need) {
+      rlimit raised = rl;
+      raised.rlim_cur = rl.rlim_max == RLIM_INFINITY ? need : std::min(need, rl.rlim_max);
+      if (raised.rlim_cur > rl.rlim_cur && setrlimit(RLIMIT_NOFILE, &raised) == 0) rl = raised;
+    }
     room = (long(rl.rlim_cur) - 256) / 2;
+  }
   return int(std::max(1L, std::min(long(wanted), room)));
 }
 

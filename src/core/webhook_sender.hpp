@@ -51,7 +51,8 @@ std::string endpoint_of(const std::string& url);
 
 // The most requests a Sender may have in flight given the process's open-file limit
 // (one socket each, with room left for the server's own files): min(wanted, (soft
-// RLIMIT_NOFILE - 256) / 2), at least 1.
+// RLIMIT_NOFILE - 256) / 2), at least 1. The soft limit is first raised toward
+// 2 * wanted + 256, up to the hard limit.
 int in_flight_limit(int wanted);
 
 class Sender {

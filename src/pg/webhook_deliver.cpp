@@ -303,12 +303,12 @@ void define_webhook_settings() {
       "hitlai.webhook_max_in_flight",
       "Most webhook requests a sender has in flight at once (W8; also bounded by the "
       "open-file limit).",
-      nullptr, &max_in_flight, 512, 1, 4096, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+      nullptr, &max_in_flight, 1024, 1, 4096, PGC_SUSET, 0, nullptr, nullptr, nullptr);
   DefineCustomIntVariable(
       "hitlai.webhook_max_in_flight_per_endpoint",
       "Most webhook requests a sender has in flight to one endpoint (scheme, host, port) "
       "at once (W8).",
-      nullptr, &max_in_flight_per_endpoint, 256, 1, 4096, PGC_SUSET, 0, nullptr, nullptr,
+      nullptr, &max_in_flight_per_endpoint, 512, 1, 4096, PGC_SUSET, 0, nullptr, nullptr,
       nullptr);
 }
 
@@ -599,8 +599,10 @@ struct Pipeline {
     const size_t limit_open = 2 * size_t(sender.options().max_in_flight);
     const int room = int(std::min<size_t>(size_t(worker_batch),
                                           limit_open > open() ? limit_open - open() : 0));
-    const bool want_claim = !worker_shutdown && room >= std::max(1, sender.options().max_in_flight / 2) &&
-                            now >= next_claim;
+    // a claim when there is room for half the in-flight slots (or a whole batch, when
+    // hitlai.webhook_worker_batch is smaller than that)
+    const int min_claim = std::max(1, std::min(worker_batch, sender.options().max_in_flight / 2));
+    const bool want_claim = !worker_shutdown && room >= min_claim && now >= next_claim;
     const bool want_record = !outcomes.empty() &&
                              (force_record || outcomes.size() >= 256 || open() == 0 ||
                               now - first_unrecorded >= std::chrono::milliseconds(20));

@@ -155,7 +155,8 @@ hl_psql "$DB" -c "SELECT 'ok' || E'\t' || secret FROM hitlai.webhooks WHERE url 
 read -r total good bad < <(python3 "$LIB/webhook_verify.py" "$W/requests.jsonl" "$W/secrets.tsv" | head -1)
 tap_ok $([ "$good" = "$total" ] && [ "$bad" = 0 ]; echo $?) "W2: all $total received requests carry a valid signature (Python hmac)"
 
-# W8 after a reload (SIGHUP): at most 4 requests in flight to the endpoint, and a 5 s
+# W8 after a reload (SIGHUP): at most 4 requests in flight to the endpoint, claims of at
+# most 2 (fewer than half the in-flight slots: the worker still claims), and a 5 s
 # naptime. 8 completions to the slow endpoint (1.5 s each) go in two waves of 4; the
 # second starts when the first ends, not after the naptime (a claim that finds nothing
 # because the only due webhook has its full share is repeated as soon as it has room).
@@ -164,6 +165,7 @@ cat >>"$C/data/postgresql.conf" <<CONF
 hitlai.webhook_max_in_flight = 8
 hitlai.webhook_max_in_flight_per_endpoint = 4
 hitlai.webhook_worker_naptime = 5000
+hitlai.webhook_worker_batch = 2
 CONF
 hl_as_owner "$BIN/pg_ctl" -D "$C/data" reload >/dev/null 2>&1
 sleep 1

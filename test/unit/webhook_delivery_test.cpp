@@ -2,6 +2,9 @@
 #include "core/webhook_delivery.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+
+#include "core/webhook_sender.hpp"
 
 using namespace hitlai::webhook;
 
@@ -60,4 +63,30 @@ TEST(WebhookDelivery, TruncateUtf8) {  // W4: last_error at most 1 KiB
   EXPECT_EQ(truncate_utf8("a\xC3\xA9", 2), "a");  // "aé" cut inside é
   std::string longer(2000, 'x');
   EXPECT_EQ(truncate_utf8(longer, 1024).size(), 1024u);
+}
+
+TEST(WebhookDelivery, InFlightLimit) {  // W8: bounded by the open-file limit, raised first
+  rlimit saved{};
+  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &saved), 0);
+  EXPECT_EQ(hitlai::webhook::in_flight_limit(1), 1);
+  EXPECT_EQ(hitlai::webhook::in_flight_limit(0), 1);
+  if (saved.rlim_max != RLIM_INFINITY && saved.rlim_max >= 1280 && saved.rlim_max < (rlim_t(1) << 24)) {
+    // a soft limit of 1024: 384 requests at most, until it is raised toward the need
+    rlimit low = saved;
+    low.rlim_cur = 1024;
+    ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &low), 0);
+    EXPECT_EQ(hitlai::webhook::in_flight_limit(100), 100);
+    rlimit now{};
+    ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &now), 0);
+    EXPECT_EQ(now.rlim_cur, rlim_t(1024));  // enough already: left alone
+    EXPECT_EQ(hitlai::webhook::in_flight_limit(512), 512);
+    ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &now), 0);
+    EXPECT_EQ(now.rlim_cur, rlim_t(2 * 512 + 256));
+    // never past the hard limit
+    const long hard_room = (long(saved.rlim_max) - 256) / 2;
+    EXPECT_EQ(hitlai::webhook::in_flight_limit(int(hard_room + 1000)), int(hard_room));
+    ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &now), 0);
+    EXPECT_EQ(now.rlim_cur, saved.rlim_max);
+  }
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &saved), 0);
 }
