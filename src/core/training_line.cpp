@@ -1,5 +1,6 @@
 #include "core/training_line.hpp"
 
+#include <cstdint>
 #include <cstring>
 #include <string>
 
@@ -10,7 +11,6 @@ namespace {
 
 constexpr std::string_view kUserHead = "}, {\"role\": \"user\", \"content\": ";
 constexpr std::string_view kAssistantHead = "}, {\"role\": \"assistant\", \"content\": ";
-constexpr std::string_view kTail = "}]}";
 
 // Everything before the user's content: the opening and the whole system message, its
 // prompt escaped once (the prompt is a constant).
@@ -33,55 +33,108 @@ struct EscapeTable {
 };
 constexpr EscapeTable kEscape;
 
+// Whether any of the 8 bytes of w needs escaping: below 0x20, '"' or '\\' (exact: the
+// borrow of the subtraction only reaches a byte above one that is itself below 0x20).
+inline bool word_needs_escape(std::uint64_t w) noexcept {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+  const std::uint64_t q = w ^ (kOnes * '"'), b = w ^ (kOnes * '\\');
+  const std::uint64_t below = (w - kOnes * 0x20) & ~w;
+  const std::uint64_t quote = (q - kOnes) & ~q;
+  const std::uint64_t bslash = (b - kOnes) & ~b;
+  return ((below | quote | bslash) & kHigh) != 0;
+}
+
+// Copies the leading run of bytes that need no escaping, 8 at a time; returns how many.
+inline std::size_t plain_run(const char* p, std::size_t n, char* out) noexcept {
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    if (word_needs_escape(w)) break;
+    std::memcpy(out + i, &w, 8);
+  }
+  return i;
+}
+
 }  // namespace
 
 char* escape_json_string(std::string_view s, char* out) noexcept {
   static const char hex[] = "0123456789abcdef";
   *out++ = '"';
-  for (unsigned char c : s) {
-    if (kEscape.plain[c]) {
-      *out++ = static_cast<char>(c);
-      continue;
-    }
-    *out++ = '\\';
-    switch (c) {
-      case '"': *out++ = '"'; break;
-      case '\\': *out++ = '\\'; break;
-      case '\b': *out++ = 'b'; break;
-      case '\f': *out++ = 'f'; break;
-      case '\n': *out++ = 'n'; break;
-      case '\r': *out++ = 'r'; break;
-      case '\t': *out++ = 't'; break;
-      default:
-        *out++ = 'u'; *out++ = '0'; *out++ = '0';
-        *out++ = hex[c >> 4]; *out++ = hex[c & 15];
+  const char* p = s.data();
+  std::size_t n = s.size();
+  while (n > 0) {
+    const std::size_t k = plain_run(p, n, out);
+    p += k, out += k, n -= k;
+    // At most 8 bytes one at a time, then try whole words again.
+    for (std::size_t j = n < 8 ? n : 8; j > 0; --j, --n) {
+      const unsigned char c = static_cast<unsigned char>(*p++);
+      if (kEscape.plain[c]) {
+        *out++ = static_cast<char>(c);
+        continue;
+      }
+      *out++ = '\\';
+      switch (c) {
+        case '"': *out++ = '"'; break;
+        case '\\': *out++ = '\\'; break;
+        case '\b': *out++ = 'b'; break;
+        case '\f': *out++ = 'f'; break;
+        case '\n': *out++ = 'n'; break;
+        case '\r': *out++ = 'r'; break;
+        case '\t': *out++ = 't'; break;
+        default:
+          *out++ = 'u'; *out++ = '0'; *out++ = '0';
+          *out++ = hex[c >> 4]; *out++ = hex[c & 15];
+      }
     }
   }
   *out++ = '"';
   return out;
 }
 
-namespace {
-
-char* put(char* out, std::string_view s) noexcept {
-  std::memcpy(out, s.data(), s.size());
-  return out + s.size();
+char* escape_twice(std::string_view s, char* out) noexcept {
+  static const char hex[] = "0123456789abcdef";
+  const char* p = s.data();
+  std::size_t n = s.size();
+  while (n > 0) {
+    const std::size_t k = plain_run(p, n, out);
+    p += k, out += k, n -= k;
+    for (std::size_t j = n < 8 ? n : 8; j > 0; --j, --n) {
+      const unsigned char c = static_cast<unsigned char>(*p++);
+      if (kEscape.plain[c]) {
+        *out++ = static_cast<char>(c);
+        continue;
+      }
+      // Once: \" \\ \n ... \u00XX; twice: its backslash doubled, its quote escaped.
+      *out++ = '\\';
+      *out++ = '\\';
+      switch (c) {
+        case '"': *out++ = '\\'; *out++ = '"'; break;
+        case '\\': *out++ = '\\'; *out++ = '\\'; break;
+        case '\b': *out++ = 'b'; break;
+        case '\f': *out++ = 'f'; break;
+        case '\n': *out++ = 'n'; break;
+        case '\r': *out++ = 'r'; break;
+        case '\t': *out++ = 't'; break;
+        default:
+          *out++ = 'u'; *out++ = '0'; *out++ = '0';
+          *out++ = hex[c >> 4]; *out++ = hex[c & 15];
+      }
+    }
+  }
+  return out;
 }
 
-}  // namespace
-
-std::size_t line_bound(std::size_t user_len, std::size_t assistant_len) noexcept {
-  return head().size() + kUserHead.size() + json_escape_bound(user_len) +
-         kAssistantHead.size() + json_escape_bound(assistant_len) + kTail.size();
+std::string_view line_prefix() noexcept {
+  static const std::string p = head() + std::string(kUserHead) + "\"";
+  return p;
 }
 
-char* write_line(std::string_view user, std::string_view assistant, char* out) noexcept {
-  out = put(out, head());
-  out = put(out, kUserHead);
-  out = escape_json_string(user, out);
-  out = put(out, kAssistantHead);
-  out = escape_json_string(assistant, out);
-  return put(out, kTail);
+std::string_view line_middle() noexcept {
+  static const std::string m = "\"" + std::string(kAssistantHead) + "\"";
+  return m;
 }
+
+std::string_view line_suffix() noexcept { return "\"}]}"; }
 
 }  // namespace hitlai::training

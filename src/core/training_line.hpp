@@ -19,15 +19,24 @@
 
 namespace hitlai::training {
 
-// The same bytes as json_escape (training_export.hpp), written with a table lookup per
-// byte: the quoted, escaped string; `out` has room for json_escape_bound(s.size()).
+// The same bytes as json_escape (training_export.hpp), written 8 bytes at a time where
+// none of them needs escaping, else with a table lookup per byte: the quoted, escaped
+// string; `out` has room for json_escape_bound(s.size()).
 char* escape_json_string(std::string_view s, char* out) noexcept;
 
-// Upper bound of the bytes write_line writes for contents of these lengths.
-std::size_t line_bound(std::size_t user_len, std::size_t assistant_len) noexcept;
+// A JSON string inside a JSON string, in one walk: writes (no quotes) the bytes that
+// escaping s, then escaping that again, gives between the outer and the inner quotes,
+// i.e. json_escape(json_escape(s)) == "\"\\\"" + escape_twice(s) + "\\\"\"". Escaping is
+// byte by byte, so a compact JSON document escaped as a whole equals its structure bytes
+// (all plain) with every quote written as \" and every string's contents written by
+// escape_twice. `out` has room for escape_twice_bound(s.size()) bytes; returns the end.
+inline constexpr std::size_t escape_twice_bound(std::size_t n) { return 7 * n; }
+char* escape_twice(std::string_view s, char* out) noexcept;
 
-// Writes the line (no newline, no terminating NUL) to `out`, which has room for
-// line_bound(user.size(), assistant.size()) bytes; returns the end.
-char* write_line(std::string_view user, std::string_view assistant, char* out) noexcept;
+// The line's fixed parts around the two contents, each content written escaped without
+// its quotes: prefix + user + middle + assistant + suffix is the line.
+std::string_view line_prefix() noexcept;  // ... "content": "
+std::string_view line_middle() noexcept;  // "}, {"role": "assistant", "content": "
+std::string_view line_suffix() noexcept;  // "}]}
 
 }  // namespace hitlai::training

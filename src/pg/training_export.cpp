@@ -13,13 +13,14 @@
 // scan materializes its rows into a tuplestore in any case). Per row, everything is
 // allocated in a memory context reset for the next row.
 //
-// Duplicates (F1) in two passes of bounded memory: pass 1 reads the documents of every
-// row in the duplicate scope and puts each document digest into a Bloom filter "seen",
-// or, when it may have been seen already, into a second one "twice" (both sized by
-// work_mem, whatever the number of rows). Pass 2 reads the rows in (created_at, id)
-// order from an index; a row whose digest "twice" may hold is checked exactly by one
-// probe of the index on the digest (is there an older row with equal documents?); any
-// other row cannot be a duplicate. Every query of one call runs under one snapshot.
+// Duplicates (F1) in one pass of bounded memory: the rows of the duplicate scope (rating
+// >= 4, the model type; used or not) are read in (created_at, id) order from an index,
+// and the digest of each row's documents goes into a Bloom filter "seen" (sized by
+// work_mem, whatever the number of rows). A row to be exported whose digest "seen" may
+// already hold is checked exactly by one probe of the index on the digest (is there an
+// older row with equal documents?); any other row has no older twin, since every older
+// row of the scope was read before it. Rows already used for training are read for their
+// digest only, unless include_used. Every query of one call runs under one snapshot.
 //
 // Rules that need no PostgreSQL (split hash, argument checks, escaping, system prompt)
 // are in src/core/training_export.*.
@@ -77,6 +78,27 @@ void append_escaped(StringInfo buf, const char* s, int len) {
   buf->data[buf->len] = '\0';
 }
 
+// The string's contents escaped twice, between escaped quotes (\"…\"): the string as it
+// reads inside the escaped compact text of a document (training_line.hpp, escape_twice).
+void append_escaped_twice(StringInfo buf, const char* s, int len) {
+  enlargeStringInfo(buf, static_cast<int>(tr::escape_twice_bound(len)) + 4);
+  char* out = buf->data + buf->len;
+  *out++ = '\\';
+  *out++ = '"';
+  out = tr::escape_twice(std::string_view(s, len), out);
+  *out++ = '\\';
+  *out++ = '"';
+  buf->len = static_cast<int>(out - buf->data);
+  buf->data[buf->len] = '\0';
+}
+
+template <bool kEscaped>
+void append_string(StringInfo buf, const char* s, int len) {
+  if (kEscaped) append_escaped_twice(buf, s, len);
+  else append_escaped(buf, s, len);
+}
+
+template <bool kEscaped>
 void append_scalar(StringInfo buf, const JsonbValue& v) {
   switch (v.type) {
     case jbvNull: appendBinaryStringInfo(buf, "null", 4); break;
@@ -84,7 +106,7 @@ void append_scalar(StringInfo buf, const JsonbValue& v) {
       if (v.val.boolean) appendBinaryStringInfo(buf, "true", 4);
       else appendBinaryStringInfo(buf, "false", 5);
       break;
-    case jbvString: append_escaped(buf, v.val.string.val, v.val.string.len); break;
+    case jbvString: append_string<kEscaped>(buf, v.val.string.val, v.val.string.len); break;
     case jbvNumeric:
       appendStringInfoString(
           buf, DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(v.val.numeric))));
@@ -95,7 +117,10 @@ void append_scalar(StringInfo buf, const JsonbValue& v) {
 
 // The document as compact JSON text (no spaces; keys in jsonb's stored order; strings
 // escaped as jsonb's own output escapes them), appended to buf. Walks the binary jsonb
-// in place: no text round trip.
+// in place: no text round trip. kEscaped: that text escaped once more as the contents of
+// a JSON string (without the outer quotes), in the same walk: numbers, literals and
+// structure need no escaping, so only the strings differ (append_escaped_twice).
+template <bool kEscaped>
 void append_compact(StringInfo buf, Jsonb* jb) {
   JsonbIterator* it = JsonbIteratorInit(&jb->root);
   JsonbValue v;
@@ -120,17 +145,17 @@ void append_compact(StringInfo buf, Jsonb* jb) {
         break;
       case WJB_KEY:
         if (need_comma) appendStringInfoChar(buf, ',');
-        append_escaped(buf, v.val.string.val, v.val.string.len);
+        append_string<kEscaped>(buf, v.val.string.val, v.val.string.len);
         appendStringInfoChar(buf, ':');
         need_comma = false;
         break;
       case WJB_VALUE:
-        append_scalar(buf, v);
+        append_scalar<kEscaped>(buf, v);
         need_comma = true;
         break;
       case WJB_ELEM:
         if (need_comma) appendStringInfoChar(buf, ',');
-        append_scalar(buf, v);
+        append_scalar<kEscaped>(buf, v);
         need_comma = true;
         break;
       case WJB_END_ARRAY:
@@ -169,8 +194,8 @@ void push_message(JsonbParseState** st, const char* role, const char* content, i
 Jsonb* build_line(Jsonb* input, Jsonb* output, StringInfo in_text, StringInfo out_text) {
   resetStringInfo(in_text);
   resetStringInfo(out_text);
-  append_compact(in_text, input);
-  append_compact(out_text, output);
+  append_compact<false>(in_text, input);
+  append_compact<false>(out_text, output);
   JsonbParseState* st = nullptr;
   pushJsonbValue(&st, WJB_BEGIN_OBJECT, nullptr);
   push_string(&st, WJB_KEY, "messages", 8);
@@ -203,25 +228,16 @@ SPIPlanPtr prepared(Plan& p) {
   return p.plan;
 }
 
-// F1 pass 1: the documents of every row in the duplicate scope ($1 model_type, NULL:
-// every type; used or not).
-Plan kDigests{
-    "SELECT d.input_data, d.output_data FROM ONLY hitlai.training_data d"
-    " WHERE d.rating OPERATOR(pg_catalog.>=) 4::pg_catalog.int2"
-    "   AND ($1::pg_catalog.text IS NULL OR d.model_type OPERATOR(pg_catalog.=) $1::pg_catalog.text)",
-    1, {TEXTOID}, nullptr};
-
-// F1 pass 2: the candidate rows, oldest first (index training_data_export_order_idx).
-// $1 model_type, $2 include_used. Columns: id, test_run_id, input_data, output_data,
-// created_at.
+// F1: the rows of the duplicate scope, oldest first (index
+// training_data_export_order_idx). $1 model_type. Columns: id, test_run_id, input_data,
+// output_data, created_at, used_for_training.
 Plan kOrdered{
-    "SELECT d.id, d.test_run_id, d.input_data, d.output_data, d.created_at"
+    "SELECT d.id, d.test_run_id, d.input_data, d.output_data, d.created_at, d.used_for_training"
     "  FROM ONLY hitlai.training_data d"
     " WHERE d.rating OPERATOR(pg_catalog.>=) 4::pg_catalog.int2"
     "   AND ($1::pg_catalog.text IS NULL OR d.model_type OPERATOR(pg_catalog.=) $1::pg_catalog.text)"
-    "   AND ($2::pg_catalog.bool OR NOT d.used_for_training)"
     " ORDER BY d.created_at, d.id",
-    2, {TEXTOID, BOOLOID}, nullptr};
+    1, {TEXTOID}, nullptr};
 
 // F1: is there an older row (same scope) with equal documents? One probe of the index
 // training_data_doc_digest_idx. $1 digest, $2 created_at, $3 id, $4 model_type,
@@ -280,6 +296,7 @@ struct ScanArgs {
   Datum params[2];
   char nulls[2];
   bool dedup;              // F1: leave duplicates out (model_type in params[0])
+  bool include_used;       // F1: rows already used for training are exported too
   int validation_percent;  // F1: split computed from test_run_id (column 2)
   bool split_from_column;  // F2 re-export: split read from column 5
   int split_filter;        // -1 none, else 0 train / 1 validation
@@ -309,37 +326,10 @@ Portal open_cursor(SPIPlanPtr plan, const Datum* params, const char* nulls) {
   return p;
 }
 
-// F1 duplicates, pass 1: the digests of every row in the duplicate scope go into a Bloom
-// filter "seen", or, when it may have seen them already, into "twice", which is
-// returned (allocated in mcxt). Both are sized from the table's row estimate, at most
-// work_mem each (false positives only cost an exact probe in pass 2). Under SPI.
-// Receives the rows of the pass-1 cursor straight from the executor (no copy of the
-// documents into an SPI tuple table): digest, then "seen" or "twice".
-struct DigestDest {
-  DestReceiver pub;
-  bloom_filter* seen;
-  bloom_filter* twice;
-  MemoryContext tmp;  // a detoasted document's copy, reset for every row
-};
-
-bool digest_receive(TupleTableSlot* slot, DestReceiver* self) {
-  auto* d = reinterpret_cast<DigestDest*>(self);
-  CHECK_FOR_INTERRUPTS();
-  slot_getallattrs(slot);
-  MemoryContextReset(d->tmp);
-  MemoryContext prev = MemoryContextSwitchTo(d->tmp);
-  uint64 key = row_digest(slot->tts_values[0], slot->tts_values[1]);
-  MemoryContextSwitchTo(prev);
-  auto* k = reinterpret_cast<unsigned char*>(&key);
-  if (bloom_lacks_element(d->seen, k, sizeof key)) bloom_add_element(d->seen, k, sizeof key);
-  else bloom_add_element(d->twice, k, sizeof key);
-  return true;
-}
-void dest_startup(DestReceiver*, int, TupleDesc) {}
-void dest_shutdown(DestReceiver*) {}
-void dest_destroy(DestReceiver*) {}
-
-bloom_filter* repeated_digests(const ScanArgs& a, MemoryContext mcxt) {
+// F1 duplicates: the Bloom filter "seen" of the digests read so far, sized from the
+// table's row estimate, at most work_mem (a false positive only costs an exact probe),
+// allocated in mcxt. Under SPI.
+bloom_filter* seen_filter(MemoryContext mcxt) {
   int64 total = 1024;
   if (SPI_execute_plan(prepared(kRelTuples), nullptr, nullptr, true, 1) == SPI_OK_SELECT &&
       SPI_processed == 1) {
@@ -348,51 +338,50 @@ bloom_filter* repeated_digests(const ScanArgs& a, MemoryContext mcxt) {
     if (!isnull) total = Max(total, DatumGetInt64(d));
   }
   SPI_freetuptable(SPI_tuptable);
-  DigestDest dest;
-  dest.pub.receiveSlot = digest_receive;
-  dest.pub.rStartup = dest_startup;
-  dest.pub.rShutdown = dest_shutdown;
-  dest.pub.rDestroy = dest_destroy;
-  dest.pub.mydest = DestNone;
   MemoryContext prev = MemoryContextSwitchTo(mcxt);
-  dest.twice = bloom_create(total, work_mem, 0x7e1c);
+  bloom_filter* f = bloom_create(total, work_mem, 0x68a1);
   MemoryContextSwitchTo(prev);
-  dest.seen = bloom_create(total, work_mem, 0x68a1);
-  dest.tmp = AllocSetContextCreate(CurrentMemoryContext, "hitlai export digest", ALLOCSET_DEFAULT_SIZES);
-  Portal p1 = open_cursor(prepared(kDigests), a.params, a.nulls);
-  (void)PortalRunFetch(p1, FETCH_FORWARD, FETCH_ALL, &dest.pub);
-  SPI_cursor_close(p1);
-  bloom_free(dest.seen);
-  MemoryContextDelete(dest.tmp);
-  return dest.twice;
+  return f;
 }
 
-// Whether a row of the pass-2 cursor is exported, and its split (1 = validation), in
-// the per-row memory context, under SPI. A row whose digest `twice` may hold is checked
-// exactly: one probe of the digest index for an older row with equal documents.
-// Columns (0-based): id, test_run_id, input_data, output_data, then created_at (F1) or
+void dest_startup(DestReceiver*, int, TupleDesc) {}
+void dest_shutdown(DestReceiver*) {}
+void dest_destroy(DestReceiver*) {}
+
+// Whether a row of the ordered cursor is exported, and its split (1 = validation), in
+// the per-row memory context, under SPI. F1: every row's digest goes into `seen`; a row
+// to be exported whose digest `seen` may already hold is checked exactly: one probe of
+// the digest index for an older row with equal documents. Columns (0-based): id,
+// test_run_id, input_data, output_data, then created_at and used_for_training (F1) or
 // split (F2 re-export).
-bool keep_row(const ScanArgs& a, bloom_filter* twice, const Datum* v, int* split_out) {
+bool keep_row(const ScanArgs& a, bloom_filter* seen, const Datum* v, int* split_out) {
   int split;
+  bool keep;
   if (a.split_from_column) {
     text* t = DatumGetTextPP(v[4]);
     split = VARSIZE_ANY_EXHDR(t) > 0 && VARDATA_ANY(t)[0] == 'v' ? 1 : 0;
+    keep = a.split_filter < 0 || a.split_filter == split;
   } else {
     pg_uuid_t* run = DatumGetUUIDP(v[1]);
     split = tr::split_of(run->data, a.validation_percent) == tr::Split::kValidation ? 1 : 0;
+    keep = (a.split_filter < 0 || a.split_filter == split) && (a.include_used || !DatumGetBool(v[5]));
   }
   *split_out = split;
-  bool keep = a.split_filter < 0 || a.split_filter == split;
-  if (keep && twice) {
+  if (seen) {
     uint64 key = row_digest(v[2], v[3]);
-    if (!bloom_lacks_element(twice, reinterpret_cast<unsigned char*>(&key), sizeof key)) {
+    auto* k = reinterpret_cast<unsigned char*>(&key);
+    if (bloom_lacks_element(seen, k, sizeof key)) {
+      bloom_add_element(seen, k, sizeof key);  // the first row with these documents
+    } else if (keep) {
       // May be a duplicate: ask the index.
       Datum args[6] = {Int64GetDatum(static_cast<int64>(key)), v[4], v[0], a.params[0], v[2], v[3]};
       char nulls[6] = {' ', ' ', ' ', a.nulls[0], ' ', ' '};
+      MemoryContext rowctx = CurrentMemoryContext;  // SPI returns in its own context
       if (SPI_execute_plan(prepared(kOlderTwin), args, nulls, true, 1) != SPI_OK_SELECT)
         elog(ERROR, "hitlai: duplicate probe failed");
       keep = SPI_processed == 0;
       SPI_freetuptable(SPI_tuptable);
+      MemoryContextSwitchTo(rowctx);
     }
   }
   return keep;
@@ -403,7 +392,7 @@ bool keep_row(const ScanArgs& a, bloom_filter* twice, const Datum* v, int* split
 void scan_rows(const ScanArgs& a, RowSink sink, void* ctx) {
   MemoryContext rowctx =
       AllocSetContextCreate(CurrentMemoryContext, "hitlai export row", ALLOCSET_DEFAULT_SIZES);
-  bloom_filter* twice = a.dedup ? repeated_digests(a, CurrentMemoryContext) : nullptr;
+  bloom_filter* seen = a.dedup ? seen_filter(CurrentMemoryContext) : nullptr;
   Portal portal = open_cursor(prepared(*a.plan), a.params, a.nulls);
   for (;;) {
     SPI_cursor_fetch(portal, true, kBatch);
@@ -415,16 +404,16 @@ void scan_rows(const ScanArgs& a, RowSink sink, void* ctx) {
       MemoryContextReset(rowctx);
       MemoryContext prev = MemoryContextSwitchTo(rowctx);
       int split;
-      Datum v[5];
-      bool isnull[5];
+      Datum v[6];
+      bool isnull[6];
       heap_deform_tuple(tt->vals[i], tt->tupdesc, v, isnull);
-      if (keep_row(a, twice, v, &split)) sink(ctx, tt->vals[i], tt->tupdesc, split);
+      if (keep_row(a, seen, v, &split)) sink(ctx, tt->vals[i], tt->tupdesc, split);
       MemoryContextSwitchTo(prev);
     }
     SPI_freetuptable(tt);
   }
   SPI_cursor_close(portal);
-  if (twice) bloom_free(twice);
+  if (seen) bloom_free(seen);
   MemoryContextDelete(rowctx);
 }
 
@@ -472,15 +461,16 @@ void export_rows(FunctionCallInfo fcinfo, const ScanArgs& a) {
 // the next batch of kBatch rows from the cursor and writes the kept lines, each as a
 // text varlena, into one buffer; the following calls return them in place. The cursor
 // lives from the first call to the last (or to the end of the transaction). The lines
-// are written directly as text (src/core/training_line.hpp): the same bytes as the
+// are written directly as text, each document in one walk as its message's escaped
+// contents (append_compact<true>, src/core/training_line.hpp): the same bytes as the
 // jsonb output of training_examples' line, without building a jsonb value.
 struct LineStream {
   ScanArgs args;
   Portal portal;
-  bloom_filter* twice;
+  bloom_filter* seen;    // F1 duplicates, in mcxt
   MemoryContext mcxt;    // the SRF's multi-call context: lives as long as the stream
   MemoryContext rowctx;  // reset for every row
-  StringInfoData in_text, out_text;
+  StringInfoData line;   // the line being written
   char* buf;             // the batch's lines, text varlenas at MAXALIGNed offsets
   Size cap, len, pos;
   bool done;
@@ -510,12 +500,17 @@ bool line_receive(TupleTableSlot* slot, DestReceiver* self) {
   MemoryContextReset(st->rowctx);
   MemoryContext prev = MemoryContextSwitchTo(st->rowctx);
   int split;
-  if (keep_row(st->args, st->twice, slot->tts_values, &split)) {
-    resetStringInfo(&st->in_text);
-    resetStringInfo(&st->out_text);
-    append_compact(&st->in_text, DatumGetJsonbP(slot->tts_values[2]));
-    append_compact(&st->out_text, DatumGetJsonbP(slot->tts_values[3]));
-    const Size need = MAXALIGN(VARHDRSZ + tr::line_bound(st->in_text.len, st->out_text.len));
+  if (keep_row(st->args, st->seen, slot->tts_values, &split)) {
+    // The line in one walk of each document: its fixed parts, the documents' compact
+    // text escaped as string contents.
+    StringInfo line = &st->line;
+    resetStringInfo(line);
+    appendBinaryStringInfo(line, tr::line_prefix().data(), static_cast<int>(tr::line_prefix().size()));
+    append_compact<true>(line, DatumGetJsonbP(slot->tts_values[2]));
+    appendBinaryStringInfo(line, tr::line_middle().data(), static_cast<int>(tr::line_middle().size()));
+    append_compact<true>(line, DatumGetJsonbP(slot->tts_values[3]));
+    appendBinaryStringInfo(line, tr::line_suffix().data(), static_cast<int>(tr::line_suffix().size()));
+    const Size need = MAXALIGN(VARHDRSZ + static_cast<Size>(line->len));
     if (st->len + need > st->cap) {
       Size cap = st->cap;
       while (st->len + need > cap) cap *= 2;
@@ -523,10 +518,9 @@ bool line_receive(TupleTableSlot* slot, DestReceiver* self) {
       st->cap = cap;
     }
     char* v = st->buf + st->len;
-    char* end = tr::write_line(std::string_view(st->in_text.data, st->in_text.len),
-                               std::string_view(st->out_text.data, st->out_text.len), v + VARHDRSZ);
-    SET_VARSIZE(v, end - v);
-    st->len += MAXALIGN(end - v);
+    memcpy(v + VARHDRSZ, line->data, line->len);
+    SET_VARSIZE(v, VARHDRSZ + line->len);
+    st->len += need;
   }
   MemoryContextSwitchTo(prev);
   return true;
@@ -561,7 +555,7 @@ void open_stream(FunctionCallInfo fcinfo, const ScanArgs& a) {
   auto* st = static_cast<LineStream*>(palloc0(sizeof(LineStream)));
   st->args = a;
   // By-reference arguments copied: those of a value-per-call function need not outlive
-  // its first call. kOrdered: model_type text, include_used bool; kJobExport: job_id
+  // its first call. kOrdered: model_type text; kJobExport: job_id
   // uuid, split text.
   for (int i = 0; i < 2; ++i) {
     if (a.nulls[i] != ' ') continue;
@@ -569,20 +563,19 @@ void open_stream(FunctionCallInfo fcinfo, const ScanArgs& a) {
       auto* id = static_cast<pg_uuid_t*>(palloc(sizeof(pg_uuid_t)));
       memcpy(id, DatumGetUUIDP(a.params[0]), sizeof(pg_uuid_t));
       st->args.params[0] = UUIDPGetDatum(id);
-    } else if (!(a.plan == &kOrdered && i == 1)) {
+    } else {
       st->args.params[i] = PointerGetDatum(PG_DETOAST_DATUM_COPY(a.params[i]));
     }
   }
   st->mcxt = fc->multi_call_memory_ctx;
   st->rowctx = AllocSetContextCreate(st->mcxt, "hitlai export row", ALLOCSET_DEFAULT_SIZES);
-  initStringInfo(&st->in_text);
-  initStringInfo(&st->out_text);
+  initStringInfo(&st->line);
   st->cap = 1 << 20;
   st->buf = static_cast<char*>(palloc(st->cap));
   fc->user_fctx = st;
   MemoryContextSwitchTo(prev);
   if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "hitlai: SPI_connect failed");
-  if (st->args.dedup) st->twice = repeated_digests(st->args, st->mcxt);
+  if (st->args.dedup) st->seen = seen_filter(st->mcxt);
   st->portal = open_cursor(prepared(*st->args.plan), st->args.params, st->args.nulls);
   if (SPI_finish() != SPI_OK_FINISH) elog(ERROR, "hitlai: SPI_finish failed");
   auto* rsi = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
@@ -673,8 +666,8 @@ static ScanArgs examples_scan_args(FunctionCallInfo fcinfo) {
                         "argument \"include_used\" must not be NULL");
   a.params[0] = PG_ARGISNULL(0) ? Datum(0) : PG_GETARG_DATUM(0);
   a.nulls[0] = PG_ARGISNULL(0) ? 'n' : ' ';
-  a.params[1] = PG_GETARG_DATUM(3);
-  a.nulls[1] = ' ';
+  a.include_used = PG_GETARG_BOOL(3);
+  a.nulls[1] = 'n';
   return a;
 }
 
@@ -772,8 +765,8 @@ HITLAI_FUNCTION(hitlai_create_fine_tuning_job) {
     a.split_filter = -1;
     a.params[0] = PG_GETARG_DATUM(0);
     a.nulls[0] = ' ';
-    a.params[1] = BoolGetDatum(false);
-    a.nulls[1] = ' ';
+    a.include_used = false;
+    a.nulls[1] = 'n';
     CollectSink sink{CurrentMemoryContext, 0, 1024, nullptr, nullptr};
     sink.ids = static_cast<Datum*>(palloc(sizeof(Datum) * sink.cap));
     sink.validation = static_cast<Datum*>(palloc(sizeof(Datum) * sink.cap));

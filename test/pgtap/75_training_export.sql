@@ -3,7 +3,7 @@
 -- example set, used_for_training, at least 10, nothing written on error, byte-identical
 -- re-export); D16 RESTRICT; T2 leaves rows used for training alone; G1 privileged only.
 BEGIN;
-SELECT plan(64);
+SELECT plan(66);
 
 \ir include/error_text.sql
 
@@ -53,6 +53,33 @@ SELECT ok((SELECT bool_and(pos = rk) FROM (SELECT pos, row_number() OVER (ORDER 
           'F1: rows come in (created_at, id) order');
 SELECT is((SELECT count(*) FROM ex WHERE test_run_id = pg_temp.run(32)), 1::bigint,
   'F1: same input with another output is not a duplicate');
+-- A duplicate whose original falls into the other split is still left out of the split
+-- it falls into. In a savepoint (rolled back; only psql variables leave it): forty new
+-- runs with their own documents show their split at validation_percent 50; one whose
+-- split differs from run 1's gets a row equal to row 1 (newer, so the duplicate).
+SAVEPOINT dup_split;
+INSERT INTO hitlai.test_runs (id, company_id, url, mission)
+  SELECT pg_temp.run(n), '00000000-0000-0000-0000-0000000000c1'::uuid, 'https://example.com/' || n, 'Mission ' || n
+    FROM generate_series(300, 339) n;
+INSERT INTO hitlai.training_data (test_run_id, input_data, output_data, rating, model_type)
+  SELECT pg_temp.run(n), pg_temp.input(n), pg_temp.output(n), 5, 'gpt-z' FROM generate_series(300, 339) n;
+WITH s1 AS (SELECT e.split FROM hitlai.training_examples(validation_percent => 50) e
+              JOIN hitlai.training_data t ON t.id = e.training_data_id WHERE t.test_run_id = pg_temp.run(1))
+SELECT t.test_run_id AS dup_run, e.split AS dup_split
+  FROM hitlai.training_examples('gpt-z', validation_percent => 50) e
+  JOIN hitlai.training_data t ON t.id = e.training_data_id
+ WHERE e.split <> (SELECT split FROM s1)
+ ORDER BY t.test_run_id LIMIT 1 \gset
+DELETE FROM hitlai.training_data WHERE model_type = 'gpt-z';
+INSERT INTO hitlai.training_data (test_run_id, input_data, output_data, rating, model_type)
+  VALUES (:'dup_run', pg_temp.input(1), pg_temp.output(1), 5, 'gpt-a');
+SELECT count(*) AS dup_count FROM hitlai.training_examples(split => :'dup_split', validation_percent => 50) e
+  JOIN hitlai.training_data t ON t.id = e.training_data_id WHERE t.test_run_id = :'dup_run' \gset
+ROLLBACK TO SAVEPOINT dup_split;
+SELECT is(:dup_count::bigint, 0::bigint,
+          'F1: a duplicate is left out of its split even when its older twin is in the other split');
+SELECT ok(NOT EXISTS (SELECT FROM hitlai.training_data WHERE test_run_id = :'dup_run'),
+          'F1 (fixture): the savepoint left nothing behind');
 -- Line shape.
 SELECT ok((SELECT bool_and(jsonb_typeof(example) = 'object' AND (SELECT array_agg(k ORDER BY k) FROM jsonb_object_keys(example) k) = '{messages}'
                            AND jsonb_array_length(example -> 'messages') = 3) FROM ex),
