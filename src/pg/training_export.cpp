@@ -34,7 +34,6 @@ extern "C" {
 #include "common/hashfn.h"
 #include "executor/spi.h"
 #include "funcapi.h"
-#include "lib/bloomfilter.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "tcop/dest.h"
@@ -54,10 +53,12 @@ extern "C" {
 #include <boost/json.hpp>
 
 #include <cstring>
+#include <new>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "core/digest_filter.hpp"
 #include "core/error.hpp"
 #include "core/training_export.hpp"
 #include "core/training_line.hpp"
@@ -71,46 +72,80 @@ constexpr long kBatch = 1000;
 
 // ---------------------------------------------------------------- compact JSON text
 
-void append_escaped(StringInfo buf, const char* s, int len) {
-  enlargeStringInfo(buf, static_cast<int>(tr::json_escape_bound(len)));
-  char* end = tr::escape_json_string(std::string_view(s, len), buf->data + buf->len);
-  buf->len = static_cast<int>(end - buf->data);
-  buf->data[buf->len] = '\0';
+// An output buffer that grows by doubling beyond 1 GB if it must (repalloc_huge), in the
+// memory context of its first allocation; the writers below inline its appends.
+struct Out {
+  char* data;
+  Size len;
+  Size cap;
+};
+
+void out_init(Out& o, Size cap) {
+  o.data = static_cast<char*>(palloc(cap));
+  o.len = 0;
+  o.cap = cap;
+}
+
+inline char* out_reserve(Out& o, Size n) {
+  if (o.len + n > o.cap) {
+    Size cap = o.cap;
+    while (o.len + n > cap) cap *= 2;
+    o.data = static_cast<char*>(repalloc_huge(o.data, cap));
+    o.cap = cap;
+  }
+  return o.data + o.len;
+}
+
+inline void out_put(Out& o, const char* s, Size n) {
+  memcpy(out_reserve(o, n), s, n);
+  o.len += n;
+}
+
+inline void out_put(Out& o, std::string_view s) { out_put(o, s.data(), s.size()); }
+
+inline void out_char(Out& o, char c) {
+  *out_reserve(o, 1) = c;
+  o.len += 1;
+}
+
+void append_escaped(Out& o, const char* s, int len) {
+  char* end = tr::escape_json_string(std::string_view(s, len), out_reserve(o, tr::json_escape_bound(len)));
+  o.len = static_cast<Size>(end - o.data);
 }
 
 // The string's contents escaped twice, between escaped quotes (\"…\"): the string as it
 // reads inside the escaped compact text of a document (training_line.hpp, escape_twice).
-void append_escaped_twice(StringInfo buf, const char* s, int len) {
-  enlargeStringInfo(buf, static_cast<int>(tr::escape_twice_bound(len)) + 4);
-  char* out = buf->data + buf->len;
+void append_escaped_twice(Out& o, const char* s, int len) {
+  char* out = out_reserve(o, tr::escape_twice_bound(len) + 4);
   *out++ = '\\';
   *out++ = '"';
   out = tr::escape_twice(std::string_view(s, len), out);
   *out++ = '\\';
   *out++ = '"';
-  buf->len = static_cast<int>(out - buf->data);
-  buf->data[buf->len] = '\0';
+  o.len = static_cast<Size>(out - o.data);
 }
 
 template <bool kEscaped>
-void append_string(StringInfo buf, const char* s, int len) {
-  if (kEscaped) append_escaped_twice(buf, s, len);
-  else append_escaped(buf, s, len);
+void append_string(Out& o, const char* s, int len) {
+  if (kEscaped) append_escaped_twice(o, s, len);
+  else append_escaped(o, s, len);
 }
 
 template <bool kEscaped>
-void append_scalar(StringInfo buf, const JsonbValue& v) {
+void append_scalar(Out& o, const JsonbValue& v) {
   switch (v.type) {
-    case jbvNull: appendBinaryStringInfo(buf, "null", 4); break;
+    case jbvNull: out_put(o, "null", 4); break;
     case jbvBool:
-      if (v.val.boolean) appendBinaryStringInfo(buf, "true", 4);
-      else appendBinaryStringInfo(buf, "false", 5);
+      if (v.val.boolean) out_put(o, "true", 4);
+      else out_put(o, "false", 5);
       break;
-    case jbvString: append_string<kEscaped>(buf, v.val.string.val, v.val.string.len); break;
-    case jbvNumeric:
-      appendStringInfoString(
-          buf, DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(v.val.numeric))));
+    case jbvString: append_string<kEscaped>(o, v.val.string.val, v.val.string.len); break;
+    case jbvNumeric: {
+      char* n = DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(v.val.numeric)));
+      out_put(o, n, strlen(n));
+      pfree(n);
       break;
+    }
     default: elog(ERROR, "hitlai: unexpected jsonb scalar type %d", static_cast<int>(v.type));
   }
 }
@@ -121,7 +156,7 @@ void append_scalar(StringInfo buf, const JsonbValue& v) {
 // a JSON string (without the outer quotes), in the same walk: numbers, literals and
 // structure need no escaping, so only the strings differ (append_escaped_twice).
 template <bool kEscaped>
-void append_compact(StringInfo buf, Jsonb* jb) {
+void append_compact(Out& buf, Jsonb* jb) {
   JsonbIterator* it = JsonbIteratorInit(&jb->root);
   JsonbValue v;
   JsonbIteratorToken tok;
@@ -134,19 +169,19 @@ void append_compact(StringInfo buf, Jsonb* jb) {
           raw_scalar = true;
           break;
         }
-        if (need_comma) appendStringInfoChar(buf, ',');
-        appendStringInfoChar(buf, '[');
+        if (need_comma) out_char(buf, ',');
+        out_char(buf, '[');
         need_comma = false;
         break;
       case WJB_BEGIN_OBJECT:
-        if (need_comma) appendStringInfoChar(buf, ',');
-        appendStringInfoChar(buf, '{');
+        if (need_comma) out_char(buf, ',');
+        out_char(buf, '{');
         need_comma = false;
         break;
       case WJB_KEY:
-        if (need_comma) appendStringInfoChar(buf, ',');
+        if (need_comma) out_char(buf, ',');
         append_string<kEscaped>(buf, v.val.string.val, v.val.string.len);
-        appendStringInfoChar(buf, ':');
+        out_char(buf, ':');
         need_comma = false;
         break;
       case WJB_VALUE:
@@ -154,16 +189,16 @@ void append_compact(StringInfo buf, Jsonb* jb) {
         need_comma = true;
         break;
       case WJB_ELEM:
-        if (need_comma) appendStringInfoChar(buf, ',');
+        if (need_comma) out_char(buf, ',');
         append_scalar<kEscaped>(buf, v);
         need_comma = true;
         break;
       case WJB_END_ARRAY:
-        if (!raw_scalar) appendStringInfoChar(buf, ']');
+        if (!raw_scalar) out_char(buf, ']');
         need_comma = true;
         break;
       case WJB_END_OBJECT:
-        appendStringInfoChar(buf, '}');
+        out_char(buf, '}');
         need_comma = true;
         break;
       default: break;
@@ -191,9 +226,8 @@ void push_message(JsonbParseState** st, const char* role, const char* content, i
 }
 
 // {"messages": [system, user = compact(input), assistant = compact(output)]}
-Jsonb* build_line(Jsonb* input, Jsonb* output, StringInfo in_text, StringInfo out_text) {
-  resetStringInfo(in_text);
-  resetStringInfo(out_text);
+Jsonb* build_line(Jsonb* input, Jsonb* output, Out& in_text, Out& out_text) {
+  in_text.len = out_text.len = 0;
   append_compact<false>(in_text, input);
   append_compact<false>(out_text, output);
   JsonbParseState* st = nullptr;
@@ -201,8 +235,8 @@ Jsonb* build_line(Jsonb* input, Jsonb* output, StringInfo in_text, StringInfo ou
   push_string(&st, WJB_KEY, "messages", 8);
   pushJsonbValue(&st, WJB_BEGIN_ARRAY, nullptr);
   push_message(&st, "system", tr::kSystemPrompt.data(), static_cast<int>(tr::kSystemPrompt.size()));
-  push_message(&st, "user", in_text->data, in_text->len);
-  push_message(&st, "assistant", out_text->data, out_text->len);
+  push_message(&st, "user", in_text.data, static_cast<int>(in_text.len));
+  push_message(&st, "assistant", out_text.data, static_cast<int>(out_text.len));
   pushJsonbValue(&st, WJB_END_ARRAY, nullptr);
   JsonbValue* res = pushJsonbValue(&st, WJB_END_OBJECT, nullptr);
   return JsonbValueToJsonb(res);
@@ -326,10 +360,10 @@ Portal open_cursor(SPIPlanPtr plan, const Datum* params, const char* nulls) {
   return p;
 }
 
-// F1 duplicates: the Bloom filter "seen" of the digests read so far, sized from the
-// table's row estimate, at most work_mem (a false positive only costs an exact probe),
-// allocated in mcxt. Under SPI.
-bloom_filter* seen_filter(MemoryContext mcxt) {
+// F1 duplicates: the Bloom filter "seen" of the digests read so far (blocked, one cache
+// line a key: src/core/digest_filter.hpp), sized from the table's row estimate, at most
+// work_mem (a false positive only costs an exact probe), allocated in mcxt. Under SPI.
+tr::DigestFilter* seen_filter(MemoryContext mcxt) {
   int64 total = 1024;
   if (SPI_execute_plan(prepared(kRelTuples), nullptr, nullptr, true, 1) == SPI_OK_SELECT &&
       SPI_processed == 1) {
@@ -338,10 +372,12 @@ bloom_filter* seen_filter(MemoryContext mcxt) {
     if (!isnull) total = Max(total, DatumGetInt64(d));
   }
   SPI_freetuptable(SPI_tuptable);
-  MemoryContext prev = MemoryContextSwitchTo(mcxt);
-  bloom_filter* f = bloom_create(total, work_mem, 0x68a1);
-  MemoryContextSwitchTo(prev);
-  return f;
+  const Size words = tr::DigestFilter::words_for(total, static_cast<Size>(work_mem) * 1024);
+  // Zeroed words on a 64-byte boundary (a block is one cache line).
+  char* raw = static_cast<char*>(MemoryContextAllocExtended(mcxt, words * sizeof(uint64) + 64,
+                                                            MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO));
+  auto* aligned = reinterpret_cast<uint64*>(TYPEALIGN(64, reinterpret_cast<uintptr_t>(raw)));
+  return new (MemoryContextAlloc(mcxt, sizeof(tr::DigestFilter))) tr::DigestFilter(aligned, words);
 }
 
 void dest_startup(DestReceiver*, int, TupleDesc) {}
@@ -354,7 +390,7 @@ void dest_destroy(DestReceiver*) {}
 // the digest index for an older row with equal documents. Columns (0-based): id,
 // test_run_id, input_data, output_data, then created_at and used_for_training (F1) or
 // split (F2 re-export).
-bool keep_row(const ScanArgs& a, bloom_filter* seen, const Datum* v, int* split_out) {
+bool keep_row(const ScanArgs& a, tr::DigestFilter* seen, const Datum* v, int* split_out) {
   int split;
   bool keep;
   if (a.split_from_column) {
@@ -369,10 +405,7 @@ bool keep_row(const ScanArgs& a, bloom_filter* seen, const Datum* v, int* split_
   *split_out = split;
   if (seen) {
     uint64 key = row_digest(v[2], v[3]);
-    auto* k = reinterpret_cast<unsigned char*>(&key);
-    if (bloom_lacks_element(seen, k, sizeof key)) {
-      bloom_add_element(seen, k, sizeof key);  // the first row with these documents
-    } else if (keep) {
+    if (seen->test_and_add(key) && keep) {
       // May be a duplicate: ask the index.
       Datum args[6] = {Int64GetDatum(static_cast<int64>(key)), v[4], v[0], a.params[0], v[2], v[3]};
       char nulls[6] = {' ', ' ', ' ', a.nulls[0], ' ', ' '};
@@ -392,7 +425,7 @@ bool keep_row(const ScanArgs& a, bloom_filter* seen, const Datum* v, int* split_
 void scan_rows(const ScanArgs& a, RowSink sink, void* ctx) {
   MemoryContext rowctx =
       AllocSetContextCreate(CurrentMemoryContext, "hitlai export row", ALLOCSET_DEFAULT_SIZES);
-  bloom_filter* seen = a.dedup ? seen_filter(CurrentMemoryContext) : nullptr;
+  tr::DigestFilter* seen = a.dedup ? seen_filter(CurrentMemoryContext) : nullptr;
   Portal portal = open_cursor(prepared(*a.plan), a.params, a.nulls);
   for (;;) {
     SPI_cursor_fetch(portal, true, kBatch);
@@ -413,7 +446,6 @@ void scan_rows(const ScanArgs& a, RowSink sink, void* ctx) {
     SPI_freetuptable(tt);
   }
   SPI_cursor_close(portal);
-  if (seen) bloom_free(seen);
   MemoryContextDelete(rowctx);
 }
 
@@ -421,7 +453,7 @@ void scan_rows(const ScanArgs& a, RowSink sink, void* ctx) {
 struct LineSink {
   ReturnSetInfo* rsinfo;
   Datum split_text[2];
-  StringInfoData in_text, out_text;
+  Out in_text, out_text;
 };
 
 void put_line(void* ctx, HeapTuple tup, TupleDesc desc, int split) {
@@ -431,7 +463,7 @@ void put_line(void* ctx, HeapTuple tup, TupleDesc desc, int split) {
   Jsonb* input = DatumGetJsonbP(SPI_getbinval(tup, desc, 3, &isnull));
   Jsonb* output = DatumGetJsonbP(SPI_getbinval(tup, desc, 4, &isnull));
   Datum values[3] = {id, s->split_text[split],
-                     JsonbPGetDatum(build_line(input, output, &s->in_text, &s->out_text))};
+                     JsonbPGetDatum(build_line(input, output, s->in_text, s->out_text))};
   bool nulls[3] = {false, false, false};
   tuplestore_putvalues(s->rsinfo->setResult, s->rsinfo->setDesc, values, nulls);
 }
@@ -444,8 +476,8 @@ void export_rows(FunctionCallInfo fcinfo, const ScanArgs& a) {
   // Allocated in the caller's context, before SPI_connect switches to SPI's.
   sink.split_text[0] = CStringGetTextDatum("train");
   sink.split_text[1] = CStringGetTextDatum("validation");
-  initStringInfo(&sink.in_text);
-  initStringInfo(&sink.out_text);
+  out_init(sink.in_text, 1024);
+  out_init(sink.out_text, 1024);
   if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "hitlai: SPI_connect failed");
   scan_rows(a, put_line, &sink);
   if (SPI_finish() != SPI_OK_FINISH) elog(ERROR, "hitlai: SPI_finish failed");
@@ -467,12 +499,11 @@ void export_rows(FunctionCallInfo fcinfo, const ScanArgs& a) {
 struct LineStream {
   ScanArgs args;
   Portal portal;
-  bloom_filter* seen;    // F1 duplicates, in mcxt
+  tr::DigestFilter* seen;  // F1 duplicates, in mcxt
   MemoryContext mcxt;    // the SRF's multi-call context: lives as long as the stream
   MemoryContext rowctx;  // reset for every row
-  StringInfoData line;   // the line being written
-  char* buf;             // the batch's lines, text varlenas at MAXALIGNed offsets
-  Size cap, len, pos;
+  Out batch;             // the batch's lines, text varlenas at MAXALIGNed offsets
+  Size pos;              // the next line to return
   bool done;
 };
 
@@ -501,26 +532,19 @@ bool line_receive(TupleTableSlot* slot, DestReceiver* self) {
   MemoryContext prev = MemoryContextSwitchTo(st->rowctx);
   int split;
   if (keep_row(st->args, st->seen, slot->tts_values, &split)) {
-    // The line in one walk of each document: its fixed parts, the documents' compact
-    // text escaped as string contents.
-    StringInfo line = &st->line;
-    resetStringInfo(line);
-    appendBinaryStringInfo(line, tr::line_prefix().data(), static_cast<int>(tr::line_prefix().size()));
-    append_compact<true>(line, DatumGetJsonbP(slot->tts_values[2]));
-    appendBinaryStringInfo(line, tr::line_middle().data(), static_cast<int>(tr::line_middle().size()));
-    append_compact<true>(line, DatumGetJsonbP(slot->tts_values[3]));
-    appendBinaryStringInfo(line, tr::line_suffix().data(), static_cast<int>(tr::line_suffix().size()));
-    const Size need = MAXALIGN(VARHDRSZ + static_cast<Size>(line->len));
-    if (st->len + need > st->cap) {
-      Size cap = st->cap;
-      while (st->len + need > cap) cap *= 2;
-      st->buf = static_cast<char*>(repalloc_huge(st->buf, cap));
-      st->cap = cap;
-    }
-    char* v = st->buf + st->len;
-    memcpy(v + VARHDRSZ, line->data, line->len);
-    SET_VARSIZE(v, VARHDRSZ + line->len);
-    st->len += need;
+    // The line in one walk of each document, written in place as a text varlena at
+    // the next MAXALIGNed offset: its fixed parts, the documents' compact text escaped
+    // as string contents.
+    Out& b = st->batch;
+    out_reserve(b, MAXALIGN(b.len) - b.len + VARHDRSZ);
+    const Size start = MAXALIGN(b.len);
+    b.len = start + VARHDRSZ;
+    out_put(b, tr::line_prefix());
+    append_compact<true>(b, DatumGetJsonbP(slot->tts_values[2]));
+    out_put(b, tr::line_middle());
+    append_compact<true>(b, DatumGetJsonbP(slot->tts_values[3]));
+    out_put(b, tr::line_suffix());
+    SET_VARSIZE(b.data + start, b.len - start);
   }
   MemoryContextSwitchTo(prev);
   return true;
@@ -529,7 +553,7 @@ bool line_receive(TupleTableSlot* slot, DestReceiver* self) {
 // Fetches the next batch under SPI (the duplicate probes use it) and writes its kept
 // lines. Runs under guarded().
 void fill_batch(LineStream* st) {
-  st->len = st->pos = 0;
+  st->batch.len = st->pos = 0;
   if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "hitlai: SPI_connect failed");
   LineDest dest;
   dest.pub.receiveSlot = line_receive;
@@ -569,9 +593,7 @@ void open_stream(FunctionCallInfo fcinfo, const ScanArgs& a) {
   }
   st->mcxt = fc->multi_call_memory_ctx;
   st->rowctx = AllocSetContextCreate(st->mcxt, "hitlai export row", ALLOCSET_DEFAULT_SIZES);
-  initStringInfo(&st->line);
-  st->cap = 1 << 20;
-  st->buf = static_cast<char*>(palloc(st->cap));
+  out_init(st->batch, 1 << 20);
   fc->user_fctx = st;
   MemoryContextSwitchTo(prev);
   if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "hitlai: SPI_connect failed");
@@ -586,13 +608,13 @@ void open_stream(FunctionCallInfo fcinfo, const ScanArgs& a) {
 Datum next_line(FunctionCallInfo fcinfo) {
   FuncCallContext* fc = SRF_PERCALL_SETUP();
   auto* st = static_cast<LineStream*>(fc->user_fctx);
-  while (st->pos >= st->len && !st->done) {
+  while (st->pos >= st->batch.len && !st->done) {
     MemoryContext prev = MemoryContextSwitchTo(st->mcxt);
     fill_batch(st);
     MemoryContextSwitchTo(prev);
   }
-  if (st->pos < st->len) {
-    char* v = st->buf + st->pos;
+  if (st->pos < st->batch.len) {
+    char* v = st->batch.data + st->pos;
     st->pos += MAXALIGN(VARSIZE(v));
     SRF_RETURN_NEXT(fc, PointerGetDatum(v));
   }
@@ -831,10 +853,10 @@ HITLAI_FUNCTION(hitlai_bench_training_line) {
   const int variant = PG_GETARG_INT32(2);
   if (variant == 0) {
     return guarded([&] {
-      StringInfoData a, b;
-      initStringInfo(&a);
-      initStringInfo(&b);
-      return JsonbPGetDatum(build_line(PG_GETARG_JSONB_P(0), PG_GETARG_JSONB_P(1), &a, &b));
+      Out a, b;
+      out_init(a, 1024);
+      out_init(b, 1024);
+      return JsonbPGetDatum(build_line(PG_GETARG_JSONB_P(0), PG_GETARG_JSONB_P(1), a, b));
     });
   }
   auto doc_text = [&](int n) {
