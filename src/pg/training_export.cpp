@@ -336,13 +336,6 @@ struct ScanArgs {
   int split_filter;        // -1 none, else 0 train / 1 validation
 };
 
-uint64 row_digest(Datum in, Datum out) {
-  struct varlena* x = PG_DETOAST_DATUM_PACKED(in);
-  struct varlena* y = PG_DETOAST_DATUM_PACKED(out);
-  return tr::doc_digest(reinterpret_cast<const unsigned char*>(VARDATA_ANY(x)), VARSIZE_ANY_EXHDR(x),
-                        reinterpret_cast<const unsigned char*>(VARDATA_ANY(y)), VARSIZE_ANY_EXHDR(y));
-}
-
 Plan kRelTuples{"SELECT GREATEST(c.reltuples, 0::pg_catalog.float4)::pg_catalog.int8 FROM pg_catalog.pg_class c"
                 " WHERE c.oid OPERATOR(pg_catalog.=) 'hitlai.training_data'::pg_catalog.regclass",
                 0, {}, nullptr};
@@ -404,9 +397,13 @@ bool keep_row(const ScanArgs& a, tr::DigestFilter* seen, const Datum* v, int* sp
   }
   *split_out = split;
   if (seen) {
-    uint64 key = row_digest(v[2], v[3]);
-    if (seen->test_and_add(key) && keep) {
-      // May be a duplicate: ask the index.
+    struct varlena* x = PG_DETOAST_DATUM_PACKED(v[2]);
+    struct varlena* y = PG_DETOAST_DATUM_PACKED(v[3]);
+    const auto* xp = reinterpret_cast<const unsigned char*>(VARDATA_ANY(x));
+    const auto* yp = reinterpret_cast<const unsigned char*>(VARDATA_ANY(y));
+    if (seen->test_and_add(tr::filter_key(xp, VARSIZE_ANY_EXHDR(x), yp, VARSIZE_ANY_EXHDR(y))) && keep) {
+      // May be a duplicate: ask the index, by the digest it is built on.
+      const uint64 key = tr::doc_digest(xp, VARSIZE_ANY_EXHDR(x), yp, VARSIZE_ANY_EXHDR(y));
       Datum args[6] = {Int64GetDatum(static_cast<int64>(key)), v[4], v[0], a.params[0], v[2], v[3]};
       char nulls[6] = {' ', ' ', ' ', a.nulls[0], ' ', ' '};
       MemoryContext rowctx = CurrentMemoryContext;  // SPI returns in its own context

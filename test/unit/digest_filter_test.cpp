@@ -3,7 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
+#include <string>
 #include <vector>
 
 
@@ -61,4 +63,37 @@ TEST(DigestFilter, FalsePositivesAtTheDefaultSize) {  // F1: a million rows, wor
   for (int i = 0; i < 100000; ++i) fp += f.test_and_add(rng()) ? 1 : 0;
   RecordProperty("false_positives_per_100000", fp);
   EXPECT_LT(fp, 150) << fp << " false positives among 100,000 new keys after a million";
+}
+
+TEST(DigestFilter, FilterKeyTellsDocumentsApart) {  // F1: equal documents, equal keys
+  using hitlai::training::filter_key;
+  auto key = [](const std::string& a, const std::string& b) {
+    return filter_key(reinterpret_cast<const unsigned char*>(a.data()), a.size(),
+                      reinterpret_cast<const unsigned char*>(b.data()), b.size());
+  };
+  std::mt19937_64 rng(5);
+  std::vector<std::uint64_t> seen;
+  for (std::size_t len : {0u, 1u, 7u, 8u, 9u, 31u, 32u, 33u, 64u, 100u, 1000u}) {
+    std::string a(len, '\0'), b(len / 2, '\0');
+    for (auto& c : a) c = static_cast<char>(rng());
+    for (auto& c : b) c = static_cast<char>(rng());
+    EXPECT_EQ(key(a, b), key(std::string(a), std::string(b))) << "equal documents, equal keys";
+    seen.push_back(key(a, b));
+    // Any one byte changed, in either document and in any lane or the tail, changes it.
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      std::string c = a;
+      c[i] = static_cast<char>(c[i] ^ 1);
+      ASSERT_NE(key(c, b), key(a, b)) << len << " byte " << i;
+    }
+    for (std::size_t i = 0; i < b.size(); ++i) {
+      std::string c = b;
+      c[i] = static_cast<char>(c[i] ^ 0x80);
+      ASSERT_NE(key(a, c), key(a, b)) << len << " second document byte " << i;
+    }
+  }
+  // Where one document ends and the other begins counts, and so do trailing zero bytes.
+  EXPECT_NE(key("ab", "c"), key("a", "bc"));
+  EXPECT_NE(key(std::string("a"), std::string("")), key(std::string("a\0", 2), std::string("")));
+  std::sort(seen.begin(), seen.end());
+  EXPECT_EQ(std::unique(seen.begin(), seen.end()), seen.end());
 }
