@@ -514,7 +514,7 @@ void close_stream(Datum arg) {
   }
 }
 
-// Receives the rows of the pass-2 cursor straight from the executor (no copy into an
+// Receives the rows of the ordered cursor straight from the executor (no copy into an
 // SPI tuple table) and writes the kept lines into the stream's buffer.
 struct LineDest {
   DestReceiver pub;
@@ -568,8 +568,8 @@ void fill_batch(LineStream* st) {
   if (SPI_finish() != SPI_OK_FINISH) elog(ERROR, "hitlai: SPI_finish failed");
 }
 
-// First call: the stream's state in the multi-call context, pass 1 of the duplicate
-// check and the pass-2 cursor, both under the statement's snapshot. Runs under guarded().
+// First call: the stream's state in the multi-call context, the duplicate filter and the
+// ordered cursor (under the statement's snapshot). Runs under guarded().
 void open_stream(FunctionCallInfo fcinfo, const ScanArgs& a) {
   FuncCallContext* fc = SRF_FIRSTCALL_INIT();
   MemoryContext prev = MemoryContextSwitchTo(fc->multi_call_memory_ctx);
