@@ -336,7 +336,13 @@ struct ScanArgs {
   int split_filter;        // -1 none, else 0 train / 1 validation
 };
 
-Plan kRelTuples{"SELECT GREATEST(c.reltuples, 0::pg_catalog.float4)::pg_catalog.int8 FROM pg_catalog.pg_class c"
+// The rows the duplicate filter is sized for: the planner's estimate, or, when the table
+// was never analyzed (reltuples -1) or has grown since, one row per kilobyte of its main
+// fork (documents take one to a few kilobytes; too many only costs filter memory, capped
+// by work_mem, too few costs exact probes).
+Plan kRelTuples{"SELECT GREATEST(c.reltuples::pg_catalog.int8,"
+                " pg_catalog.pg_relation_size(c.oid) OPERATOR(pg_catalog./) 1024::pg_catalog.int8)"
+                " FROM pg_catalog.pg_class c"
                 " WHERE c.oid OPERATOR(pg_catalog.=) 'hitlai.training_data'::pg_catalog.regclass",
                 0, {}, nullptr};
 
