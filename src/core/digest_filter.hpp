@@ -1,14 +1,14 @@
-// F1 duplicates: a Bloom filter of 64-bit document digests (pure C++), split into blocks
-// of 512 bits (one cache line): a key sets one bit in each of the block's eight words,
-// so a test costs one cache line, not one per hash function. The key is already a
-// well-mixed hash (doc_digest): its low bits choose the block, one more mix of it the
-// eight bits.
+// F1 duplicates: a Bloom filter of 64-bit document keys (filter_key below; pure C++),
+// split into blocks of 512 bits (one cache line): a key sets one bit in each of the
+// block's eight words, so a test costs one cache line, not one per hash function. The
+// key is already a well-mixed hash: its low bits choose the block, one more mix of it
+// the eight bits.
 //
 // The caller owns the memory (words_for(...) 64-bit words, zeroed, 64-byte aligned for
 // speed but not for correctness), so the backend can put it in a memory context.
 // No false negatives. Sized at about 16 bits a key: a false positive for about one new
 // key in 1,200 (85 in 100,000 after a million keys, unit-tested), each costing one exact
-// probe, while a million digests take 2 MB and mostly stay in the CPU's caches.
+// probe, while a million keys take 2 MB and mostly stay in the CPU's caches.
 #pragma once
 
 #include <cstddef>

@@ -15,12 +15,13 @@
 //
 // Duplicates (F1) in one pass of bounded memory: the rows of the duplicate scope (rating
 // >= 4, the model type; used or not) are read in (created_at, id) order from an index,
-// and the digest of each row's documents goes into a Bloom filter "seen" (sized by
-// work_mem, whatever the number of rows). A row to be exported whose digest "seen" may
-// already hold is checked exactly by one probe of the index on the digest (is there an
-// older row with equal documents?); any other row has no older twin, since every older
-// row of the scope was read before it. Rows already used for training are read for their
-// digest only, unless include_used. Every query of one call runs under one snapshot.
+// and a hash of each row's documents (filter_key) goes into a Bloom filter "seen" (sized
+// by work_mem, whatever the number of rows). A row to be exported whose key "seen" may
+// already hold is checked exactly by one probe of the index on the document digest
+// (doc_digest: is there an older row with equal documents?); any other row has no older
+// twin, since every older row of the scope was read before it. Rows already used for
+// training are read for their key only, unless include_used. Every query of one call
+// runs under one snapshot.
 //
 // Rules that need no PostgreSQL (split hash, argument checks, escaping, system prompt)
 // are in src/core/training_export.*.
@@ -206,6 +207,14 @@ void append_compact(Out& buf, Jsonb* jb) {
   }
 }
 
+// A line (or a content string) must fit in one text or jsonb value (1 GB). Documents
+// that pass J4/J5 (at most 1 MiB each) give lines of a few MB; this guards the rest.
+void line_fits(Size n) {
+  if (n > MaxAllocSize - VARHDRSZ)
+    ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                    errmsg("a training line of %zu bytes exceeds the size limit of a value", n)));
+}
+
 // ---------------------------------------------------------------- one line (jsonb API)
 
 void push_string(JsonbParseState** st, JsonbIteratorToken tok, const char* s, int len) {
@@ -230,6 +239,7 @@ Jsonb* build_line(Jsonb* input, Jsonb* output, Out& in_text, Out& out_text) {
   in_text.len = out_text.len = 0;
   append_compact<false>(in_text, input);
   append_compact<false>(out_text, output);
+  line_fits(in_text.len + out_text.len);
   JsonbParseState* st = nullptr;
   pushJsonbValue(&st, WJB_BEGIN_OBJECT, nullptr);
   push_string(&st, WJB_KEY, "messages", 8);
@@ -337,11 +347,11 @@ struct ScanArgs {
 };
 
 // The rows the duplicate filter is sized for: the planner's estimate, or, when the table
-// was never analyzed (reltuples -1) or has grown since, one row per kilobyte of its main
-// fork (documents take one to a few kilobytes; too many only costs filter memory, capped
-// by work_mem, too few costs exact probes).
+// was never analyzed (reltuples -1) or has grown since, one row per kilobyte of the table
+// with its TOAST table (documents take one to a few kilobytes; too many only costs filter
+// memory, capped by work_mem, too few costs exact probes).
 Plan kRelTuples{"SELECT GREATEST(c.reltuples::pg_catalog.int8,"
-                " pg_catalog.pg_relation_size(c.oid) OPERATOR(pg_catalog./) 1024::pg_catalog.int8)"
+                " pg_catalog.pg_table_size(c.oid) OPERATOR(pg_catalog./) 1024::pg_catalog.int8)"
                 " FROM pg_catalog.pg_class c"
                 " WHERE c.oid OPERATOR(pg_catalog.=) 'hitlai.training_data'::pg_catalog.regclass",
                 0, {}, nullptr};
@@ -547,6 +557,7 @@ bool line_receive(TupleTableSlot* slot, DestReceiver* self) {
     out_put(b, tr::line_middle());
     append_compact<true>(b, DatumGetJsonbP(slot->tts_values[3]));
     out_put(b, tr::line_suffix());
+    line_fits(b.len - start);
     SET_VARSIZE(b.data + start, b.len - start);
   }
   MemoryContextSwitchTo(prev);
