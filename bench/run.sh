@@ -69,7 +69,7 @@ hl_install_deps
 WORK=${HITLAI_BENCH_DIR:-/tmp/hitlai-bench-$(id -u)}
 work=${work:-$WORK/results}
 mkdir -p "$WORK" "$work"
-chmod 755 "$WORK"
+chmod a+rx "$WORK"  # add rights only: HITLAI_BENCH_DIR may be a shared directory
 PREFIX=$WORK/pg
 CLUSTER=$WORK/cluster
 hl_make_prefix "$PREFIX"

@@ -93,7 +93,9 @@ fi
 
 WORK=${work:-${HITLAI_BENCH_DIR:-/tmp/hitlai-bench-$(id -u)}/webhooks}
 mkdir -p "$WORK/results"
-chmod 755 "$WORK" "$(dirname "$WORK")" 2>/dev/null || true
+# Add read and search rights only (the cluster runs as postgres when we are root): a mode
+# set outright would take the sticky bit and world write from a shared parent like /tmp.
+chmod a+rx "$WORK" "$(dirname "$WORK")" 2>/dev/null || true
 
 # ---- builds: hitlai as it is here (and pg_net, if given) in one private prefix -------
 if [ -n "$bin" ]; then

@@ -215,7 +215,7 @@ hl_cluster_start() {
   local bindir=$1 dir=$2
   mkdir -p "$dir"
   if [ "$(id -u)" -eq 0 ]; then chown postgres: "$dir"; fi
-  chmod 755 "$dir"
+  chmod a+rx "$dir"  # add rights only: never take them from a shared directory
   if [ ! -f "$dir/data/PG_VERSION" ]; then
     hl_as_owner mkdir -p "$dir/data" "$dir/sock"
     hl_as_owner "$bindir/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 \

@@ -48,8 +48,8 @@ hl_install_deps
 key=$(printf '%s' "$HL_ROOT" | md5sum | cut -c1-8)
 DIR=${HITLAI_SANITIZE_DIR:-/tmp/hitlai-sanitize-$(id -u)-$key}
 mkdir -p "$DIR"
-chmod 755 "$DIR"
-if [ $MODE = valgrind ]; then DIR=$DIR/valgrind; mkdir -p "$DIR"; chmod 755 "$DIR"; fi
+chmod a+rx "$DIR"  # add rights only: DIR may be a shared directory
+if [ $MODE = valgrind ]; then DIR=$DIR/valgrind; mkdir -p "$DIR"; chmod a+rx "$DIR"; fi
 PREFIX=$DIR/pg CLUSTER=$DIR/cluster SRC=$DIR/src REPORTS=$DIR/reports
 mkdir -p "$SRC"
 hl_make_prefix "$PREFIX"

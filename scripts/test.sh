@@ -63,7 +63,7 @@ hl_install_deps
 key=$(printf '%s' "$HL_ROOT" | md5sum | cut -c1-8)
 WORK=${HITLAI_TEST_DIR:-/tmp/hitlai-test-$(id -u)-$key}
 mkdir -p "$WORK"
-chmod 755 "$WORK"
+chmod a+rx "$WORK"  # add rights only: HITLAI_TEST_DIR may be a shared directory
 SUMMARY=$WORK/summary.txt
 : >"$SUMMARY"
 
@@ -117,7 +117,7 @@ run_version() {
   local v=$1 vw=$WORK/$1 start=$SECONDS
   local PREFIX=$vw/pg CLUSTER=$vw/cluster BIN PGC
   mkdir -p "$vw"
-  chmod 755 "$vw"
+  chmod a+rx "$vw"
   hl_make_prefix_v "$v" "$PREFIX"
   BIN=$(hl_prefix_bin_v "$v" "$PREFIX")
   PGC=$BIN/pg_config

@@ -21,10 +21,15 @@ if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
   fi
 fi
 
-work=${HL_WORK:-/tmp}/webhook-bench-smoke
-rm -rf "$work"
+# The work directory sits in a shared, sticky directory like /tmp (mode 1777): the
+# benchmark may make its own directories traversable, never change the parent's mode.
+shared=${HL_WORK:-/tmp}/webhook-bench-shared
+rm -rf "$shared"
+mkdir -p "$shared"
+chmod 1777 "$shared"
+work=$shared/webhook-bench-smoke
 mkdir -p "$work"
-tap_plan 6
+tap_plan 7
 start=$(date +%s)
 timeout 300 bash "$HL_ROOT/bench/webhooks.sh" --bin "$(dirname "$HL_PG_CONFIG")" --work "$work" \
   --parts delivery,memory --n 300 --paced 10 --mem 200,1000 >"$work/out.md" 2>"$work/err.log"
@@ -34,6 +39,7 @@ csv=$work/results/webhooks.csv
 [ "$rc" -eq 0 ] && [ -s "$csv" ]
 tap_ok $? "W8: bench/webhooks.sh --parts delivery,memory finished in ${elapsed}s (rc=$rc) and wrote webhooks.csv"
 [ "$rc" -eq 0 ] || tail -30 "$work/err.log" | tap_diag_in
+tap_is "$(stat -c %a "$shared")" 1777 "bench/webhooks.sh leaves the mode of its work directory's parent alone (a shared /tmp stays 1777)"
 
 # value of (part, case, unit) in the CSV
 val() { awk -F, -v p="$1" -v c="$2" -v u="$3" '$1 == p && $2 == c && $6 == u { print $5 }' "$csv" 2>/dev/null | tail -1; }
