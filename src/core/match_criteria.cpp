@@ -107,11 +107,14 @@ Criteria parse_criteria(std::string_view json_text) {
 }
 
 int check_wanted(std::optional<std::int64_t> wanted) {
-  if (!wanted || *wanted < 1 || *wanted > 100)
-    throw Error(sqlstate::kInvalidParameter,
-                "wanted must be between 1 and 100, got " +
-                    (wanted ? std::to_string(*wanted) : std::string("NULL")));
-  return static_cast<int>(*wanted);
+  // NULL on its own first (see check_validation_percent: no test fused with the value
+  // of an empty optional).
+  if (!wanted.has_value())
+    throw Error(sqlstate::kInvalidParameter, "wanted must be between 1 and 100, got NULL");
+  const std::int64_t w = wanted.value_or(0);
+  if (w < 1 || w > 100)
+    throw Error(sqlstate::kInvalidParameter, "wanted must be between 1 and 100, got " + std::to_string(w));
+  return static_cast<int>(w);
 }
 
 }  // namespace hitlai::matching
