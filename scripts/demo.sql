@@ -146,8 +146,8 @@ SELECT c.id, 'https://app.fjordbank.test/flow/' || g, 'Complete banking flow ' |
        ARRAY['Explain step ' || g], ARRAY['Clear layout']
   FROM hitlai.companies c, generate_series(1, 12) g WHERE c.name = 'Fjord Bank';
 SELECT split, count(*) AS examples FROM hitlai.training_examples('hitl-agent-2', NULL, 30) GROUP BY split ORDER BY split;
-\echo 'one line of the file (docs/training.md: psql -AtX -v FETCH_COUNT=10000 -c "SELECT example FROM hitlai.training_examples()" > train.jsonl):'
-SELECT example FROM hitlai.training_examples('hitl-agent-2', 'train') LIMIT 1 \g (tuples_only format=unaligned)
+\echo 'one line of the file (README, docs/training.md: psql -X -q -c "COPY (SELECT hitlai.training_jsonl(split => ''train'')) TO STDOUT (FORMAT csv, QUOTE e''\\x01'', DELIMITER e''\\x02'')" > train.jsonl):'
+COPY (SELECT hitlai.training_jsonl('hitl-agent-2', 'train') LIMIT 1) TO STDOUT (FORMAT csv, QUOTE e'\x01', DELIMITER e'\x02');
 SELECT hitlai.create_fine_tuning_job('hitl-agent-2', '{"n_epochs": 3}', 30) AS job \gset
 SELECT split, count(*) AS job_examples FROM hitlai.job_training_examples(:'job') GROUP BY split ORDER BY split;
 UPDATE hitlai.fine_tuning_jobs SET status = 'validating_files', training_file_id = 'file-demo' WHERE id = :'job';
