@@ -56,11 +56,13 @@ inline std::size_t plain_run(const char* p, std::size_t n, char* out) noexcept {
   return i;
 }
 
-}  // namespace
-
-char* escape_json_string(std::string_view s, char* out) noexcept {
+// The escaped bytes of s (no quotes), once or twice: a byte that needs escaping is
+// written as its escape once (\" \\ \n … \u00XX) and, escaped again, with that escape's
+// backslash doubled and its quote or backslash escaped (\\\" \\\\ \\n … \\u00XX).
+// Runs of bytes that need nothing are copied 8 at a time.
+template <bool kTwice>
+char* escape_contents(std::string_view s, char* out) noexcept {
   static const char hex[] = "0123456789abcdef";
-  *out++ = '"';
   const char* p = s.data();
   std::size_t n = s.size();
   while (n > 0) {
@@ -74,9 +76,13 @@ char* escape_json_string(std::string_view s, char* out) noexcept {
         continue;
       }
       *out++ = '\\';
+      if (kTwice) *out++ = '\\';
       switch (c) {
-        case '"': *out++ = '"'; break;
-        case '\\': *out++ = '\\'; break;
+        case '"':
+        case '\\':
+          if (kTwice) *out++ = '\\';
+          *out++ = static_cast<char>(c);
+          break;
         case '\b': *out++ = 'b'; break;
         case '\f': *out++ = 'f'; break;
         case '\n': *out++ = 'n'; break;
@@ -88,42 +94,19 @@ char* escape_json_string(std::string_view s, char* out) noexcept {
       }
     }
   }
+  return out;
+}
+
+}  // namespace
+
+char* escape_json_string(std::string_view s, char* out) noexcept {
+  *out++ = '"';
+  out = escape_contents<false>(s, out);
   *out++ = '"';
   return out;
 }
 
-char* escape_twice(std::string_view s, char* out) noexcept {
-  static const char hex[] = "0123456789abcdef";
-  const char* p = s.data();
-  std::size_t n = s.size();
-  while (n > 0) {
-    const std::size_t k = plain_run(p, n, out);
-    p += k, out += k, n -= k;
-    for (std::size_t j = n < 8 ? n : 8; j > 0; --j, --n) {
-      const unsigned char c = static_cast<unsigned char>(*p++);
-      if (kEscape.plain[c]) {
-        *out++ = static_cast<char>(c);
-        continue;
-      }
-      // Once: \" \\ \n ... \u00XX; twice: its backslash doubled, its quote escaped.
-      *out++ = '\\';
-      *out++ = '\\';
-      switch (c) {
-        case '"': *out++ = '\\'; *out++ = '"'; break;
-        case '\\': *out++ = '\\'; *out++ = '\\'; break;
-        case '\b': *out++ = 'b'; break;
-        case '\f': *out++ = 'f'; break;
-        case '\n': *out++ = 'n'; break;
-        case '\r': *out++ = 'r'; break;
-        case '\t': *out++ = 't'; break;
-        default:
-          *out++ = 'u'; *out++ = '0'; *out++ = '0';
-          *out++ = hex[c >> 4]; *out++ = hex[c & 15];
-      }
-    }
-  }
-  return out;
-}
+char* escape_twice(std::string_view s, char* out) noexcept { return escape_contents<true>(s, out); }
 
 std::string_view line_prefix() noexcept {
   static const std::string p = head() + std::string(kUserHead) + "\"";
