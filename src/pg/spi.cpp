@@ -84,29 +84,38 @@ namespace {
 
 enum class Snap { kCurrent, kReadOnly, kLatest };
 
-uint64_t run(Statement& s, const Datum* values, const char* nulls, long tcount, Snap snap) {
+// Prepares and keeps a plan of s (with these cursor options) on first use. Called under
+// guarded().
+SPIPlanPtr prepared(Statement& s, SPIPlanPtr& slot, int cursor_options) {
+  if (!slot) {
+    SPIPlanPtr p = SPI_prepare_cursor(s.sql, s.nargs, s.argtypes, cursor_options);
+    if (!p)
+      elog(ERROR, "hitlai: SPI_prepare failed (%s): %s", SPI_result_code_string(SPI_result),
+           s.sql);
+    if (SPI_keepplan(p) != 0) elog(ERROR, "hitlai: SPI_keepplan failed");
+    slot = p;
+  }
+  return slot;
+}
+
+uint64_t run(Statement& s, const Datum* values, const char* nulls, long tcount, Snap snap,
+             bool small = false) {
   return guarded([&]() -> uint64 {
-    if (!s.plan) {
-      SPIPlanPtr p = SPI_prepare_cursor(s.sql, s.nargs, s.argtypes, s.cursor_options);
-      if (!p)
-        elog(ERROR, "hitlai: SPI_prepare failed (%s): %s", SPI_result_code_string(SPI_result),
-             s.sql);
-      if (SPI_keepplan(p) != 0) elog(ERROR, "hitlai: SPI_keepplan failed");
-      s.plan = p;
-    }
+    SPIPlanPtr plan = small ? prepared(s, s.small_plan, CURSOR_OPT_GENERIC_PLAN)
+                            : prepared(s, s.plan, s.cursor_options);
     Datum* args = const_cast<Datum*>(values);
     int rc;
     switch (snap) {
       case Snap::kReadOnly:
-        rc = SPI_execute_plan(s.plan, args, nulls, true, tcount);
+        rc = SPI_execute_plan(plan, args, nulls, true, tcount);
         if (rc >= 0 && rc != SPI_OK_SELECT) elog(ERROR, "hitlai: not a SELECT: %s", s.sql);
         break;
       case Snap::kLatest:
-        rc = SPI_execute_snapshot(s.plan, args, nulls, GetLatestSnapshot(), InvalidSnapshot,
+        rc = SPI_execute_snapshot(plan, args, nulls, GetLatestSnapshot(), InvalidSnapshot,
                                   false, false, tcount);
         break;
       default:
-        rc = SPI_execute_plan(s.plan, args, nulls, false, tcount);
+        rc = SPI_execute_plan(plan, args, nulls, false, tcount);
     }
     if (rc < 0)
       elog(ERROR, "hitlai: SPI_execute_plan failed (%s): %s", SPI_result_code_string(rc), s.sql);
@@ -118,6 +127,17 @@ uint64_t run(Statement& s, const Datum* values, const char* nulls, long tcount, 
 
 uint64_t exec(Statement& s, const Datum* values, const char* nulls, long tcount) {
   return run(s, values, nulls, tcount, Snap::kCurrent);
+}
+
+uint64_t exec_rows(Statement& s, int64_t rows, const Datum* values, const char* nulls) {
+  return run(s, values, nulls, 0, Snap::kCurrent, rows <= kSmallRows);
+}
+
+int64_t array_length(Datum array) {
+  return guarded([&]() -> int64_t {
+    ArrayType* a = DatumGetArrayTypeP(array);
+    return ARR_NDIM(a) == 0 ? 0 : ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a));
+  });
 }
 
 uint64_t exec_read_only(Statement& s, const Datum* values, const char* nulls, long tcount) {
@@ -176,7 +196,7 @@ void exec_then(Statement& first, Statement& then) {
   exec(first);
   Datum args[12];
   char nulls[12];
-  if (row_args(0, then.nargs, args, nulls)) exec(then, args, nulls);
+  if (row_args(0, then.nargs, args, nulls)) exec_rows(then, array_length(args[0]), args, nulls);
 }
 
 Datum text_array(const std::vector<std::optional<std::string>>& items) {

@@ -27,12 +27,14 @@ namespace hitlai::pg::spi {
 // `sql` is schema-qualified (S7); `argtypes` names the type of each of the `nargs`
 // parameters; `plan` is filled on first use. `cursor_options` are passed to
 // SPI_prepare_cursor (CURSOR_OPT_CUSTOM_PLAN: planned afresh for every call).
+// `small_plan` is the generic plan exec_rows uses for a few rows (filled on first use).
 struct Statement {
   const char* sql;
   int nargs;
   Oid argtypes[12];
   SPIPlanPtr plan;  // kept for the life of the backend once prepared
   int cursor_options;
+  SPIPlanPtr small_plan;
 };
 
 // An SPI connection for the life of the object: SPI_connect (and, given a trigger's
@@ -72,6 +74,17 @@ class Connection {
 // after this many rows (0: all).
 uint64_t exec(Statement& s, const Datum* values = nullptr, const char* nulls = nullptr,
               long tcount = 0);
+// The same, for a statement whose parameters are arrays of `rows` elements each (the rows
+// it works on). Up to kSmallRows it runs one generic plan, made once for every call:
+// PostgreSQL's plan cache would otherwise plan such a statement afresh on every call,
+// because its custom plan, which knows the arrays' lengths, always looks cheaper than
+// the generic one (planning was a tenth of a lifecycle step's time). Beyond kSmallRows
+// (bulk statements) it runs `s`'s own plan, which the plan cache makes for the values.
+constexpr int64_t kSmallRows = 64;
+uint64_t exec_rows(Statement& s, int64_t rows, const Datum* values,
+                   const char* nulls = nullptr);
+// The number of elements of a one-dimensional array datum (0 for an empty array).
+int64_t array_length(Datum array);
 // The same, read-only in the caller's snapshot (s must be a SELECT).
 uint64_t exec_read_only(Statement& s, const Datum* values, const char* nulls = nullptr,
                         long tcount = 0);
@@ -91,8 +104,9 @@ std::optional<int64_t> int8(uint64_t row, int col);  // int2/int4/int8/timestamp
 // not NULL.
 bool row_args(uint64_t row, int n, Datum* values, char* nulls);
 
-// Runs `first`, which returns one row (of arrays, say), then `then` with that row's
-// columns as its parameters, unless the first column is NULL (nothing to do).
+// Runs `first`, which returns one row of arrays, then `then` with that row's columns as
+// its parameters (exec_rows, sized by the first array), unless the first column is NULL
+// (nothing to do).
 void exec_then(Statement& first, Statement& then);
 
 // A text[] datum (NULL elements allowed) in the current memory context.

@@ -241,7 +241,10 @@ SELECT pg_catalog.array_agg(n.id), pg_catalog.array_agg(n.cost), pg_catalog.arra
     0, {}, nullptr};
 
 // Every credited (run, tester) pair of those runs: the run's tester_id and the testers
-// with an assigned, started or completed assignment on it, in (run, tester) order.
+// with an assigned, started or completed assignment on it, in (run, tester) order. The
+// tester's share is read by a subquery, by primary key (a join would make the generic
+// plan that exec_rows runs hash every tester; revenue_share_pct is NOT NULL, so a NULL
+// pct means the tester row is gone, and the pair is left out as the join did).
 spi::Statement kCreditPairs{
     R"SQL(
 WITH runs AS (
@@ -254,10 +257,13 @@ c AS (SELECT runs.id AS run_id, runs.cost, runs.tester_id FROM runs
       SELECT runs.id, runs.cost, a.tester_id FROM runs
         JOIN hitlai.tester_assignments a
           ON a.test_run_id = runs.id AND a.status IN ('assigned', 'started', 'completed'))
-SELECT c.run_id::text, (c.cost * 100)::int8, c.tester_id::text,
-       (h.revenue_share_pct * 100)::int8
-  FROM c JOIN hitlai.human_testers h ON h.id = c.tester_id
- ORDER BY c.run_id, c.tester_id)SQL",
+SELECT x.run_id::text, (x.cost * 100)::int8, x.tester_id::text, x.pct
+  FROM (SELECT c.run_id, c.cost, c.tester_id,
+               (SELECT (h.revenue_share_pct * 100)::int8 FROM hitlai.human_testers h
+                 WHERE h.id = c.tester_id) AS pct
+          FROM c) x
+ WHERE x.pct IS NOT NULL
+ ORDER BY x.run_id, x.tester_id)SQL",
     3, {UUIDARRAYOID, NUMERICARRAYOID, UUIDARRAYOID}, nullptr};
 enum CreditPairsCol { kPairRun = 1, kPairCostCents, kPairTester, kPairSharePct };
 
@@ -325,7 +331,8 @@ void testers_credit_completed() {
   Datum runs[3];
   char runs_null[3];
   if (!spi::row_args(0, 3, runs, runs_null)) return;  // no run entered `completed`
-  const uint64_t rows = spi::exec(kCreditPairs, runs, runs_null);
+  const uint64_t rows =
+      spi::exec_rows(kCreditPairs, spi::array_length(runs[0]), runs, runs_null);
   struct Pair {
     std::string run, tester;
     int64_t cost_cents, pct;
@@ -358,9 +365,9 @@ void testers_credit_completed() {
     cents.push_back(std::to_string(v.second));
   }
   Datum targs[3] = {spi::text_array(ids), spi::text_array(ns), spi::text_array(cents)};
-  spi::exec(kCreditTesters, targs);
+  spi::exec_rows(kCreditTesters, static_cast<int64_t>(ids.size()), targs);
   Datum aargs[2] = {spi::text_array(asg_runs), spi::text_array(asg_testers)};
-  spi::exec(kCreditAssignments, aargs);
+  spi::exec_rows(kCreditAssignments, static_cast<int64_t>(asg_runs.size()), aargs);
 }
 
 }  // namespace hitlai::pg

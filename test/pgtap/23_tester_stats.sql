@@ -1,6 +1,6 @@
 -- T3: tester stats: credit on completion (to the cent), assignments, average_rating.
 BEGIN;
-SELECT plan(14);
+SELECT plan(16);
 
 INSERT INTO hitlai.companies (id, name, email, monthly_test_quota) VALUES ('00000000-0000-0000-0000-0000000000d1', 'T', 't@t.io', NULL);
 INSERT INTO hitlai.human_testers (id, user_id, email, display_name, revenue_share_pct) VALUES
@@ -63,6 +63,29 @@ UPDATE hitlai.test_runs SET status = 'failed' WHERE status = 'pending' AND teste
 DELETE FROM hitlai.human_testers WHERE display_name = 'C';
 SELECT is((SELECT stats_active_assignments FROM hitlai.human_testers WHERE display_name = 'B'), 1::bigint,
           'V2: tester change, status change and ON DELETE SET NULL keep the count');
+
+-- One statement completing many runs (more than the 64 rows up to which the credit runs
+-- one generic plan for every call) credits the same as a few: 100 runs of tester F with
+-- an assignment of E on each, cost 1.01, two credited a run: round(1.01*50/100/2, 2)
+-- = 0.25 each (0.2525), and 3 more runs the same way in a second statement.
+DELETE FROM hitlai.test_runs;
+INSERT INTO hitlai.human_testers (id, user_id, email, display_name, revenue_share_pct) VALUES
+  ('00000000-0000-0000-0000-000000000005', gen_random_uuid(), 'e@t.io', 'E', 50),
+  ('00000000-0000-0000-0000-000000000006', gen_random_uuid(), 'f@t.io', 'F', 50);
+INSERT INTO hitlai.test_runs (id, company_id, tester_id, url, mission, cost, status)
+  SELECT ('00000000-0000-0000-0001-' || lpad(g::text, 12, '0'))::uuid,
+         '00000000-0000-0000-0000-0000000000d1', '00000000-0000-0000-0000-000000000006',
+         'https://a.io', 'm', 1.01, 'running'
+    FROM generate_series(1, 103) g;
+INSERT INTO hitlai.tester_assignments (test_run_id, tester_id, status)
+  SELECT id, '00000000-0000-0000-0000-000000000005', 'started' FROM hitlai.test_runs;
+UPDATE hitlai.test_runs SET status = 'completed'
+ WHERE id <= '00000000-0000-0000-0001-000000000100';
+SELECT is(pg_temp.stats(5) || pg_temp.stats(6), '(100,25.00,0.00)(100,25.00,0.00)',
+          'T3: 100 runs completed by one statement: each credited tester +100, 100 x 0.25');
+UPDATE hitlai.test_runs SET status = 'completed' WHERE status = 'running';
+SELECT is(pg_temp.stats(5) || pg_temp.stats(6), '(103,25.75,0.00)(103,25.75,0.00)',
+          'T3: then 3 runs by one statement: +3, 3 x 0.25');
 
 SELECT * FROM finish();
 ROLLBACK;
