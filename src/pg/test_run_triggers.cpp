@@ -129,7 +129,12 @@ HITLAI_FUNCTION(hitlai_update_tester_stats) {
     else
       hitlai::pg::company_stats_on_change();
   }
-  if (moved + rated + completing > 0 && hitlai::pg::testers_lock_for(RunEvent::kUpdate) > 0) {
+  // A one-row move of a run without a tester (pending -> running, say) that is neither
+  // rated nor completing concerns no tester: nothing to lock, no delta to apply.
+  const bool no_tester = one_row && !rated && !completing && row.old_null[kTester] &&
+                         row.new_null[kTester];
+  if (moved + rated + completing > 0 && !no_tester &&
+      hitlai::pg::testers_lock_for(RunEvent::kUpdate) > 0) {
     if (moved > 0) hitlai::pg::testers_active_delta();
     // rating deltas for assignments completed before this statement, then T3 (whose new
     // completed assignments add their rating through the tester_assignments trigger)

@@ -1,6 +1,6 @@
 -- T3: tester stats: credit on completion (to the cent), assignments, average_rating.
 BEGIN;
-SELECT plan(16);
+SELECT plan(18);
 
 INSERT INTO hitlai.companies (id, name, email, monthly_test_quota) VALUES ('00000000-0000-0000-0000-0000000000d1', 'T', 't@t.io', NULL);
 INSERT INTO hitlai.human_testers (id, user_id, email, display_name, revenue_share_pct) VALUES
@@ -86,6 +86,21 @@ SELECT is(pg_temp.stats(5) || pg_temp.stats(6), '(100,25.00,0.00)(100,25.00,0.00
 UPDATE hitlai.test_runs SET status = 'completed' WHERE status = 'running';
 SELECT is(pg_temp.stats(5) || pg_temp.stats(6), '(103,25.75,0.00)(103,25.75,0.00)',
           'T3: then 3 runs by one statement: +3, 3 x 0.25');
+
+-- A run without a tester moved pending -> running concerns no tester (nothing locked);
+-- given a tester while running, it counts as the tester's active run, until completed.
+INSERT INTO hitlai.test_runs (id, company_id, url, mission, status)
+  VALUES ('00000000-0000-0000-0000-0000000000f9', '00000000-0000-0000-0000-0000000000d1',
+          'https://a.io', 'm', 'pending');
+UPDATE hitlai.test_runs SET status = 'running' WHERE id = '00000000-0000-0000-0000-0000000000f9';
+UPDATE hitlai.test_runs SET tester_id = '00000000-0000-0000-0000-000000000005'
+ WHERE id = '00000000-0000-0000-0000-0000000000f9';
+SELECT is((SELECT stats_active_assignments FROM hitlai.human_testers WHERE display_name = 'E'),
+          1::bigint, 'V2: a tester given to a running run counts it as active');
+UPDATE hitlai.test_runs SET status = 'completed' WHERE id = '00000000-0000-0000-0000-0000000000f9';
+SELECT is(pg_temp.stats(5) || (SELECT stats_active_assignments FROM hitlai.human_testers
+                                WHERE display_name = 'E'),
+          '(104,25.75,0.00)0', 'T3, V2: completing it credits the tester (cost 0) and ends the active run');
 
 SELECT * FROM finish();
 ROLLBACK;
