@@ -199,6 +199,20 @@ void exec_then(Statement& first, Statement& then) {
   if (row_args(0, then.nargs, args, nulls)) exec_rows(then, array_length(args[0]), args, nulls);
 }
 
+Datum array_of(const Datum* values, const bool* nulls, int n, Oid elemtype) {
+  return guarded([&] {
+    int16 len;
+    bool byval;
+    char align;
+    get_typlenbyvalalign(elemtype, &len, &byval, &align);
+    int dims[1] = {n};
+    int lbs[1] = {1};
+    return PointerGetDatum(construct_md_array(const_cast<Datum*>(values),
+                                              const_cast<bool*>(nulls), 1, dims, lbs,
+                                              elemtype, len, byval, align));
+  });
+}
+
 Datum text_array(const std::vector<std::optional<std::string>>& items) {
   const int n = static_cast<int>(items.size());
   Datum* elems = guarded([&] { return static_cast<Datum*>(palloc0(sizeof(Datum) * (n + 1))); });

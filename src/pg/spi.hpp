@@ -109,6 +109,10 @@ bool row_args(uint64_t row, int n, Datum* values, char* nulls);
 // (nothing to do).
 void exec_then(Statement& first, Statement& then);
 
+// A one-dimensional array of `n` values of type `elemtype` (nulls[i]: element i is NULL;
+// nulls may be nullptr) in the current memory context.
+Datum array_of(const Datum* values, const bool* nulls, int n, Oid elemtype);
+
 // A text[] datum (NULL elements allowed) in the current memory context.
 Datum text_array(const std::vector<std::optional<std::string>>& items);
 Datum text_array(const std::vector<std::string>& items);

@@ -52,9 +52,14 @@ SELECT pg_catalog.count(*) FILTER (WHERE n.cost <> o.cost
 enum SummaryCol { kSumMoney = 1, kSumMoved, kSumRated, kSumCompleting, kSumFinishing };
 
 // The columns a one-row UPDATE is summarized from (spi::single_row_changes), by index.
-enum RowCol { kCost, kSentiment, kStatus, kTester, kRating, kCompany };
+enum RowCol { kCost, kSentiment, kStatus, kTester, kRating, kCompany, kId };
 const std::vector<const char*> kRowCols = {"cost",      "sentiment_score",   "status",
-                                           "tester_id", "company_ai_rating", "company_id"};
+                                           "tester_id", "company_ai_rating", "company_id",
+                                           "id"};
+
+bool active_status(bool isnull, Datum status) {
+  return !isnull && (spi::text_equals(status, "pending") || spi::text_equals(status, "running"));
+}
 
 }  // namespace
 
@@ -135,11 +140,24 @@ HITLAI_FUNCTION(hitlai_update_tester_stats) {
                          row.new_null[kTester];
   if (moved + rated + completing > 0 && !no_tester &&
       hitlai::pg::testers_lock_for(RunEvent::kUpdate) > 0) {
-    if (moved > 0) hitlai::pg::testers_active_delta();
     // rating deltas for assignments completed before this statement, then T3 (whose new
     // completed assignments add their rating through the tester_assignments trigger)
-    if (rated > 0) hitlai::pg::testers_rating_delta_on_run_update();
-    if (completing > 0) hitlai::pg::testers_credit_completed();
+    if (one_row) {
+      hitlai::pg::OneRun run{
+          row.new_value[kId],
+          row.new_value[kCost],
+          row.old_null[kTester] ? std::nullopt : std::optional<Datum>(row.old_value[kTester]),
+          row.new_null[kTester] ? std::nullopt : std::optional<Datum>(row.new_value[kTester]),
+          active_status(row.old_null[kStatus], row.old_value[kStatus]),
+          active_status(row.new_null[kStatus], row.new_value[kStatus])};
+      if (moved > 0) hitlai::pg::testers_active_delta_one(run);
+      if (rated > 0) hitlai::pg::testers_rating_delta_on_run_update();
+      if (completing > 0) hitlai::pg::testers_credit_completed_one(run);
+    } else {
+      if (moved > 0) hitlai::pg::testers_active_delta();
+      if (rated > 0) hitlai::pg::testers_rating_delta_on_run_update();
+      if (completing > 0) hitlai::pg::testers_credit_completed();
+    }
   }
   // W1: runs moved into completed/failed (their own rows; no shared lock taken)
   if (finishing > 0 && hitlai::pg::outbox_enabled()) hitlai::pg::outbox_runs_finished();
@@ -158,8 +176,17 @@ HITLAI_FUNCTION(hitlai_capture_training_data) {
   if (hitlai::pg::restore_mode_active()) return call.unchanged();
   if (spi::count_text_equal(call.new_table, call.relation, "status", "completed") == 0)
     return call.unchanged();
+  // One row (completed, as counted above): whether T2 wants it (rated 4 or more).
+  std::optional<bool> wanted;
+  if (spi::tuple_count(call.new_table) == 1) {
+    Datum rating;
+    bool rating_null;
+    if (spi::first_row(call.new_table, call.relation, {"company_ai_rating"}, &rating,
+                       &rating_null))
+      wanted = !rating_null && DatumGetInt16(rating) >= 4;
+  }
   spi::Connection spi_conn(call.data);
-  hitlai::pg::training_capture(call.is_insert() ? RunEvent::kInsert : RunEvent::kUpdate);
+  hitlai::pg::training_capture(call.is_insert() ? RunEvent::kInsert : RunEvent::kUpdate, wanted);
   spi_conn.finish();
   return call.unchanged();
 }

@@ -29,9 +29,11 @@ extern "C" {
 #include "access/htup_details.h"
 #include "access/xact.h"
 #include "utils/builtins.h"
+#include "utils/uuid.h"
 }
 
 #include <algorithm>
+#include <cstring>
 #include <map>
 #include <string>
 #include <utility>
@@ -326,13 +328,14 @@ void testers_recount_pending() {
   spi::exec(kRecount, args);
 }
 
-void testers_credit_completed() {
-  spi::exec(kCreditRuns);
-  Datum runs[3];
-  char runs_null[3];
-  if (!spi::row_args(0, 3, runs, runs_null)) return;  // no run entered `completed`
-  const uint64_t rows =
-      spi::exec_rows(kCreditPairs, spi::array_length(runs[0]), runs, runs_null);
+}  // namespace hitlai::pg
+
+namespace {
+
+// T3's credit of the runs given as kCreditPairs' parameters (ids, costs, tester_ids:
+// three arrays of `n` elements).
+void credit_runs(Datum* runs, const char* runs_null, int64_t n) {
+  const uint64_t rows = spi::exec_rows(kCreditPairs, n, runs, runs_null);
   struct Pair {
     std::string run, tester;
     int64_t cost_cents, pct;
@@ -352,7 +355,7 @@ void testers_credit_completed() {
     for (size_t i = b; i < e; ++i) {
       auto& t = per_tester[pairs[i].tester];
       t.first += 1;
-      t.second += earnings::share_cents(pairs[i].cost_cents, pairs[i].pct, credited);
+      t.second += hitlai::earnings::share_cents(pairs[i].cost_cents, pairs[i].pct, credited);
       asg_runs.push_back(pairs[i].run);
       asg_testers.push_back(pairs[i].tester);
     }
@@ -368,6 +371,59 @@ void testers_credit_completed() {
   spi::exec_rows(kCreditTesters, static_cast<int64_t>(ids.size()), targs);
   Datum aargs[2] = {spi::text_array(asg_runs), spi::text_array(asg_testers)};
   spi::exec_rows(kCreditAssignments, static_cast<int64_t>(asg_runs.size()), aargs);
+}
+
+}  // namespace
+
+namespace hitlai::pg {
+
+void testers_credit_completed() {
+  spi::exec(kCreditRuns);
+  Datum runs[3];
+  char runs_null[3];
+  if (!spi::row_args(0, 3, runs, runs_null)) return;  // no run entered `completed`
+  credit_runs(runs, runs_null, spi::array_length(runs[0]));
+}
+
+void testers_credit_completed_one(const OneRun& run) {
+  const bool no_tester = !run.new_tester;
+  const Datum tester = run.new_tester.value_or(Datum(0));
+  Datum runs[3] = {spi::array_of(&run.id, nullptr, 1, UUIDOID),
+                   spi::array_of(&run.cost, nullptr, 1, NUMERICOID),
+                   spi::array_of(&tester, &no_tester, 1, UUIDOID)};
+  const char runs_null[3] = {' ', ' ', ' '};
+  credit_runs(runs, runs_null, 1);
+}
+
+void testers_active_delta_one(const OneRun& run) {
+  // (tester, change of its active runs), at most two testers; nothing when both are the
+  // same active tester, or neither side is an active run with a tester.
+  Datum ids[2];
+  Datum deltas[2];
+  int n = 0;
+  const bool same = run.old_tester && run.new_tester &&
+                    std::memcmp(DatumGetUUIDP(*run.old_tester), DatumGetUUIDP(*run.new_tester),
+                                UUID_LEN) == 0;
+  if (same) {
+    const int64_t d = int64_t(run.new_active) - int64_t(run.old_active);
+    if (d != 0) {
+      ids[n] = *run.new_tester;
+      deltas[n++] = Int64GetDatum(d);
+    }
+  } else {
+    if (run.old_tester && run.old_active) {
+      ids[n] = *run.old_tester;
+      deltas[n++] = Int64GetDatum(-1);
+    }
+    if (run.new_tester && run.new_active) {
+      ids[n] = *run.new_tester;
+      deltas[n++] = Int64GetDatum(1);
+    }
+  }
+  if (n == 0) return;
+  Datum args[2] = {spi::array_of(ids, nullptr, n, UUIDOID),
+                   spi::array_of(deltas, nullptr, n, INT8OID)};
+  spi::exec_rows(kApplyActive, n, args);
 }
 
 }  // namespace hitlai::pg

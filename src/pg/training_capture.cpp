@@ -68,8 +68,11 @@ SELECT u.id::uuid, u.i::jsonb, u.o::jsonb, u.r::int2, u.m
 
 namespace hitlai::pg {
 
-void training_capture(RunEvent ev) {
-  if (ev == RunEvent::kUpdate) spi::exec(kDeleteUnwanted);
+void training_capture(RunEvent ev, std::optional<bool> wanted) {
+  // A run rated 4 or more has no unwanted row to delete, and one rated lower or not at
+  // all nothing to capture: a one-row statement runs only the statement its run needs.
+  if (ev == RunEvent::kUpdate && wanted != true) spi::exec(kDeleteUnwanted);
+  if (wanted == false) return;
   const uint64_t nruns = spi::exec(kRuns);
   if (nruns == 0) return;
   struct Row {

@@ -93,6 +93,16 @@ uint64_t testers_lock_for(RunEvent ev);  // number of testers locked
 void testers_active_delta();
 void testers_rating_delta_on_run_update();
 void testers_credit_completed();  // T3 for runs entering `completed`
+
+// The same two for a statement that updated one run, from its old and new values (no
+// query over the transition tables). A run's tester is NULL when it has none.
+struct OneRun {
+  Datum id, cost;
+  std::optional<Datum> old_tester, new_tester;
+  bool old_active, new_active;  // status pending or running, before and after
+};
+void testers_active_delta_one(const OneRun& run);
+void testers_credit_completed_one(const OneRun& run);  // the run entered `completed`
 // Recounts the rating state of the testers collected by the tester_assignments DELETE
 // trigger (completed assignments that vanished with their run); caller holds their locks.
 void testers_recount_pending();
@@ -113,6 +123,8 @@ spi::Statement* outbox_check_stats();
 
 // training_capture.cpp (T2): writes/refreshes/deletes training_data for the statement's
 // completed runs.
-void training_capture(RunEvent ev);
+// `wanted`, for a statement of one (completed) run: whether that run is rated 4 or more
+// (then only the capture runs; otherwise only the deletion), std::nullopt otherwise.
+void training_capture(RunEvent ev, std::optional<bool> wanted = std::nullopt);
 
 }  // namespace hitlai::pg

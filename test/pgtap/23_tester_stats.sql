@@ -1,6 +1,6 @@
 -- T3: tester stats: credit on completion (to the cent), assignments, average_rating.
 BEGIN;
-SELECT plan(18);
+SELECT plan(20);
 
 INSERT INTO hitlai.companies (id, name, email, monthly_test_quota) VALUES ('00000000-0000-0000-0000-0000000000d1', 'T', 't@t.io', NULL);
 INSERT INTO hitlai.human_testers (id, user_id, email, display_name, revenue_share_pct) VALUES
@@ -101,6 +101,24 @@ UPDATE hitlai.test_runs SET status = 'completed' WHERE id = '00000000-0000-0000-
 SELECT is(pg_temp.stats(5) || (SELECT stats_active_assignments FROM hitlai.human_testers
                                 WHERE display_name = 'E'),
           '(104,25.75,0.00)0', 'T3, V2: completing it credits the tester (cost 0) and ends the active run');
+
+-- A one-run completion without tester_id credits the run's assignments only.
+INSERT INTO hitlai.test_runs (id, company_id, url, mission, cost, status)
+  VALUES ('00000000-0000-0000-0000-0000000000fa', '00000000-0000-0000-0000-0000000000d1',
+          'https://a.io', 'm', 4.00, 'running');
+INSERT INTO hitlai.tester_assignments (test_run_id, tester_id, status)
+  VALUES ('00000000-0000-0000-0000-0000000000fa', '00000000-0000-0000-0000-000000000006', 'started');
+UPDATE hitlai.test_runs SET status = 'completed' WHERE id = '00000000-0000-0000-0000-0000000000fa';
+SELECT is(pg_temp.stats(6), '(104,27.75,0.00)', 'T3: a run without tester_id credits its started assignment: 4.00 x 50 %');
+-- Moving a pending run from one tester to another moves its active count.
+INSERT INTO hitlai.test_runs (id, company_id, tester_id, url, mission, status)
+  VALUES ('00000000-0000-0000-0000-0000000000fb', '00000000-0000-0000-0000-0000000000d1',
+          '00000000-0000-0000-0000-000000000005', 'https://a.io', 'm', 'pending');
+UPDATE hitlai.test_runs SET tester_id = '00000000-0000-0000-0000-000000000006'
+ WHERE id = '00000000-0000-0000-0000-0000000000fb';
+SELECT is((SELECT string_agg(stats_active_assignments::text, ',' ORDER BY id) FROM hitlai.human_testers
+            WHERE display_name IN ('E', 'F')), '0,1',
+          'V2: a pending run given to another tester moves its active count');
 
 SELECT * FROM finish();
 ROLLBACK;
