@@ -39,7 +39,7 @@ WITH d AS (
          pg_catalog.count(*) FILTER (WHERE n.status IN ('assigned', 'started')) AS da
     FROM new_asg n GROUP BY n.tester_id),
 l AS MATERIALIZED (
-  SELECT h.id FROM hitlai.human_testers h WHERE h.id IN (SELECT d.tester_id FROM d)
+  SELECT h.id FROM hitlai.human_testers h WHERE h.id = ANY (ARRAY(SELECT d.tester_id FROM d))
    ORDER BY h.id FOR NO KEY UPDATE OF h)
 UPDATE hitlai.human_testers h
    SET stats_open_assignments = h.stats_open_assignments + d.da,
@@ -79,7 +79,7 @@ WITH d AS (
   SELECT u.id, u.da FROM ROWS FROM (pg_catalog.unnest($1::uuid[]),
                                     pg_catalog.unnest($2::int8[])) AS u(id, da)),
 l AS MATERIALIZED (
-  SELECT h.id FROM hitlai.human_testers h WHERE h.id IN (SELECT d.id FROM d)
+  SELECT h.id FROM hitlai.human_testers h WHERE h.id = ANY (ARRAY(SELECT d.id FROM d))
    ORDER BY h.id FOR NO KEY UPDATE OF h)
 UPDATE hitlai.human_testers h
    SET stats_open_assignments = h.stats_open_assignments + d.da
@@ -90,15 +90,15 @@ UPDATE hitlai.human_testers h
 // UPDATE: old rows whose tester or assigned_at changed; after a DELETE: every old row.
 spi::Statement kLockMovedUpdate{
     "SELECT h.id FROM hitlai.human_testers h\n"
-    " WHERE h.id IN (SELECT o.tester_id FROM old_asg o\n"
+    " WHERE h.id = ANY (ARRAY(SELECT o.tester_id FROM old_asg o\n"
     "                 WHERE NOT EXISTS (SELECT 1 FROM new_asg n\n"
     "                                    WHERE n.id = o.id AND n.tester_id = o.tester_id\n"
-    "                                      AND n.assigned_at >= o.assigned_at))\n"
+    "                                      AND n.assigned_at >= o.assigned_at)))\n"
     " ORDER BY h.id FOR NO KEY UPDATE OF h",
     0, {}, nullptr};
 spi::Statement kLockMovedDelete{
     "SELECT h.id FROM hitlai.human_testers h\n"
-    " WHERE h.id IN (SELECT o.tester_id FROM old_asg o)\n"
+    " WHERE h.id = ANY (ARRAY(SELECT DISTINCT o.tester_id FROM old_asg o))\n"
     " ORDER BY h.id FOR NO KEY UPDATE OF h",
     0, {}, nullptr};
 enum LockMovedCol { kMovedTester = 1 };

@@ -22,7 +22,8 @@ namespace spi = hitlai::pg::spi;
 spi::Statement kLock{
     R"SQL(
 SELECT c.id FROM hitlai.companies c
- WHERE c.id IN (SELECT r.company_id FROM new_runs r UNION SELECT r.company_id FROM old_runs r)
+ WHERE c.id = ANY (ARRAY(SELECT r.company_id FROM new_runs r
+                         UNION SELECT r.company_id FROM old_runs r))
  ORDER BY c.id FOR NO KEY UPDATE OF c)SQL",
     0, {}, nullptr};
 

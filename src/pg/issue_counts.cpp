@@ -23,13 +23,18 @@ namespace spi = hitlai::pg::spi;
 // 512 KiB of recommendations and positives (run_status.cpp), stays under 1 MiB. Checked
 // at the issue write that would pass the limit, never later at the run's completion.
 constexpr int64_t kIssueTitlesBytes = 512 * 1024 - 1024;
+// Written as one probe of idx_issues_test_run_id per run of the statement (LATERAL):
+// the former `test_run_id IN (new_issues) GROUP BY ... HAVING ... LIMIT 1` let the
+// planner, expecting the LIMIT to stop it early, walk the whole index in a merge join,
+// and as no run is ever over the limit, every issue insert read every issue.
 spi::Statement kTitlesOver{
     R"SQL(
-SELECT i.test_run_id::text, pg_catalog.sum(pg_catalog.octet_length(i.title)::int8 + 48)::int8
-  FROM hitlai.issues i
- WHERE i.test_run_id IN (SELECT n.test_run_id FROM new_issues n)
- GROUP BY i.test_run_id
-HAVING pg_catalog.sum(pg_catalog.octet_length(i.title)::int8 + 48) > 523264
+SELECT r.run_id::text, s.bytes
+  FROM (SELECT DISTINCT n.test_run_id AS run_id FROM new_issues n) r
+ CROSS JOIN LATERAL (
+   SELECT pg_catalog.sum(pg_catalog.octet_length(i.title)::int8 + 48)::int8 AS bytes
+     FROM hitlai.issues i WHERE i.test_run_id = r.run_id) s
+ WHERE s.bytes > 523264
  LIMIT 1)SQL",
     0, {}, nullptr};
 enum TitlesOverCol { kOverRun = 1, kOverBytes };
@@ -40,8 +45,8 @@ enum TitlesOverCol { kOverRun = 1, kOverBytes };
 spi::Statement kLock{
     R"SQL(
 SELECT r.id FROM hitlai.test_runs r
- WHERE r.id IN (SELECT i.test_run_id FROM new_issues i
-                UNION SELECT i.test_run_id FROM old_issues i)
+ WHERE r.id = ANY (ARRAY(SELECT i.test_run_id FROM new_issues i
+                         UNION SELECT i.test_run_id FROM old_issues i))
  ORDER BY r.id FOR NO KEY UPDATE OF r)SQL",
     0, {}, nullptr};
 

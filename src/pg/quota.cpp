@@ -38,7 +38,8 @@ hitlai::quota::Date current_month() {
 // before the UPDATE (lock, then update: see triggers.hpp).
 spi::Statement kLockInsertCompanies{
     R"SQL(
-SELECT c.id FROM hitlai.companies c WHERE c.id IN (SELECT r.company_id FROM new_runs r)
+SELECT c.id FROM hitlai.companies c
+ WHERE c.id = ANY (ARRAY(SELECT DISTINCT r.company_id FROM new_runs r))
  ORDER BY c.id FOR NO KEY UPDATE OF c)SQL",
     0, {}, nullptr};
 

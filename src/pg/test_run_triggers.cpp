@@ -79,7 +79,7 @@ HITLAI_FUNCTION(hitlai_update_milestone_progress) {
   hitlai::pg::milestones_add_pending(n);
   const hitlai::pg::InsertSummary s = hitlai::pg::quota_on_insert(call.data, n);  // companies, Q1
   if (s.active_with_tester > 0 || s.completed > 0) {
-    if (hitlai::pg::testers_lock_for(RunEvent::kInsert) > 0) {
+    if (hitlai::pg::testers_lock_for(RunEvent::kInsert, n) > 0) {
       if (s.active_with_tester > 0) hitlai::pg::testers_active_delta();
       if (s.completed > 0) hitlai::pg::testers_credit_completed();
     }
@@ -139,7 +139,7 @@ HITLAI_FUNCTION(hitlai_update_tester_stats) {
   const bool no_tester = one_row && !rated && !completing && row.old_null[kTester] &&
                          row.new_null[kTester];
   if (moved + rated + completing > 0 && !no_tester &&
-      hitlai::pg::testers_lock_for(RunEvent::kUpdate) > 0) {
+      hitlai::pg::testers_lock_for(RunEvent::kUpdate, spi::tuple_count(call.new_table)) > 0) {
     // rating deltas for assignments completed before this statement, then T3 (whose new
     // completed assignments add their rating through the tester_assignments trigger)
     if (one_row) {
@@ -199,7 +199,7 @@ HITLAI_FUNCTION(hitlai_test_runs_after_delete) {
   if (call.transition_rows() == 0) return call.unchanged();
   spi::Connection spi_conn(call.data, {"old_runs", "new_runs"});
   hitlai::pg::company_stats_on_change();  // companies
-  if (hitlai::pg::testers_lock_for(RunEvent::kDelete) > 0)
+  if (hitlai::pg::testers_lock_for(RunEvent::kDelete, call.transition_rows()) > 0)
     hitlai::pg::testers_active_delta();
   spi_conn.finish();
   return call.unchanged();

@@ -64,22 +64,45 @@ void clear_deleted_testers(XactEvent event, void*) {
 
 // ---- locks -------------------------------------------------------------------------
 
+// The lock statements below come in two forms that differ only in how they read the
+// assignments of the statement's runs. A statement of a few runs (kSmallRows at most)
+// probes the assignments index once per run (LATERAL ... OFFSET 0, which the planner
+// cannot turn into a join), and the testers are read by primary key (= ANY (ARRAY(...))):
+// plans made once per session never scan every tester or assignment, whatever the
+// statistics were when they were made (with a plain IN (...) join, plans made on stale
+// statistics hashed all testers and scanned all assignments for every run update). A
+// bulk statement joins the assignments as the planner chooses (one hash join instead of
+// 100,000 probes).
+std::string lock_sql(const char* head, const char* assignments_few,
+                     const char* assignments_bulk, bool few) {
+  return std::string(head) + (few ? assignments_few : assignments_bulk) +
+         "))\n ORDER BY h.id FOR NO KEY UPDATE OF h";
+}
+
 // Also the testers of assignments that the same statement made for the new runs (an
 // INSERT ... with a data-modifying CTE, or a trigger): the assignment statement triggers,
 // which write their counters (M1, assignment_stats.cpp), fire after this one, and must
 // find them locked already (one step per statement, LOCK ORDER in triggers.hpp).
-spi::Statement kLockInsert{
-    R"SQL(
+constexpr char kLockInsertHead[] = R"SQL(
 SELECT h.id FROM hitlai.human_testers h
- WHERE h.id IN (SELECT r.tester_id FROM new_runs r
-                 WHERE r.status IN ('pending', 'running', 'completed'))
-    OR h.id IN (SELECT a.tester_id FROM hitlai.tester_assignments a
-                 WHERE a.test_run_id IN (SELECT r.id FROM new_runs r))
- ORDER BY h.id FOR NO KEY UPDATE OF h)SQL",
-    0, {}, nullptr};
+ WHERE h.id = ANY (ARRAY(
+         SELECT r.tester_id FROM new_runs r
+          WHERE r.status IN ('pending', 'running', 'completed')
+         UNION
+)SQL";
+constexpr char kLockInsertFew[] = R"SQL(
+         SELECT a.tester_id FROM new_runs r
+          CROSS JOIN LATERAL (SELECT a.tester_id FROM hitlai.tester_assignments a
+                               WHERE a.test_run_id = r.id OFFSET 0) a)SQL";
+constexpr char kLockInsertBulk[] = R"SQL(
+         SELECT a.tester_id FROM hitlai.tester_assignments a
+          WHERE a.test_run_id IN (SELECT r.id FROM new_runs r))SQL";
+const std::string kLockInsertFewSql = lock_sql(kLockInsertHead, kLockInsertFew, kLockInsertBulk, true);
+const std::string kLockInsertBulkSql = lock_sql(kLockInsertHead, kLockInsertFew, kLockInsertBulk, false);
+spi::Statement kLockInsertFewRuns{kLockInsertFewSql.c_str(), 0, {}, nullptr};
+spi::Statement kLockInsertBulkRuns{kLockInsertBulkSql.c_str(), 0, {}, nullptr};
 
-spi::Statement kLockUpdate{
-    R"SQL(
+constexpr char kLockUpdateHead[] = R"SQL(
 WITH ch AS (
   SELECT n.id, n.tester_id AS nt, o.tester_id AS ot,
          n.status <> o.status OR n.tester_id IS DISTINCT FROM o.tester_id AS moved,
@@ -87,13 +110,23 @@ WITH ch AS (
          n.status = 'completed' AND o.status <> 'completed' AS completing
     FROM new_runs n JOIN old_runs o ON o.id = n.id)
 SELECT h.id FROM hitlai.human_testers h
- WHERE h.id IN (SELECT ch.nt FROM ch WHERE ch.moved OR ch.completing
-                UNION ALL SELECT ch.ot FROM ch WHERE ch.moved
-                UNION ALL SELECT a.tester_id FROM ch JOIN hitlai.tester_assignments a
-                            ON a.test_run_id = ch.id
-                         WHERE ch.rated OR ch.completing)
- ORDER BY h.id FOR NO KEY UPDATE OF h)SQL",
-    0, {}, nullptr};
+ WHERE h.id = ANY (ARRAY(
+         SELECT ch.nt FROM ch WHERE ch.moved OR ch.completing
+         UNION SELECT ch.ot FROM ch WHERE ch.moved
+         UNION
+)SQL";
+constexpr char kLockUpdateFew[] = R"SQL(
+         SELECT a.tester_id FROM ch
+          CROSS JOIN LATERAL (SELECT a.tester_id FROM hitlai.tester_assignments a
+                               WHERE a.test_run_id = ch.id OFFSET 0) a
+          WHERE ch.rated OR ch.completing)SQL";
+constexpr char kLockUpdateBulk[] = R"SQL(
+         SELECT a.tester_id FROM ch JOIN hitlai.tester_assignments a ON a.test_run_id = ch.id
+          WHERE ch.rated OR ch.completing)SQL";
+const std::string kLockUpdateFewSql = lock_sql(kLockUpdateHead, kLockUpdateFew, kLockUpdateBulk, true);
+const std::string kLockUpdateBulkSql = lock_sql(kLockUpdateHead, kLockUpdateFew, kLockUpdateBulk, false);
+spi::Statement kLockUpdateFewRuns{kLockUpdateFewSql.c_str(), 0, {}, nullptr};
+spi::Statement kLockUpdateBulkRuns{kLockUpdateBulkSql.c_str(), 0, {}, nullptr};
 
 // A run deletion writes two groups of testers: those of its active runs (V2, here) and
 // those whose completed assignments vanish with the runs (T3 recount, in the
@@ -104,8 +137,9 @@ SELECT h.id FROM hitlai.human_testers h
 spi::Statement kLockDelete{
     R"SQL(
 SELECT h.id FROM hitlai.human_testers h
- WHERE h.id IN (SELECT r.tester_id FROM old_runs r WHERE r.status IN ('pending', 'running'))
-    OR h.id = ANY ($1::uuid[])
+ WHERE h.id = ANY (ARRAY(SELECT r.tester_id FROM old_runs r
+                          WHERE r.status IN ('pending', 'running')
+                         UNION SELECT pg_catalog.unnest($1::uuid[])))
  ORDER BY h.id FOR NO KEY UPDATE OF h)SQL",
     1, {TEXTARRAYOID}, nullptr};
 
@@ -200,9 +234,9 @@ UPDATE hitlai.human_testers h
 spi::Statement kLockAsg{
     R"SQL(
 SELECT h.id FROM hitlai.human_testers h
- WHERE h.id IN (SELECT a.tester_id FROM new_asg a WHERE a.status = 'completed'
-                UNION
-                SELECT a.tester_id FROM old_asg a WHERE a.status = 'completed')
+ WHERE h.id = ANY (ARRAY(SELECT a.tester_id FROM new_asg a WHERE a.status = 'completed'
+                         UNION
+                         SELECT a.tester_id FROM old_asg a WHERE a.status = 'completed'))
  ORDER BY h.id FOR NO KEY UPDATE OF h)SQL",
     0, {}, nullptr};
 
@@ -234,7 +268,7 @@ UPDATE hitlai.human_testers h
 
 // The runs entering `completed` in the statement (inserted so, or moved there; an
 // INSERT's old_runs is registered empty): one row, (ids, costs, tester_ids) as three
-// arrays, NULL when there is none; kCreditPairs reads them.
+// arrays, NULL when there is none; kCreditPairs* read them.
 spi::Statement kCreditRuns{
     R"SQL(
 SELECT pg_catalog.array_agg(n.id), pg_catalog.array_agg(n.cost), pg_catalog.array_agg(n.tester_id)
@@ -247,8 +281,7 @@ SELECT pg_catalog.array_agg(n.id), pg_catalog.array_agg(n.cost), pg_catalog.arra
 // tester's share is read by a subquery, by primary key (a join would make the generic
 // plan that exec_rows runs hash every tester; revenue_share_pct is NOT NULL, so a NULL
 // pct means the tester row is gone, and the pair is left out as the join did).
-spi::Statement kCreditPairs{
-    R"SQL(
+constexpr char kCreditPairsHead[] = R"SQL(
 WITH runs AS (
   SELECT u.id, u.cost, u.tester_id
     FROM ROWS FROM (pg_catalog.unnest($1::uuid[]), pg_catalog.unnest($2::numeric[]),
@@ -257,16 +290,35 @@ c AS (SELECT runs.id AS run_id, runs.cost, runs.tester_id FROM runs
        WHERE runs.tester_id IS NOT NULL
       UNION
       SELECT runs.id, runs.cost, a.tester_id FROM runs
-        JOIN hitlai.tester_assignments a
-          ON a.test_run_id = runs.id AND a.status IN ('assigned', 'started', 'completed'))
+)SQL";
+// A few runs (run by exec_rows with one generic plan): one probe of the assignments
+// index per run, and the tester's share by primary key (see lock_sql above).
+constexpr char kCreditPairsFew[] = R"SQL(
+       CROSS JOIN LATERAL (
+         SELECT a.tester_id FROM hitlai.tester_assignments a
+          WHERE a.test_run_id = runs.id AND a.status IN ('assigned', 'started', 'completed')
+         OFFSET 0) a)
 SELECT x.run_id::text, (x.cost * 100)::int8, x.tester_id::text, x.pct
   FROM (SELECT c.run_id, c.cost, c.tester_id,
                (SELECT (h.revenue_share_pct * 100)::int8 FROM hitlai.human_testers h
                  WHERE h.id = c.tester_id) AS pct
           FROM c) x
  WHERE x.pct IS NOT NULL
- ORDER BY x.run_id, x.tester_id)SQL",
-    3, {UUIDARRAYOID, NUMERICARRAYOID, UUIDARRAYOID}, nullptr};
+ ORDER BY x.run_id, x.tester_id)SQL";
+// Bulk: joins, planned for the values.
+constexpr char kCreditPairsBulk[] = R"SQL(
+       JOIN hitlai.tester_assignments a
+         ON a.test_run_id = runs.id AND a.status IN ('assigned', 'started', 'completed'))
+SELECT c.run_id::text, (c.cost * 100)::int8, c.tester_id::text,
+       (h.revenue_share_pct * 100)::int8
+  FROM c JOIN hitlai.human_testers h ON h.id = c.tester_id
+ ORDER BY c.run_id, c.tester_id)SQL";
+const std::string kCreditPairsFewSql = std::string(kCreditPairsHead) + kCreditPairsFew;
+const std::string kCreditPairsBulkSql = std::string(kCreditPairsHead) + kCreditPairsBulk;
+spi::Statement kCreditPairsFewRuns{kCreditPairsFewSql.c_str(), 3,
+                                   {UUIDARRAYOID, NUMERICARRAYOID, UUIDARRAYOID}, nullptr};
+spi::Statement kCreditPairsBulkRuns{kCreditPairsBulkSql.c_str(), 3,
+                                    {UUIDARRAYOID, NUMERICARRAYOID, UUIDARRAYOID}, nullptr};
 enum CreditPairsCol { kPairRun = 1, kPairCostCents, kPairTester, kPairSharePct };
 
 // S10: the two counters saturate at the largest value of their column types (integer,
@@ -298,10 +350,11 @@ SELECT u.run_id, u.tester_id, 'completed', pg_catalog.now()
 
 namespace hitlai::pg {
 
-uint64_t testers_lock_for(RunEvent ev) {
+uint64_t testers_lock_for(RunEvent ev, int64_t rows) {
+  const bool few = rows <= spi::kSmallRows;
   switch (ev) {
-    case RunEvent::kInsert: return spi::exec(kLockInsert);
-    case RunEvent::kUpdate: return spi::exec(kLockUpdate);
+    case RunEvent::kInsert: return spi::exec(few ? kLockInsertFewRuns : kLockInsertBulkRuns);
+    case RunEvent::kUpdate: return spi::exec(few ? kLockUpdateFewRuns : kLockUpdateBulkRuns);
     case RunEvent::kDelete: {
       std::vector<std::string> ids;
       ids.swap(deleted_completed_testers);
@@ -332,10 +385,11 @@ void testers_recount_pending() {
 
 namespace {
 
-// T3's credit of the runs given as kCreditPairs' parameters (ids, costs, tester_ids:
+// T3's credit of the runs given as kCreditPairs*' parameters (ids, costs, tester_ids:
 // three arrays of `n` elements).
 void credit_runs(Datum* runs, const char* runs_null, int64_t n) {
-  const uint64_t rows = spi::exec_rows(kCreditPairs, n, runs, runs_null);
+  const uint64_t rows = spi::exec_rows(
+      n <= spi::kSmallRows ? kCreditPairsFewRuns : kCreditPairsBulkRuns, n, runs, runs_null);
   struct Pair {
     std::string run, tester;
     int64_t cost_cents, pct;

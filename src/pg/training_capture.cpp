@@ -48,8 +48,8 @@ spi::Statement kIssues{
     R"SQL(
 SELECT i.test_run_id::text, i.title, i.severity, i.created_at, i.id::text
   FROM hitlai.issues i
- WHERE i.test_run_id IN (SELECT n.id FROM new_runs n
-                          WHERE n.status = 'completed' AND n.company_ai_rating >= 4))SQL",
+ WHERE i.test_run_id = ANY (ARRAY(SELECT n.id FROM new_runs n
+                                   WHERE n.status = 'completed' AND n.company_ai_rating >= 4)))SQL",
     0, {}, nullptr};
 enum IssuesCol { kIssueRun = 1, kIssueTitle, kIssueSeverity, kIssueCreatedAt, kIssueId };
 

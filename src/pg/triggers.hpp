@@ -87,7 +87,8 @@ void company_stats_on_update_one(Datum company_id, Datum old_cost, Datum new_cos
 // tester_stats.cpp (T3, V2).
 enum class RunEvent { kInsert, kUpdate, kDelete };
 // Locks, in id order, every tester the statement's side effects may write.
-uint64_t testers_lock_for(RunEvent ev);  // number of testers locked
+// `rows`: the statement's row count (few rows and bulk statements get different plans).
+uint64_t testers_lock_for(RunEvent ev, int64_t rows);  // number of testers locked
 // The two below read new_runs and old_runs: the caller's connection registers both
 // (spi::Connection with the table names), one of them empty for INSERT and DELETE.
 void testers_active_delta();

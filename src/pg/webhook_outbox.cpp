@@ -91,7 +91,7 @@ WITH x AS (SELECT w.company_id, 1 AS k FROM new_webhooks w WHERE w.is_active
 d AS (SELECT x.company_id, pg_catalog.sum(x.k) AS k FROM x GROUP BY x.company_id
        HAVING pg_catalog.sum(x.k) <> 0),
 l AS MATERIALIZED (
-  SELECT c.id FROM hitlai.companies c WHERE c.id IN (SELECT d.company_id FROM d)
+  SELECT c.id FROM hitlai.companies c WHERE c.id = ANY (ARRAY(SELECT d.company_id FROM d))
    ORDER BY c.id FOR NO KEY UPDATE OF c)
 UPDATE hitlai.companies c SET stats_active_webhooks = c.stats_active_webhooks + d.k
   FROM d, l WHERE c.id = d.company_id AND l.id = c.id)SQL",
