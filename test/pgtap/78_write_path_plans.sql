@@ -1,0 +1,61 @@
+-- T3, T6, J5 (write path): a one-run statement reads the big tables through their
+-- indexes, never by a scan of every row, even with plans made on stale statistics.
+-- The tables are filled in this transaction and never analyzed (what the planner sees
+-- in a long-lived session after the data has grown); pg_stat_xact_user_tables counts
+-- the rows each table's sequential scans read in this transaction.
+BEGIN;
+SELECT plan(4);
+
+INSERT INTO hitlai.companies (id, name, email, monthly_test_quota)
+  VALUES ('cccccccc-0000-4000-8000-000000000001', 'Plans', 'ops@plans.test', NULL);
+INSERT INTO hitlai.human_testers (id, user_id, email, display_name)
+  SELECT ('dddddddd-0000-4000-8000-' || lpad(g::text, 12, '0'))::uuid, gen_random_uuid(),
+         't' || g || '@plans.test', 'T' || g
+    FROM generate_series(1, 3000) g;
+INSERT INTO hitlai.test_runs (id, company_id, tester_id, url, mission, status)
+  SELECT ('eeeeeeee-0000-4000-8000-' || lpad(g::text, 12, '0'))::uuid,
+         'cccccccc-0000-4000-8000-000000000001',
+         ('dddddddd-0000-4000-8000-' || lpad((1 + g % 3000)::text, 12, '0'))::uuid,
+         'https://plans.test', 'm', 'running'
+    FROM generate_series(1, 3000) g;
+INSERT INTO hitlai.tester_assignments (test_run_id, tester_id, status)
+  SELECT r.id, ('dddddddd-0000-4000-8000-' || lpad((1 + (g + 7) % 3000)::text, 12, '0'))::uuid, 'started'
+    FROM hitlai.test_runs r CROSS JOIN generate_series(1, 2) g
+   WHERE r.company_id = 'cccccccc-0000-4000-8000-000000000001';
+INSERT INTO hitlai.issues (test_run_id, title, severity)
+  SELECT r.id, 'issue ' || g, 'low'
+    FROM hitlai.test_runs r CROSS JOIN generate_series(1, 2) g
+   WHERE r.company_id = 'cccccccc-0000-4000-8000-000000000001';
+
+CREATE TEMP TABLE seq_before AS
+  SELECT relname, seq_tup_read FROM pg_stat_xact_user_tables WHERE schemaname = 'hitlai';
+CREATE FUNCTION pg_temp.seq_read(t text) RETURNS bigint LANGUAGE sql AS $$
+  SELECT s.seq_tup_read - COALESCE(b.seq_tup_read, 0)
+    FROM pg_stat_xact_user_tables s LEFT JOIN seq_before b USING (relname)
+   WHERE s.schemaname = 'hitlai' AND s.relname = t $$;
+
+-- Each step of a run's life, one run at a time.
+UPDATE hitlai.test_runs SET status = 'completed', cost = 10
+ WHERE id = 'eeeeeeee-0000-4000-8000-000000000001';
+UPDATE hitlai.test_runs SET company_ai_rating = 5
+ WHERE id = 'eeeeeeee-0000-4000-8000-000000000001';
+INSERT INTO hitlai.issues (test_run_id, title, severity)
+  VALUES ('eeeeeeee-0000-4000-8000-000000000001', 'one more', 'high');
+UPDATE hitlai.test_runs SET tester_id = 'dddddddd-0000-4000-8000-000000000009'
+ WHERE id = 'eeeeeeee-0000-4000-8000-000000000002';
+INSERT INTO hitlai.test_runs (company_id, tester_id, url, mission, status, cost)
+  VALUES ('cccccccc-0000-4000-8000-000000000001', 'dddddddd-0000-4000-8000-000000000011',
+          'https://plans.test', 'm', 'completed', 5);
+
+SELECT cmp_ok(pg_temp.seq_read('human_testers'), '<', 100::bigint,
+              'T3: one run''s updates read testers by primary key, not all 3000');
+SELECT cmp_ok(pg_temp.seq_read('tester_assignments'), '<', 100::bigint,
+              'T3: one run''s credit reads its assignments by index, not all 6000');
+SELECT cmp_ok(pg_temp.seq_read('issues'), '<', 100::bigint,
+              'J5, T2: one issue''s checks read the run''s issues by index, not all 6000');
+SELECT is((SELECT tests_completed FROM hitlai.human_testers
+            WHERE id = 'dddddddd-0000-4000-8000-000000000002'), 1,
+          'T3: the run''s tester was credited');
+
+SELECT * FROM finish();
+ROLLBACK;
