@@ -49,6 +49,19 @@ UPDATE hitlai.human_testers h
    AND (d.da <> 0 OR h.stats_last_assigned_at IS NULL OR d.la > h.stats_last_assigned_at))SQL",
     0, {}, nullptr};
 
+// The same for a statement that inserted one assignment ($1 its tester, $2 1 when it is
+// open, else 0, $3 its assigned_at): an UPDATE by primary key, which locks the one row
+// itself (the lock-then-update rule of triggers.hpp is about one statement locking
+// several rows).
+spi::Statement kInsertOne{
+    R"SQL(
+UPDATE hitlai.human_testers h
+   SET stats_open_assignments = h.stats_open_assignments + $2,
+       stats_last_assigned_at = GREATEST(h.stats_last_assigned_at, $3)
+ WHERE h.id = $1
+   AND ($2 <> 0 OR h.stats_last_assigned_at IS NULL OR $3 > h.stats_last_assigned_at))SQL",
+    3, {UUIDOID, INT8OID, TIMESTAMPTZOID}, nullptr};
+
 // UPDATE and DELETE: the change of each tester's open count, one row of two arrays
 // (tester ids, deltas), NULL when there is none; kApplyOpen adds them. A deletion lists
 // every tester of its rows, 0 included, so that all are locked in one step.
@@ -166,7 +179,19 @@ Datum on_assignments(FunctionCallInfo fcinfo, const trigger::Spec& spec) {
   if (call.transition_rows() == 0) return call.unchanged();
   spi::Connection spi_conn(call.data);
   if (call.is_insert()) {
-    spi::exec(kInsert);
+    Datum v[3];
+    bool isnull[3];
+    if (call.transition_rows() == 1 &&
+        spi::first_row(call.new_table, call.relation, {"tester_id", "status", "assigned_at"}, v,
+                       isnull) &&
+        !isnull[0] && !isnull[2]) {
+      const bool open = !isnull[1] && (spi::text_equals(v[1], "assigned") ||
+                                       spi::text_equals(v[1], "started"));
+      Datum args[3] = {v[0], Int64GetDatum(open ? 1 : 0), v[2]};
+      spi::exec(kInsertOne, args);
+    } else {
+      spi::exec(kInsert);
+    }
   } else {
     spi::exec_then(call.is_update() ? kUpdateDeltas : kDeleteDeltas, kApplyOpen);
     const uint64_t n = spi::exec(call.is_update() ? kLockMovedUpdate : kLockMovedDelete);

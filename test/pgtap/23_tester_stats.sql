@@ -1,6 +1,6 @@
 -- T3: tester stats: credit on completion (to the cent), assignments, average_rating.
 BEGIN;
-SELECT plan(20);
+SELECT plan(23);
 
 INSERT INTO hitlai.companies (id, name, email, monthly_test_quota) VALUES ('00000000-0000-0000-0000-0000000000d1', 'T', 't@t.io', NULL);
 INSERT INTO hitlai.human_testers (id, user_id, email, display_name, revenue_share_pct) VALUES
@@ -119,6 +119,25 @@ UPDATE hitlai.test_runs SET tester_id = '00000000-0000-0000-0000-000000000006'
 SELECT is((SELECT string_agg(stats_active_assignments::text, ',' ORDER BY id) FROM hitlai.human_testers
             WHERE display_name IN ('E', 'F')), '0,1',
           'V2: a pending run given to another tester moves its active count');
+
+-- M1 for one inserted assignment (a single-row statement of its own): an open one
+-- counts and moves stats_last_assigned_at; an older completed one moves neither.
+INSERT INTO hitlai.human_testers (id, user_id, email, display_name) VALUES
+  ('00000000-0000-0000-0000-000000000007', gen_random_uuid(), 'g@t.io', 'G');
+INSERT INTO hitlai.tester_assignments (test_run_id, tester_id, status, assigned_at)
+  VALUES ('00000000-0000-0000-0000-0000000000fb', '00000000-0000-0000-0000-000000000007',
+          'assigned', now() - interval '1 hour');
+SELECT is((SELECT (stats_open_assignments, stats_last_assigned_at)::text FROM hitlai.human_testers
+            WHERE display_name = 'G'),
+          (1::bigint, now() - interval '1 hour')::text, 'M1: one open assignment inserted: counted, latest time');
+INSERT INTO hitlai.tester_assignments (test_run_id, tester_id, status, assigned_at)
+  VALUES ('00000000-0000-0000-0000-0000000000fa', '00000000-0000-0000-0000-000000000007',
+          'completed', now() - interval '2 hours');
+SELECT is((SELECT (stats_open_assignments, stats_last_assigned_at)::text FROM hitlai.human_testers
+            WHERE display_name = 'G'),
+          (1::bigint, now() - interval '1 hour')::text, 'M1: an older completed assignment moves neither');
+SELECT is_empty($$SELECT * FROM hitlai.check_stats() WHERE table_name = 'human_testers'$$,
+                'V3: check_stats() finds every tester counter right after these statements');
 
 SELECT * FROM finish();
 ROLLBACK;
