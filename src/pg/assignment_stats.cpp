@@ -17,12 +17,14 @@
 #include "pg/assignment_stats.hpp"
 
 #include "pg/bridge.hpp"
+#include "pg/counter_rows.hpp"
 #include "pg/settings.hpp"
 #include "pg/trigger.hpp"
 
 extern "C" {
 #include "catalog/namespace.h"
 #include "utils/lsyscache.h"
+#include "utils/timestamp.h"
 }
 
 #include <string>
@@ -49,18 +51,30 @@ UPDATE hitlai.human_testers h
    AND (d.da <> 0 OR h.stats_last_assigned_at IS NULL OR d.la > h.stats_last_assigned_at))SQL",
     0, {}, nullptr};
 
-// The same for a statement that inserted one assignment ($1 its tester, $2 1 when it is
-// open, else 0, $3 its assigned_at): an UPDATE by primary key, which locks the one row
-// itself (the lock-then-update rule of triggers.hpp is about one statement locking
-// several rows).
-spi::Statement kInsertOne{
-    R"SQL(
-UPDATE hitlai.human_testers h
-   SET stats_open_assignments = h.stats_open_assignments + $2,
-       stats_last_assigned_at = GREATEST(h.stats_last_assigned_at, $3)
- WHERE h.id = $1
-   AND ($2 <> 0 OR h.stats_last_assigned_at IS NULL OR $3 > h.stats_last_assigned_at))SQL",
-    3, {UUIDOID, INT8OID, TIMESTAMPTZOID}, nullptr};
+// The same for a statement that inserted one assignment, written to its tester row
+// without the executor (counter_rows.hpp): one row, so locking it is the whole lock
+// step (LOCK ORDER, triggers.hpp).
+struct OneAssignment {
+  int64_t open;      // 1 when it is assigned or started
+  Datum assigned_at;  // timestamptz
+};
+void apply_one_assignment(void* ctx, TupleDesc desc, Datum* values, bool* nulls,
+                          bool* replace) {
+  namespace counters = hitlai::pg::counters;
+  const OneAssignment& a = *static_cast<const OneAssignment*>(ctx);
+  const int open = counters::column_index(desc, "stats_open_assignments");
+  const int last = counters::column_index(desc, "stats_last_assigned_at");
+  if (nulls[open]) elog(ERROR, "hitlai: NULL stats_open_assignments");  // NOT NULL
+  if (a.open != 0) {
+    values[open] = counters::int8_add(values[open], a.open);
+    replace[open] = true;
+  }
+  if (nulls[last] || DatumGetTimestampTz(a.assigned_at) > DatumGetTimestampTz(values[last])) {
+    values[last] = a.assigned_at;
+    nulls[last] = false;
+    replace[last] = true;
+  }
+}
 
 // UPDATE and DELETE: the change of each tester's open count, one row of two arrays
 // (tester ids, deltas), NULL when there is none; kApplyOpen adds them. A deletion lists
@@ -187,8 +201,9 @@ Datum on_assignments(FunctionCallInfo fcinfo, const trigger::Spec& spec) {
         !isnull[0] && !isnull[2]) {
       const bool open = !isnull[1] && (spi::text_equals(v[1], "assigned") ||
                                        spi::text_equals(v[1], "started"));
-      Datum args[3] = {v[0], Int64GetDatum(open ? 1 : 0), v[2]};
-      spi::exec(kInsertOne, args);
+      OneAssignment a{open ? 1 : 0, v[2]};
+      hitlai::pg::counters::update_by_id(hitlai::pg::counters::Table::kHumanTesters, v[0],
+                                         apply_one_assignment, &a);
     } else {
       spi::exec(kInsert);
     }

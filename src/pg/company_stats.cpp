@@ -9,8 +9,15 @@
 // here, one locked UPDATE per statement, companies in id order. company_id never changes
 // (T4), but the deltas are computed per company from both transition tables anyway.
 #include "pg/bridge.hpp"
+#include "pg/counter_rows.hpp"
 #include "pg/spi.hpp"
 #include "pg/triggers.hpp"
+
+extern "C" {
+#include "utils/fmgrprotos.h"
+}
+
+#include <optional>
 
 namespace {
 
@@ -62,17 +69,39 @@ UPDATE hitlai.companies c SET stats_run_count = c.stats_run_count + d.n,
  WHERE c.id = d.id)SQL",
     5, {UUIDARRAYOID, INT8ARRAYOID, NUMERICARRAYOID, NUMERICARRAYOID, INT8ARRAYOID}, nullptr};
 
-// One updated run (company_id can't change, T4): the delta by primary key.
-spi::Statement kUpdateOne{
-    R"SQL(
-UPDATE hitlai.companies c
-   SET stats_cost_sum = c.stats_cost_sum + ($3 - $2),
-       stats_sentiment_sum = c.stats_sentiment_sum + (COALESCE($5, 0) - COALESCE($4, 0)),
-       stats_sentiment_count = c.stats_sentiment_count
-                               + (CASE WHEN $5 IS NULL THEN 0 ELSE 1 END)
-                               - (CASE WHEN $4 IS NULL THEN 0 ELSE 1 END)
- WHERE c.id = $1)SQL",
-    5, {UUIDOID, NUMERICOID, NUMERICOID, NUMERICOID, NUMERICOID}, nullptr};
+// One updated run (company_id can't change, T4): the delta, written to the company row
+// without the executor (counter_rows.hpp).
+struct RunDelta {
+  Datum old_cost, new_cost;
+  std::optional<Datum> old_sentiment, new_sentiment;
+};
+
+void apply_run_delta(void* ctx, TupleDesc desc, Datum* values, bool* nulls, bool* replace) {
+  namespace counters = hitlai::pg::counters;
+  const RunDelta& d = *static_cast<const RunDelta*>(ctx);
+  const int cost = counters::column_index(desc, "stats_cost_sum");
+  const int ss = counters::column_index(desc, "stats_sentiment_sum");
+  const int sc = counters::column_index(desc, "stats_sentiment_count");
+  if (nulls[cost] || nulls[ss] || nulls[sc])
+    elog(ERROR, "hitlai: NULL company stats");  // NOT NULL columns
+  Datum cost_delta = DirectFunctionCall2(numeric_sub, d.new_cost, d.old_cost);
+  values[cost] = counters::numeric_add_typmod(values[cost], cost_delta,
+                                              TupleDescAttr(desc, cost)->atttypmod);
+  replace[cost] = true;
+  if (d.old_sentiment || d.new_sentiment) {
+    Datum zero = DirectFunctionCall1(int4_numeric, Int32GetDatum(0));
+    Datum ss_delta = DirectFunctionCall2(numeric_sub, d.new_sentiment.value_or(zero),
+                                         d.old_sentiment.value_or(zero));
+    values[ss] = counters::numeric_add_typmod(values[ss], ss_delta,
+                                              TupleDescAttr(desc, ss)->atttypmod);
+    replace[ss] = true;
+    const int64_t sc_delta = int64_t(d.new_sentiment.has_value()) - int64_t(d.old_sentiment.has_value());
+    if (sc_delta != 0) {
+      values[sc] = counters::int8_add(values[sc], sc_delta);
+      replace[sc] = true;
+    }
+  }
+}
 
 }  // namespace
 
@@ -84,9 +113,7 @@ void company_stats_on_change() {
 void company_stats_on_update_one(Datum company_id, Datum old_cost, Datum new_cost,
                                  std::optional<Datum> old_sentiment,
                                  std::optional<Datum> new_sentiment) {
-  Datum args[5] = {company_id, old_cost, new_cost, old_sentiment.value_or(0),
-                   new_sentiment.value_or(0)};
-  const char nulls[5] = {' ', ' ', ' ', old_sentiment ? ' ' : 'n', new_sentiment ? ' ' : 'n'};
-  spi::exec(kUpdateOne, args, nulls);
+  RunDelta d{old_cost, new_cost, old_sentiment, new_sentiment};
+  counters::update_by_id(counters::Table::kCompanies, company_id, apply_run_delta, &d);
 }
 }  // namespace hitlai::pg

@@ -8,6 +8,12 @@
 //                          others, 17's do not.
 //   local_transaction_id() the backend's local transaction id: MyProc->lxid before 17,
 //                          MyProc->vxid.lxid from 17 on.
+//   heap_update_in_place() simple_heap_update: from 16 on it reports which indexes need
+//                          entries (TU_UpdateIndexes); before, a heap-only (HOT) new
+//                          tuple needs none and any other needs all.
+//   exec_insert_index_tuples()  ExecInsertIndexTuples gained `onlySummarizing` in 16.
+//   index_scan_begin()     index_beginscan gained an instrumentation argument in 18.
+//   primary_key_index()    RelationGetPrimaryKeyIndex gained `deferrable_ok` in 18.
 //
 // A fourth difference, between minor releases of 17, is handled in compat.cpp:
 // heap_datum_check (versioned composite datums).
@@ -30,6 +36,11 @@ extern "C" {
 #include "storage/proc.h"
 #include "storage/s_lock.h"
 #include "utils/array.h"
+#include "access/genam.h"
+#include "access/heapam.h"
+#include "access/htup_details.h"
+#include "executor/executor.h"
+#include "utils/relcache.h"
 }
 #pragma GCC diagnostic pop
 
@@ -45,6 +56,53 @@ inline LocalTransactionId local_transaction_id() {
   return MyProc->vxid.lxid;
 #else
   return MyProc->lxid;
+#endif
+}
+
+// Which index entries a new row version written by heap_update_in_place needs.
+enum class IndexEntries { kNone, kAll, kSummarizing };
+
+// simple_heap_update of a row this transaction has locked.
+inline IndexEntries heap_update_in_place(Relation rel, ItemPointer tid, HeapTuple tuple) {
+#if PG_VERSION_NUM >= 160000
+  TU_UpdateIndexes update_indexes = TU_All;
+  simple_heap_update(rel, tid, tuple, &update_indexes);
+  if (update_indexes == TU_None) return IndexEntries::kNone;
+  return update_indexes == TU_Summarizing ? IndexEntries::kSummarizing : IndexEntries::kAll;
+#else
+  simple_heap_update(rel, tid, tuple);
+  return HeapTupleIsHeapOnly(tuple) ? IndexEntries::kNone : IndexEntries::kAll;
+#endif
+}
+
+// ExecInsertIndexTuples for the new version of an updated row (no arbiter indexes).
+// `update` is passed as false: with true it computes the "index unchanged" hint from the
+// statement's updated columns, which need a range table that an update without a query
+// has not got; the hint only helps btree's bottom-up deletion.
+inline List* exec_insert_index_tuples(ResultRelInfo* rri, TupleTableSlot* slot, EState* estate,
+                                      bool only_summarizing) {
+#if PG_VERSION_NUM >= 160000
+  return ExecInsertIndexTuples(rri, slot, estate, false, false, nullptr, NIL, only_summarizing);
+#else
+  (void)only_summarizing;  // 15 has no summarizing-only HOT updates
+  return ExecInsertIndexTuples(rri, slot, estate, false, false, nullptr, NIL);
+#endif
+}
+
+inline IndexScanDesc index_scan_begin(Relation heap, Relation index, Snapshot snapshot,
+                                      int nkeys) {
+#if PG_VERSION_NUM >= 180000
+  return index_beginscan(heap, index, snapshot, nullptr, nkeys, 0);
+#else
+  return index_beginscan(heap, index, snapshot, nkeys, 0);
+#endif
+}
+
+inline Oid primary_key_index(Relation rel) {
+#if PG_VERSION_NUM >= 180000
+  return RelationGetPrimaryKeyIndex(rel, false);
+#else
+  return RelationGetPrimaryKeyIndex(rel);
 #endif
 }
 

@@ -20,6 +20,7 @@
 // All updates are deltas applied under the tester row lock (taken in id order first), so
 // concurrent sessions never lose an update.
 #include "pg/bridge.hpp"
+#include "pg/counter_rows.hpp"
 #include "pg/settings.hpp"
 #include "pg/spi.hpp"
 #include "pg/trigger.hpp"
@@ -29,6 +30,7 @@ extern "C" {
 #include "access/htup_details.h"
 #include "access/xact.h"
 #include "utils/builtins.h"
+#include "utils/fmgrprotos.h"
 #include "utils/uuid.h"
 }
 
@@ -60,6 +62,112 @@ void clear_deleted_testers(XactEvent event, void*) {
       event == XACT_EVENT_PARALLEL_COMMIT || event == XACT_EVENT_PARALLEL_ABORT ||
       event == XACT_EVENT_PREPARE)
     deleted_completed_testers.clear();
+}
+
+// ---- counter rows written without the executor (counter_rows.hpp) ---------------------
+// Each runs on the newest version of a tester row that the statement's lock step has
+// already locked (id order), and checks the constraints of the columns it writes.
+namespace counters = hitlai::pg::counters;
+
+struct CreditDelta {
+  int64_t runs, cents;
+};
+// T3. S10: the two counters saturate at the largest value of their column types
+// (integer, numeric(12,2)) instead of failing with 22003: a tester's totals, which many
+// companies add to, never make another company's completion fail. Each run's
+// contribution is bounded where it is written (cost numeric(10,2): at most
+// 99,999,999.99, 22003 at the writing company's own statement), so one company reaches
+// the cap only by paying it (docs/tenant-isolation.md).
+void apply_credit(void* ctx, TupleDesc desc, Datum* values, bool* nulls, bool* replace) {
+  const CreditDelta& d = *static_cast<const CreditDelta*>(ctx);
+  const int tc = counters::column_index(desc, "tests_completed");
+  const int te = counters::column_index(desc, "total_earnings");
+  if (nulls[tc] || nulls[te]) elog(ERROR, "hitlai: NULL tester totals");  // NOT NULL
+  int64 completed = int64(DatumGetInt32(values[tc])) + d.runs;
+  if (completed > PG_INT32_MAX) completed = PG_INT32_MAX;
+  values[tc] = Int32GetDatum(static_cast<int32>(completed));
+  Datum cap = DirectFunctionCall3(numeric_in, CStringGetDatum("9999999999.99"),
+                                  ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+  Datum cents = DirectFunctionCall1(int8_numeric, Int64GetDatum(d.cents));
+  Datum hundred = DirectFunctionCall1(int4_numeric, Int32GetDatum(100));
+  Datum sum = DirectFunctionCall2(numeric_add, values[te],
+                                  DirectFunctionCall2(numeric_div, cents, hundred));
+  if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, sum, cap)) > 0) sum = cap;
+  values[te] = DirectFunctionCall2(numeric, sum, Int32GetDatum(TupleDescAttr(desc, te)->atttypmod));
+  replace[tc] = replace[te] = true;
+}
+
+struct RatingDelta {
+  int64_t sum, count;
+};
+// T3: stats_rating_sum/count and average_rating = round(sum / count, 2), 0 when none
+// (CHECK: between 0 and 5).
+void apply_rating(void* ctx, TupleDesc desc, Datum* values, bool* nulls, bool* replace) {
+  const RatingDelta& d = *static_cast<const RatingDelta*>(ctx);
+  const int rs = counters::column_index(desc, "stats_rating_sum");
+  const int rc = counters::column_index(desc, "stats_rating_count");
+  const int ar = counters::column_index(desc, "average_rating");
+  if (nulls[rs] || nulls[rc]) elog(ERROR, "hitlai: NULL tester rating stats");  // NOT NULL
+  values[rs] = counters::int8_add(values[rs], d.sum);
+  values[rc] = counters::int8_add(values[rc], d.count);
+  Datum avg;
+  if (DatumGetInt64(values[rc]) > 0) {
+    Datum q = DirectFunctionCall2(numeric_div, DirectFunctionCall1(int8_numeric, values[rs]),
+                                  DirectFunctionCall1(int8_numeric, values[rc]));
+    avg = DirectFunctionCall2(numeric_round, q, Int32GetDatum(2));
+  } else {
+    avg = DirectFunctionCall1(int4_numeric, Int32GetDatum(0));
+  }
+  const double a = DatumGetFloat8(DirectFunctionCall1(numeric_float8, avg));
+  if (a < 0 || a > 5)
+    ereport(ERROR, (errcode(ERRCODE_CHECK_VIOLATION),
+                    errmsg("new row for relation \"human_testers\" violates check constraint "
+                           "\"human_testers_average_rating_check\"")));
+  values[ar] = DirectFunctionCall2(numeric, avg, Int32GetDatum(TupleDescAttr(desc, ar)->atttypmod));
+  nulls[ar] = false;
+  replace[rs] = replace[rc] = replace[ar] = true;
+}
+
+// V2: stats_active_assignments + n.
+void apply_active(void* ctx, TupleDesc desc, Datum* values, bool* nulls, bool* replace) {
+  const int64_t n = *static_cast<const int64_t*>(ctx);
+  const int aa = counters::column_index(desc, "stats_active_assignments");
+  if (nulls[aa]) elog(ERROR, "hitlai: NULL stats_active_assignments");  // NOT NULL
+  values[aa] = counters::int8_add(values[aa], n);
+  replace[aa] = true;
+}
+
+void update_tester(Datum id, counters::ChangeFn fn, void* ctx) {
+  counters::update_by_id(counters::Table::kHumanTesters, id, fn, ctx);
+}
+
+// The rating deltas of a statement, as kRatingRunUpdate and kAsgRatings return them (one
+// row: tester ids, changes of the sum, changes of the count, NULL when none), applied
+// tester by tester.
+void apply_rating_deltas(spi::Statement& deltas) {
+  spi::exec(deltas);
+  Datum a[3];
+  char a_null[3];
+  if (!spi::row_args(0, 3, a, a_null)) return;
+  Datum* ids = nullptr;
+  Datum* sums = nullptr;
+  Datum* counts = nullptr;
+  int n = 0;
+  hitlai::pg::guarded([&] {
+    bool* nulls;
+    int n2, n3;
+    deconstruct_array(DatumGetArrayTypeP(a[0]), UUIDOID, UUID_LEN, false, TYPALIGN_CHAR, &ids,
+                      &nulls, &n);
+    deconstruct_array(DatumGetArrayTypeP(a[1]), INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE,
+                      &sums, &nulls, &n2);
+    deconstruct_array(DatumGetArrayTypeP(a[2]), INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE,
+                      &counts, &nulls, &n3);
+    if (n != n2 || n != n3) elog(ERROR, "hitlai: rating deltas of different lengths");
+  });
+  for (int i = 0; i < n; ++i) {
+    RatingDelta d{DatumGetInt64(sums[i]), DatumGetInt64(counts[i])};
+    update_tester(ids[i], apply_rating, &d);
+  }
 }
 
 // ---- locks -------------------------------------------------------------------------
@@ -178,7 +286,8 @@ UPDATE hitlai.human_testers h
 
 // ---- ratings (T3) --------------------------------------------------------------------
 // Each statement's change of the rating state: one row, (tester ids, change of the sum,
-// change of the count) as three arrays, NULL when nothing changed; kApplyRating adds them.
+// change of the count) as three arrays, NULL when nothing changed; apply_rating_deltas
+// adds them.
 
 // Runs whose company_ai_rating changed: their completed assignments' testers.
 spi::Statement kRatingRunUpdate{
@@ -212,21 +321,6 @@ SELECT pg_catalog.array_agg(d.tester_id), pg_catalog.array_agg(d.ds), pg_catalog
         HAVING pg_catalog.sum(y.k * r.company_ai_rating::int4) <> 0
             OR pg_catalog.sum(y.k) <> 0) d)SQL",
     0, {}, nullptr};
-
-// $1 tester ids, $2 change of stats_rating_sum, $3 change of stats_rating_count.
-spi::Statement kApplyRating{
-    R"SQL(
-UPDATE hitlai.human_testers h
-   SET stats_rating_sum = h.stats_rating_sum + d.ds,
-       stats_rating_count = h.stats_rating_count + d.dc,
-       average_rating = CASE WHEN h.stats_rating_count + d.dc > 0
-                             THEN pg_catalog.round((h.stats_rating_sum + d.ds)::numeric
-                                                   / (h.stats_rating_count + d.dc)::numeric, 2)
-                             ELSE 0 END
-  FROM ROWS FROM (pg_catalog.unnest($1::uuid[]), pg_catalog.unnest($2::int8[]),
-                  pg_catalog.unnest($3::int8[])) AS d(id, ds, dc)
- WHERE h.id = d.id)SQL",
-    3, {UUIDARRAYOID, INT8ARRAYOID, INT8ARRAYOID}, nullptr};
 
 // The testers of the statement's completed assignments, locked in id order by a
 // statement of their own before their rating state is updated (lock, then update: see
@@ -321,22 +415,6 @@ spi::Statement kCreditPairsBulkRuns{kCreditPairsBulkSql.c_str(), 3,
                                     {UUIDARRAYOID, NUMERICARRAYOID, UUIDARRAYOID}, nullptr};
 enum CreditPairsCol { kPairRun = 1, kPairCostCents, kPairTester, kPairSharePct };
 
-// S10: the two counters saturate at the largest value of their column types (integer,
-// numeric(12,2)) instead of failing with 22003: a tester's totals, which many companies
-// add to, never make another company's completion fail. Each run's contribution is
-// bounded where it is written (cost numeric(10,2): at most 99,999,999.99, 22003 at the
-// writing company's own statement), so one company reaches the cap only by paying it
-// (docs/tenant-isolation.md).
-spi::Statement kCreditTesters{
-    R"SQL(
-UPDATE hitlai.human_testers h
-   SET tests_completed = LEAST(h.tests_completed::int8 + u.n::int8, 2147483647)::int4,
-       total_earnings = LEAST(h.total_earnings + u.cents::int8::numeric / 100,
-                                         9999999999.99)
-  FROM ROWS FROM (pg_catalog.unnest($1::uuid[]), pg_catalog.unnest($2), pg_catalog.unnest($3)) AS u(id, n, cents)
- WHERE h.id = u.id)SQL",
-    3, {TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID}, nullptr};
-
 spi::Statement kCreditAssignments{
     R"SQL(
 INSERT INTO hitlai.tester_assignments AS a (test_run_id, tester_id, status, completed_at)
@@ -369,7 +447,7 @@ uint64_t testers_lock_for(RunEvent ev, int64_t rows) {
 
 void testers_active_delta() { spi::exec_then(kActive, kApplyActive); }
 
-void testers_rating_delta_on_run_update() { spi::exec_then(kRatingRunUpdate, kApplyRating); }
+void testers_rating_delta_on_run_update() { apply_rating_deltas(kRatingRunUpdate); }
 
 void testers_recount_pending() {
   if (recount_testers.empty()) return;
@@ -415,14 +493,14 @@ void credit_runs(Datum* runs, const char* runs_null, int64_t n) {
     }
     b = e;
   }
-  std::vector<std::string> ids, ns, cents;
-  for (const auto& [id, v] : per_tester) {
-    ids.push_back(id);
-    ns.push_back(std::to_string(v.first));
-    cents.push_back(std::to_string(v.second));
+  // Testers in id order (the map's text order is uuid order), each already locked.
+  for (const auto& entry : per_tester) {
+    const char* id = entry.first.c_str();
+    const Datum uuid =
+        hitlai::pg::guarded([id] { return DirectFunctionCall1(uuid_in, CStringGetDatum(id)); });
+    CreditDelta d{entry.second.first, entry.second.second};
+    update_tester(uuid, apply_credit, &d);
   }
-  Datum targs[3] = {spi::text_array(ids), spi::text_array(ns), spi::text_array(cents)};
-  spi::exec_rows(kCreditTesters, static_cast<int64_t>(ids.size()), targs);
   Datum aargs[2] = {spi::text_array(asg_runs), spi::text_array(asg_testers)};
   spi::exec_rows(kCreditAssignments, static_cast<int64_t>(asg_runs.size()), aargs);
 }
@@ -475,9 +553,14 @@ void testers_active_delta_one(const OneRun& run) {
     }
   }
   if (n == 0) return;
-  Datum args[2] = {spi::array_of(ids, nullptr, n, UUIDOID),
-                   spi::array_of(deltas, nullptr, n, INT8OID)};
-  spi::exec_rows(kApplyActive, n, args);
+  if (n == 2 && std::memcmp(DatumGetUUIDP(ids[0]), DatumGetUUIDP(ids[1]), UUID_LEN) > 0) {
+    std::swap(ids[0], ids[1]);  // id order
+    std::swap(deltas[0], deltas[1]);
+  }
+  for (int i = 0; i < n; ++i) {
+    int64_t delta = DatumGetInt64(deltas[i]);
+    update_tester(ids[i], apply_active, &delta);
+  }
 }
 
 }  // namespace hitlai::pg
@@ -503,7 +586,7 @@ Datum assignments_trigger(FunctionCallInfo fcinfo, const trigger::Spec& spec) {
   if (call.transition_rows() == 0) return call.unchanged();
   spi::Connection spi_conn(call.data, {"old_asg", "new_asg"});
   spi::exec(kLockAsg);
-  spi::exec_then(kAsgRatings, kApplyRating);
+  apply_rating_deltas(kAsgRatings);
   if (call.is_delete()) {
     const uint64_t gone = spi::exec(kAsgRunGone);
     for (uint64_t i = 0; i < gone; ++i)

@@ -1,0 +1,59 @@
+// Counter rows written without the executor (T3, V2, M1 on human_testers; V1 on
+// companies): the columns hitlai keeps for its statistics, which no user writes and no
+// index covers, updated in place of an SPI UPDATE.
+//
+// An SPI `UPDATE ... WHERE id = $1` pays PostgreSQL's per-statement cost: executor
+// start-up, and every CHECK constraint of the table parsed again from its catalog text
+// and evaluated (human_testers has ten, two of them functions over text arrays), about
+// 0.3-0.5M instructions for one row. update_by_id does what such an UPDATE does for
+// one row, directly through the table access method:
+//
+//  - it finds the row by primary key with a snapshot taken after a command counter
+//    increment (as SPI does for every statement: this transaction's earlier writes are
+//    seen);
+//  - it locks the row as UPDATE does (FOR NO KEY UPDATE, table_tuple_lock): under READ
+//    COMMITTED it waits for a concurrent writer and continues with the newest version;
+//    under REPEATABLE READ or SERIALIZABLE a version changed since the transaction's
+//    snapshot raises 40001, as the UPDATE would;
+//  - it writes the new version with simple_heap_update (a HOT update when the page has
+//    room, as the counters are in no index) and, when the update is not HOT, inserts
+//    the index entries through the executor's index code;
+//  - the caller's function computes the new values from the locked version and checks
+//    the constraints that cover the columns it writes (count_add, sum_add below).
+//
+// What differs from an UPDATE statement, by design (docs/internals.md): no trigger on
+// the table fires for these writes (hitlai's own triggers on these tables watch other
+// columns; a trigger a superuser adds to companies or human_testers does not see
+// counter updates), and row-level security and privileges are not consulted (the
+// callers are hitlai's SECURITY DEFINER triggers, which bypass both anyway). The write
+// is an ordinary heap update: WAL, replication and logical decoding see it.
+#pragma once
+
+#include "pg/compat.hpp"
+
+#include <cstdint>
+
+namespace hitlai::pg::counters {
+
+enum class Table { kCompanies, kHumanTesters };
+
+// Computes the new row from the locked one: `values`/`nulls` hold every column of the
+// newest version (index = attribute number - 1); it sets `replace[i]` and the new
+// `values[i]` of each column it changes (none: the row is only locked). Called inside
+// the update, under guarded(): it
+// may raise PostgreSQL errors, and must not create C++ objects with destructors.
+using ChangeFn = void (*)(void* ctx, TupleDesc desc, Datum* values, bool* nulls,
+                          bool* replace);
+
+// Updates the row of `table` whose primary key is `id` (uuid) as described above.
+// Returns false when no such row is visible (deleted meanwhile, under READ COMMITTED).
+bool update_by_id(Table table, Datum id, ChangeFn change, void* ctx);
+
+// Helpers for ChangeFn: the attribute index (0-based) of a column, and additions that
+// raise 22003 on overflow like the SQL operators (int8 +; numeric + with the column's
+// typmod applied, as an UPDATE assigns it).
+int column_index(TupleDesc desc, const char* name);
+Datum int8_add(Datum a, int64_t b);
+Datum numeric_add_typmod(Datum a, Datum b, int32 typmod);
+
+}  // namespace hitlai::pg::counters

@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# T3, V1, V2, M1, T7: the counter rows hitlai writes without the executor
+# (src/pg/counter_rows.cpp: company stats of a run update, tester credit, ratings,
+# active runs, the assignment counters of one inserted assignment) under 8 concurrent
+# sessions, in READ COMMITTED and in REPEATABLE READ. Every session works on the same
+# company and the same two testers. READ COMMITTED: no error at all, every counter
+# exact. REPEATABLE READ: a session whose row changed since its snapshot gets 40001
+# (pgbench retries it, --max-tries), never a lost update: the counters are exact too.
+set -uo pipefail
+source "$(dirname "$0")/lib/tap.sh"
+BIN=$(dirname "$HL_PG_CONFIG")
+N=8 M=20
+LOG=$HL_WORK/cluster/server.log
+log_start=$(stat -c %s "$LOG" 2>/dev/null || echo 0)
+
+tap_plan 12
+
+# One transaction: a run with tester A and an assignment of B, moved to running, then
+# completed with a rating, a sentiment and a cost, then an issue; then A's run is given
+# back (tester B, still completed: an active-run move of nobody) and a pending run of
+# B moves to A (V2 deltas on both testers).
+script=$HL_WORK/counter_rows_$$.sql
+cat >"$script" <<'SQL'
+BEGIN;
+INSERT INTO hitlai.test_runs (company_id, tester_id, url, mission, cost)
+  VALUES ('00000000-0000-0000-0000-0000000000c1', '00000000-0000-0000-0000-000000000001',
+          'https://a.io', 'm', 10.00) RETURNING id AS r \gset
+INSERT INTO hitlai.tester_assignments (test_run_id, tester_id)
+  VALUES (:r, '00000000-0000-0000-0000-000000000002');
+UPDATE hitlai.test_runs SET status = 'running' WHERE id = :r;
+UPDATE hitlai.test_runs SET status = 'completed', company_ai_rating = 4, sentiment_score = 0.5, cost = 20.00
+ WHERE id = :r;
+INSERT INTO hitlai.issues (test_run_id, title) VALUES (:r, 'x');
+INSERT INTO hitlai.test_runs (company_id, tester_id, url, mission, status)
+  VALUES ('00000000-0000-0000-0000-0000000000c1', '00000000-0000-0000-0000-000000000002',
+          'https://a.io', 'm', 'pending') RETURNING id AS p \gset
+UPDATE hitlai.test_runs SET tester_id = '00000000-0000-0000-0000-000000000001' WHERE id = :p;
+COMMIT;
+SQL
+chmod a+r "$script"
+
+q() { hl_psql "$DB" -c "$1"; }
+for iso in "read committed" "repeatable read"; do
+  DB=hl_counter_rows_${iso// /_}_$$
+  hl_scratch_db "$DB"
+  hl_psql "$DB" >/dev/null <<SQL
+CREATE EXTENSION hitlai;
+INSERT INTO hitlai.companies (id, name, email, monthly_test_quota)
+  VALUES ('00000000-0000-0000-0000-0000000000c1', 'Rows', 'r@c.io', NULL);
+INSERT INTO hitlai.human_testers (id, user_id, email, display_name) VALUES
+  ('00000000-0000-0000-0000-000000000001', gen_random_uuid(), 'a@c.io', 'A'),
+  ('00000000-0000-0000-0000-000000000002', gen_random_uuid(), 'b@c.io', 'B');
+SQL
+  hl_psql "$DB" -c "ALTER DATABASE $DB SET default_transaction_isolation = '$iso'" >/dev/null
+  out=$("$BIN/pgbench" -n -M prepared -d "$DB" \
+    -f "$script" -c "$N" -j 2 -t "$M" --max-tries=10000 2>&1)
+  [ -n "$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' <<<"$out")" ] || tap_diag "$out"
+  failed=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' <<<"$out")
+  retried=$(sed -n 's/^number of transactions retried: \([0-9]*\).*/\1/p' <<<"$out")
+  tap_is "${failed:-missing}" 0 "$iso: every transaction of $N sessions x $M committed (pgbench: ${retried:-0} retried)"
+  if [ "$iso" = "read committed" ]; then
+    tap_is "${retried:-0}" 0 "read committed: no serialization failure, no deadlock (nothing retried)"
+  else
+    tap_ok $([ "${retried:-0}" -gt 0 ] && echo 0 || echo 1) \
+      "repeatable read: concurrent changes of a counter row raise 40001 (${retried:-0} transactions retried)"
+  fi
+  runs=$((N * M))
+  # cost 20.00 per run, 2 credited testers at 70 %: 7.00 each
+  tap_is "$(q "SELECT stats_run_count || '/' || stats_cost_sum || '/' || stats_sentiment_sum || '/' || stats_sentiment_count FROM hitlai.companies")" \
+    "$((2 * runs))/$((20 * runs)).00/$((runs / 2)).00/$runs" \
+    "$iso: V1 company stats exact (runs, cost deltas, sentiment)"
+  tap_is "$(q "SELECT string_agg(tests_completed || '/' || total_earnings || '/' || average_rating || '/' || stats_rating_count || '/' || stats_active_assignments, ',' ORDER BY display_name) FROM hitlai.human_testers")" \
+    "$runs/$((7 * runs)).00/4.00/$runs/$runs,$runs/$((7 * runs)).00/4.00/$runs/0" \
+    "$iso: T3 credit, ratings and V2 active runs exact for both testers"
+  if [ "$iso" = "repeatable read" ]; then
+    tap_is "$(q "SELECT count(*) FROM hitlai.check_stats()")" 0 \
+      "$iso: check_stats() finds no counter that differs from the tables"
+  fi
+  hl_drop_db "$DB"
+done
+# REPEATABLE READ, one step at a time: a counter row that another session changed after
+# this transaction's snapshot raises 40001 at the write without the executor (a run's
+# cost change updates its company; one inserted assignment updates its tester), as an
+# UPDATE statement would, instead of overwriting the other session's change. The
+# error's LOCATION (VERBOSITY verbose) shows it comes from that write
+# (src/pg/counter_rows.cpp), not from an SQL statement before it.
+DB=hl_counter_rows_rr_$$
+hl_scratch_db "$DB"
+hl_psql "$DB" >/dev/null <<SQL
+CREATE EXTENSION hitlai;
+INSERT INTO hitlai.companies (id, name, email, monthly_test_quota)
+  VALUES ('00000000-0000-0000-0000-0000000000c1', 'Rows', 'r@c.io', NULL);
+INSERT INTO hitlai.human_testers (id, user_id, email, display_name) VALUES
+  ('00000000-0000-0000-0000-000000000001', gen_random_uuid(), 'a@c.io', 'A');
+INSERT INTO hitlai.test_runs (id, company_id, url, mission) VALUES
+  ('00000000-0000-0000-0000-0000000000f1', '00000000-0000-0000-0000-0000000000c1', 'https://a.io', 'm'),
+  ('00000000-0000-0000-0000-0000000000f2', '00000000-0000-0000-0000-0000000000c1', 'https://a.io', 'm'),
+  ('00000000-0000-0000-0000-0000000000f3', '00000000-0000-0000-0000-0000000000c1', 'https://a.io', 'm');
+SQL
+# rr_step SQL_OF_OTHER_SESSION SQL_OF_RR_SESSION -> the RR session's output
+rr_step() {
+  local fifo=$HL_WORK/rr_$$.fifo out=$HL_WORK/rr_$$.out
+  rm -f "$fifo" && mkfifo "$fifo"
+  "$BIN/psql" -X -q -d "$DB" <"$fifo" >"$out" 2>&1 &
+  local pid=$!
+  exec 3>"$fifo"
+  echo '\set VERBOSITY verbose' >&3
+  echo "BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT 1;" >&3
+  sleep 0.5
+  hl_psql "$DB" -c "$1" >/dev/null
+  echo "$2" >&3
+  echo "COMMIT;" >&3
+  exec 3>&-
+  wait "$pid"
+  cat "$out"
+  rm -f "$fifo" "$out"
+}
+got=$(rr_step "UPDATE hitlai.test_runs SET cost = 1 WHERE id = '00000000-0000-0000-0000-0000000000f1'" \
+              "UPDATE hitlai.test_runs SET cost = 2 WHERE id = '00000000-0000-0000-0000-0000000000f2';")
+tap_is "$(grep -c '40001: could not serialize access due to concurrent update' <<<"$got")/$(grep -c 'counter_rows.cpp' <<<"$got")/$(q "SELECT stats_cost_sum FROM hitlai.companies")" \
+  "1/1/1.00" "repeatable read: a company changed since the snapshot: 40001 at a run's cost change, the other change kept"
+got=$(rr_step "INSERT INTO hitlai.tester_assignments (test_run_id, tester_id) VALUES ('00000000-0000-0000-0000-0000000000f1', '00000000-0000-0000-0000-000000000001')" \
+              "INSERT INTO hitlai.tester_assignments (test_run_id, tester_id) VALUES ('00000000-0000-0000-0000-0000000000f3', '00000000-0000-0000-0000-000000000001');")
+tap_is "$(grep -c '40001: could not serialize access due to concurrent update' <<<"$got")/$(grep -c 'counter_rows.cpp' <<<"$got")/$(q "SELECT stats_open_assignments FROM hitlai.human_testers")" \
+  "1/1/1" "repeatable read: a tester changed since the snapshot: 40001 at one assignment's insert, the other kept"
+hl_drop_db "$DB"
+
+deadlocks=$(tail -c +"$((log_start + 1))" "$LOG" 2>/dev/null | grep -c 'deadlock detected')
+tap_is "$deadlocks" 0 "T7: no deadlock in the server log"
+rm -f "$script"
+tap_done
