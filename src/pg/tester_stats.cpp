@@ -180,61 +180,55 @@ void apply_rating_deltas(spi::Statement& deltas) {
 // statistics were when they were made (with a plain IN (...) join, plans made on stale
 // statistics hashed all testers and scanned all assignments for every run update). A
 // bulk statement joins the assignments as the planner chooses (one hash join instead of
-// 100,000 probes).
-std::string lock_sql(const char* head, const char* assignments_few,
-                     const char* assignments_bulk, bool few) {
-  return std::string(head) + (few ? assignments_few : assignments_bulk) +
-         "))\n ORDER BY h.id FOR NO KEY UPDATE OF h";
-}
-
+// 100,000 probes). Each form is written out whole (the shared parts as macros of
+// adjacent string literals), so that the S7 lint (test/shell/70_qualified_names.t)
+// parses every statement as PostgreSQL will.
 // Also the testers of assignments that the same statement made for the new runs (an
 // INSERT ... with a data-modifying CTE, or a trigger): the assignment statement triggers,
 // which write their counters (M1, assignment_stats.cpp), fire after this one, and must
 // find them locked already (one step per statement, LOCK ORDER in triggers.hpp).
-constexpr char kLockInsertHead[] = R"SQL(
-SELECT h.id FROM hitlai.human_testers h
- WHERE h.id = ANY (ARRAY(
-         SELECT r.tester_id FROM new_runs r
-          WHERE r.status IN ('pending', 'running', 'completed')
-         UNION
-)SQL";
-constexpr char kLockInsertFew[] = R"SQL(
+#define HITLAI_LOCK_INSERT_HEAD                                                         \
+  "SELECT h.id FROM hitlai.human_testers h\n"                                             \
+  " WHERE h.id = ANY (ARRAY(\n"                                                           \
+  "         SELECT r.tester_id FROM new_runs r\n"                                         \
+  "          WHERE r.status IN ('pending', 'running', 'completed')\n"                     \
+  "         UNION"
+#define HITLAI_LOCK_TAIL "))\n ORDER BY h.id FOR NO KEY UPDATE OF h"
+spi::Statement kLockInsertFewRuns{HITLAI_LOCK_INSERT_HEAD R"SQL(
          SELECT a.tester_id FROM new_runs r
           CROSS JOIN LATERAL (SELECT a.tester_id FROM hitlai.tester_assignments a
-                               WHERE a.test_run_id = r.id OFFSET 0) a)SQL";
-constexpr char kLockInsertBulk[] = R"SQL(
+                               WHERE a.test_run_id = r.id OFFSET 0) a)SQL" HITLAI_LOCK_TAIL,
+                                  0, {}, nullptr};
+spi::Statement kLockInsertBulkRuns{HITLAI_LOCK_INSERT_HEAD R"SQL(
          SELECT a.tester_id FROM hitlai.tester_assignments a
-          WHERE a.test_run_id IN (SELECT r.id FROM new_runs r))SQL";
-const std::string kLockInsertFewSql = lock_sql(kLockInsertHead, kLockInsertFew, kLockInsertBulk, true);
-const std::string kLockInsertBulkSql = lock_sql(kLockInsertHead, kLockInsertFew, kLockInsertBulk, false);
-spi::Statement kLockInsertFewRuns{kLockInsertFewSql.c_str(), 0, {}, nullptr};
-spi::Statement kLockInsertBulkRuns{kLockInsertBulkSql.c_str(), 0, {}, nullptr};
+          WHERE a.test_run_id IN (SELECT r.id FROM new_runs r))SQL" HITLAI_LOCK_TAIL,
+                                   0, {}, nullptr};
+#undef HITLAI_LOCK_INSERT_HEAD
 
-constexpr char kLockUpdateHead[] = R"SQL(
-WITH ch AS (
-  SELECT n.id, n.tester_id AS nt, o.tester_id AS ot,
-         n.status <> o.status OR n.tester_id IS DISTINCT FROM o.tester_id AS moved,
-         n.company_ai_rating IS DISTINCT FROM o.company_ai_rating AS rated,
-         n.status = 'completed' AND o.status <> 'completed' AS completing
-    FROM new_runs n JOIN old_runs o ON o.id = n.id)
-SELECT h.id FROM hitlai.human_testers h
- WHERE h.id = ANY (ARRAY(
-         SELECT ch.nt FROM ch WHERE ch.moved OR ch.completing
-         UNION SELECT ch.ot FROM ch WHERE ch.moved
-         UNION
-)SQL";
-constexpr char kLockUpdateFew[] = R"SQL(
+#define HITLAI_LOCK_UPDATE_HEAD                                                         \
+  "WITH ch AS (\n"                                                                        \
+  "  SELECT n.id, n.tester_id AS nt, o.tester_id AS ot,\n"                                \
+  "         n.status <> o.status OR n.tester_id IS DISTINCT FROM o.tester_id AS moved,\n" \
+  "         n.company_ai_rating IS DISTINCT FROM o.company_ai_rating AS rated,\n"         \
+  "         n.status = 'completed' AND o.status <> 'completed' AS completing\n"           \
+  "    FROM new_runs n JOIN old_runs o ON o.id = n.id)\n"                                 \
+  "SELECT h.id FROM hitlai.human_testers h\n"                                             \
+  " WHERE h.id = ANY (ARRAY(\n"                                                           \
+  "         SELECT ch.nt FROM ch WHERE ch.moved OR ch.completing\n"                       \
+  "         UNION SELECT ch.ot FROM ch WHERE ch.moved\n"                                  \
+  "         UNION"
+spi::Statement kLockUpdateFewRuns{HITLAI_LOCK_UPDATE_HEAD R"SQL(
          SELECT a.tester_id FROM ch
           CROSS JOIN LATERAL (SELECT a.tester_id FROM hitlai.tester_assignments a
                                WHERE a.test_run_id = ch.id OFFSET 0) a
-          WHERE ch.rated OR ch.completing)SQL";
-constexpr char kLockUpdateBulk[] = R"SQL(
+          WHERE ch.rated OR ch.completing)SQL" HITLAI_LOCK_TAIL,
+                                  0, {}, nullptr};
+spi::Statement kLockUpdateBulkRuns{HITLAI_LOCK_UPDATE_HEAD R"SQL(
          SELECT a.tester_id FROM ch JOIN hitlai.tester_assignments a ON a.test_run_id = ch.id
-          WHERE ch.rated OR ch.completing)SQL";
-const std::string kLockUpdateFewSql = lock_sql(kLockUpdateHead, kLockUpdateFew, kLockUpdateBulk, true);
-const std::string kLockUpdateBulkSql = lock_sql(kLockUpdateHead, kLockUpdateFew, kLockUpdateBulk, false);
-spi::Statement kLockUpdateFewRuns{kLockUpdateFewSql.c_str(), 0, {}, nullptr};
-spi::Statement kLockUpdateBulkRuns{kLockUpdateBulkSql.c_str(), 0, {}, nullptr};
+          WHERE ch.rated OR ch.completing)SQL" HITLAI_LOCK_TAIL,
+                                   0, {}, nullptr};
+#undef HITLAI_LOCK_UPDATE_HEAD
+#undef HITLAI_LOCK_TAIL
 
 // A run deletion writes two groups of testers: those of its active runs (V2, here) and
 // those whose completed assignments vanish with the runs (T3 recount, in the
@@ -375,19 +369,18 @@ SELECT pg_catalog.array_agg(n.id), pg_catalog.array_agg(n.cost), pg_catalog.arra
 // tester's share is read by a subquery, by primary key (a join would make the generic
 // plan that exec_rows runs hash every tester; revenue_share_pct is NOT NULL, so a NULL
 // pct means the tester row is gone, and the pair is left out as the join did).
-constexpr char kCreditPairsHead[] = R"SQL(
-WITH runs AS (
-  SELECT u.id, u.cost, u.tester_id
-    FROM ROWS FROM (pg_catalog.unnest($1::uuid[]), pg_catalog.unnest($2::numeric[]),
-                    pg_catalog.unnest($3::uuid[])) AS u(id, cost, tester_id)),
-c AS (SELECT runs.id AS run_id, runs.cost, runs.tester_id FROM runs
-       WHERE runs.tester_id IS NOT NULL
-      UNION
-      SELECT runs.id, runs.cost, a.tester_id FROM runs
-)SQL";
+#define HITLAI_CREDIT_PAIRS_HEAD                                                        \
+  "WITH runs AS (\n"                                                                      \
+  "  SELECT u.id, u.cost, u.tester_id\n"                                                  \
+  "    FROM ROWS FROM (pg_catalog.unnest($1::uuid[]), pg_catalog.unnest($2::numeric[]),\n" \
+  "                    pg_catalog.unnest($3::uuid[])) AS u(id, cost, tester_id)),\n"      \
+  "c AS (SELECT runs.id AS run_id, runs.cost, runs.tester_id FROM runs\n"                 \
+  "       WHERE runs.tester_id IS NOT NULL\n"                                             \
+  "      UNION\n"                                                                         \
+  "      SELECT runs.id, runs.cost, a.tester_id FROM runs"
 // A few runs (run by exec_rows with one generic plan): one probe of the assignments
-// index per run, and the tester's share by primary key (see lock_sql above).
-constexpr char kCreditPairsFew[] = R"SQL(
+// index per run, and the tester's share by primary key (see the lock statements above).
+spi::Statement kCreditPairsFewRuns{HITLAI_CREDIT_PAIRS_HEAD R"SQL(
        CROSS JOIN LATERAL (
          SELECT a.tester_id FROM hitlai.tester_assignments a
           WHERE a.test_run_id = runs.id AND a.status IN ('assigned', 'started', 'completed')
@@ -398,21 +391,18 @@ SELECT x.run_id::text, (x.cost * 100)::int8, x.tester_id::text, x.pct
                  WHERE h.id = c.tester_id) AS pct
           FROM c) x
  WHERE x.pct IS NOT NULL
- ORDER BY x.run_id, x.tester_id)SQL";
+ ORDER BY x.run_id, x.tester_id)SQL",
+                                   3, {UUIDARRAYOID, NUMERICARRAYOID, UUIDARRAYOID}, nullptr};
 // Bulk: joins, planned for the values.
-constexpr char kCreditPairsBulk[] = R"SQL(
+spi::Statement kCreditPairsBulkRuns{HITLAI_CREDIT_PAIRS_HEAD R"SQL(
        JOIN hitlai.tester_assignments a
          ON a.test_run_id = runs.id AND a.status IN ('assigned', 'started', 'completed'))
 SELECT c.run_id::text, (c.cost * 100)::int8, c.tester_id::text,
        (h.revenue_share_pct * 100)::int8
   FROM c JOIN hitlai.human_testers h ON h.id = c.tester_id
- ORDER BY c.run_id, c.tester_id)SQL";
-const std::string kCreditPairsFewSql = std::string(kCreditPairsHead) + kCreditPairsFew;
-const std::string kCreditPairsBulkSql = std::string(kCreditPairsHead) + kCreditPairsBulk;
-spi::Statement kCreditPairsFewRuns{kCreditPairsFewSql.c_str(), 3,
-                                   {UUIDARRAYOID, NUMERICARRAYOID, UUIDARRAYOID}, nullptr};
-spi::Statement kCreditPairsBulkRuns{kCreditPairsBulkSql.c_str(), 3,
-                                    {UUIDARRAYOID, NUMERICARRAYOID, UUIDARRAYOID}, nullptr};
+ ORDER BY c.run_id, c.tester_id)SQL",
+                                    3, {UUIDARRAYOID, NUMERICARRAYOID, UUIDARRAYOID}, nullptr};
+#undef HITLAI_CREDIT_PAIRS_HEAD
 enum CreditPairsCol { kPairRun = 1, kPairCostCents, kPairTester, kPairSharePct };
 
 spi::Statement kCreditAssignments{
