@@ -41,8 +41,7 @@ void insert_index_entries(Relation rel, HeapTuple tuple, bool only_summarizing) 
   ResultRelInfo* rri = makeNode(ResultRelInfo);
   InitResultRelInfo(rri, rel, 1, nullptr, 0);
   ExecOpenIndices(rri, false);
-  TupleTableSlot* slot =
-      ExecInitExtraTupleSlot(estate, RelationGetDescr(rel), &TTSOpsHeapTuple);
+  TupleTableSlot* slot = MakeSingleTupleTableSlot(RelationGetDescr(rel), &TTSOpsHeapTuple);
   ExecStoreHeapTuple(tuple, slot, false);
   List* deferred = exec_insert_index_tuples(rri, slot, estate, only_summarizing);
   (void)deferred;  // no deferrable unique constraint on these tables
