@@ -1,6 +1,7 @@
 // The hitlai module: PG_MODULE_MAGIC and hitlai.version().
 #include "pg/bridge.hpp"
 #include "pg/settings.hpp"
+#include "pg/spi.hpp"
 #include "pg/webhook_deliver.hpp"
 
 extern "C" {
@@ -15,6 +16,7 @@ void _PG_init(void) {
   hitlai::pg::define_webhook_settings();
   hitlai::pg::define_webhook_worker_settings();
   hitlai::pg::define_settings();
+  hitlai::pg::spi::install_probe_planner();
 }
 
 #ifndef HITLAI_VERSION

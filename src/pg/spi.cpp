@@ -10,10 +10,12 @@ extern "C" {
 #include "executor/executor.h"
 #include "executor/tuptable.h"
 #include "miscadmin.h"
+#include "optimizer/planner.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
 #include "utils/datum.h"
+#include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/snapmgr.h"
 #include "utils/rel.h"
@@ -39,12 +41,19 @@ void finish() {
   });
 }
 
+// The number of rows of the innermost open trigger connection's transition tables (0 for
+// a trigger without any), or -1 when the innermost connection is not a trigger's: what
+// exec() sizes its plan by.
+int64_t connection_rows = -1;
+
 }  // namespace
 
 Connection::Connection(TriggerData* td)
-    : exceptions_at_start_(std::uncaught_exceptions()), open_(false) {
+    : exceptions_at_start_(std::uncaught_exceptions()), open_(false),
+      outer_rows_(connection_rows) {
   connect(td);
   open_ = true;
+  connection_rows = td ? tuple_count(td->tg_oldtable) + tuple_count(td->tg_newtable) : -1;
 }
 
 Connection::Connection(TriggerData* td, std::initializer_list<const char*> tables)
@@ -71,10 +80,12 @@ Connection::Connection(TriggerData* td, std::initializer_list<const char*> table
 void Connection::finish() {
   if (!open_) return;
   open_ = false;
+  connection_rows = outer_rows_;
   spi::finish();
 }
 
 Connection::~Connection() {
+  if (open_) connection_rows = outer_rows_;
   // Unwinding an exception: the abort path closes the connection (see spi.hpp).
   if (!open_ || std::uncaught_exceptions() > exceptions_at_start_) return;
   (void)SPI_finish();  // reports by return code, never by ereport
@@ -84,24 +95,70 @@ namespace {
 
 enum class Snap { kCurrent, kReadOnly, kLatest };
 
-// Prepares and keeps a plan of s (with these cursor options) on first use. Called under
-// guarded().
-SPIPlanPtr prepared(Statement& s, SPIPlanPtr& slot, int cursor_options) {
+// Probe plans (spi.hpp, exec_rows): the query texts of the kept few-row plans, as the
+// plan cache hands them to the planner (the CachedPlanSource's own copy, so a pointer
+// comparison identifies them; no other statement has that pointer). A fixed array: the
+// hook reads it while planning, where nothing may throw.
+constexpr int kMaxProbeSources = 256;
+const char* probe_sources[kMaxProbeSources];
+int probe_source_count = 0;
+planner_hook_type next_planner = nullptr;
+
+bool is_probe_source(const char* query_string) {
+  for (int i = 0; i < probe_source_count; ++i)
+    if (probe_sources[i] == query_string) return true;
+  return false;
+}
+
+// planner_hook: a probe plan is made with sequential scans, hash joins and merge joins
+// switched off for its own planning only (a GUC nest level, undone before returning, or
+// by the (sub)transaction's abort if planning fails, as for a function's SET clause).
+// Statements run by the plan later, such as triggers it fires, plan as usual.
+PlannedStmt* probe_planner(Query* parse, const char* query_string, int cursor_options,
+                           ParamListInfo params) {
+  planner_hook_type next = next_planner ? next_planner : standard_planner;
+  if (!query_string || !is_probe_source(query_string))
+    return next(parse, query_string, cursor_options, params);
+  const int level = NewGUCNestLevel();
+  for (const char* name : {"enable_seqscan", "enable_hashjoin", "enable_mergejoin"})
+    (void)set_config_option(name, "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0,
+                            false);
+  PlannedStmt* result = next(parse, query_string, cursor_options, params);
+  AtEOXact_GUC(true, level);
+  return result;
+}
+
+// Prepares and keeps a plan of s (with these cursor options) on first use; a probe plan's
+// query text is registered for probe_planner. Called under guarded().
+SPIPlanPtr prepared(Statement& s, SPIPlanPtr& slot, int cursor_options, bool probe = false) {
   if (!slot) {
     SPIPlanPtr p = SPI_prepare_cursor(s.sql, s.nargs, s.argtypes, cursor_options);
     if (!p)
       elog(ERROR, "hitlai: SPI_prepare failed (%s): %s", SPI_result_code_string(SPI_result),
            s.sql);
     if (SPI_keepplan(p) != 0) elog(ERROR, "hitlai: SPI_keepplan failed");
+    if (probe) {
+      List* sources = SPI_plan_get_plan_sources(p);
+      if (list_length(sources) != 1 || probe_source_count == kMaxProbeSources)
+        elog(ERROR, "hitlai: cannot keep a probe plan for: %s", s.sql);
+      probe_sources[probe_source_count++] =
+          static_cast<CachedPlanSource*>(linitial(sources))->query_string;
+    }
     slot = p;
   }
   return slot;
 }
 
+// Whether a statement of `rows` rows runs its probe plan (spi.hpp, exec_rows). A
+// statement planned afresh for every call (CURSOR_OPT_CUSTOM_PLAN) never does.
+bool probe_for(const Statement& s, int64_t rows) {
+  return rows >= 0 && rows <= kSmallRows && !(s.cursor_options & CURSOR_OPT_CUSTOM_PLAN);
+}
+
 uint64_t run(Statement& s, const Datum* values, const char* nulls, long tcount, Snap snap,
-             bool small = false) {
+             bool small) {
   return guarded([&]() -> uint64 {
-    SPIPlanPtr plan = small ? prepared(s, s.small_plan, CURSOR_OPT_GENERIC_PLAN)
+    SPIPlanPtr plan = small ? prepared(s, s.small_plan, CURSOR_OPT_GENERIC_PLAN, true)
                             : prepared(s, s.plan, s.cursor_options);
     Datum* args = const_cast<Datum*>(values);
     int rc;
@@ -126,11 +183,16 @@ uint64_t run(Statement& s, const Datum* values, const char* nulls, long tcount, 
 }  // namespace
 
 uint64_t exec(Statement& s, const Datum* values, const char* nulls, long tcount) {
-  return run(s, values, nulls, tcount, Snap::kCurrent);
+  return run(s, values, nulls, tcount, Snap::kCurrent, probe_for(s, connection_rows));
 }
 
 uint64_t exec_rows(Statement& s, int64_t rows, const Datum* values, const char* nulls) {
-  return run(s, values, nulls, 0, Snap::kCurrent, rows <= kSmallRows);
+  return run(s, values, nulls, 0, Snap::kCurrent, probe_for(s, rows));
+}
+
+void install_probe_planner() {
+  next_planner = planner_hook;
+  planner_hook = probe_planner;
 }
 
 int64_t array_length(Datum array) {
@@ -141,11 +203,11 @@ int64_t array_length(Datum array) {
 }
 
 uint64_t exec_read_only(Statement& s, const Datum* values, const char* nulls, long tcount) {
-  return run(s, values, nulls, tcount, Snap::kReadOnly);
+  return run(s, values, nulls, tcount, Snap::kReadOnly, probe_for(s, connection_rows));
 }
 
 uint64_t exec_latest(Statement& s, const Datum* values, const char* nulls, long tcount) {
-  return run(s, values, nulls, tcount, Snap::kLatest);
+  return run(s, values, nulls, tcount, Snap::kLatest, probe_for(s, connection_rows));
 }
 
 std::optional<std::string> text(uint64_t row, int col) {

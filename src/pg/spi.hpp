@@ -67,22 +67,32 @@ class Connection {
  private:
   int exceptions_at_start_;
   bool open_;
+  int64_t outer_rows_;  // the enclosing connection's transition rows (spi.cpp)
 };
 
 // Executes s with the given parameters (nulls: ' ' or 'n' per parameter, or nullptr);
 // returns SPI_processed. Results stay in SPI_tuptable until the next call. tcount: stop
-// after this many rows (0: all).
+// after this many rows (0: all). Inside a trigger's connection, s is sized by the
+// trigger's transition tables (as exec_rows with their row count; a row trigger's
+// statements are one-row statements); outside one, it runs its own plan.
 uint64_t exec(Statement& s, const Datum* values = nullptr, const char* nulls = nullptr,
               long tcount = 0);
-// The same, for a statement whose parameters are arrays of `rows` elements each (the rows
-// it works on). Up to kSmallRows it runs one generic plan, made once for every call:
-// PostgreSQL's plan cache would otherwise plan such a statement afresh on every call,
-// because its custom plan, which knows the arrays' lengths, always looks cheaper than
-// the generic one (planning was a tenth of a lifecycle step's time). Beyond kSmallRows
-// (bulk statements) it runs `s`'s own plan, which the plan cache makes for the values.
+// The same, for a statement that works on `rows` rows: its parameters are arrays of
+// `rows` elements each, or the trigger's transition tables it reads hold `rows` rows.
+// Up to kSmallRows it runs the statement's probe plan: one generic plan, made once for
+// every call (PostgreSQL's plan cache would otherwise plan an array statement afresh on
+// every call, because its custom plan, which knows the arrays' lengths, always looks
+// cheaper than the generic one; planning was a tenth of a lifecycle step's time), and
+// made without sequential scans, hash joins or merge joins, so that it reaches its few
+// rows through indexes whatever the tables' sizes were when it was made. A plan kept
+// for the session is otherwise only as good as the statistics it was made with: made
+// while a table was small, it would go on scanning the table as it grows, until an
+// ANALYZE invalidates it. Beyond kSmallRows (bulk statements) it runs `s`'s own plan.
 constexpr int64_t kSmallRows = 64;
-uint64_t exec_rows(Statement& s, int64_t rows, const Datum* values,
+uint64_t exec_rows(Statement& s, int64_t rows, const Datum* values = nullptr,
                    const char* nulls = nullptr);
+// Installs the planner hook that makes probe plans (called once, from _PG_init).
+void install_probe_planner();
 // The number of elements of a one-dimensional array datum (0 for an empty array).
 int64_t array_length(Datum array);
 // The same, read-only in the caller's snapshot (s must be a SELECT).
