@@ -7,7 +7,7 @@
 -- small, so every one-run plan hitlai keeps for the session is made then: a plan that
 -- scans a table it found small would read every row once the table has grown.
 BEGIN;
-SELECT plan(7);
+SELECT plan(8);
 
 INSERT INTO hitlai.companies (id, name, email, monthly_test_quota)
   VALUES ('cccccccc-0000-4000-8000-000000000001', 'Plans', 'ops@plans.test', NULL);
@@ -87,6 +87,9 @@ SELECT cmp_ok(pg_temp.seq_read('training_data'), '<', 100::bigint,
               'T2: one run''s training row is found by its run, not by reading them all');
 SELECT cmp_ok(pg_temp.seq_read('companies'), '<', 100::bigint,
               'Q1, V1: one run''s company is found by primary key');
+SELECT is(current_setting('enable_seqscan') || current_setting('enable_hashjoin')
+            || current_setting('enable_mergejoin'), 'ononon',
+          'the settings the probe plans are made with do not outlive their planning');
 SELECT is((SELECT tests_completed FROM hitlai.human_testers
             WHERE id = 'dddddddd-0000-4000-8000-000000000002'), 1,
           'T3: the run''s tester was credited');
