@@ -41,10 +41,18 @@ void finish() {
   });
 }
 
-// The number of rows of the innermost open trigger connection's transition tables (0 for
-// a trigger without any), or -1 when the innermost connection is not a trigger's: what
-// exec() sizes its plan by.
+// The number of rows the innermost open connection's statements work on, what exec()
+// sizes its plan by: a statement trigger's transition rows, 0 for a row trigger (its
+// statements work on its row), -1 (unknown: ordinary plans) for a connection that is not
+// a trigger's and for a statement trigger without transition tables (TRUNCATE).
 int64_t connection_rows = -1;
+
+int64_t rows_of(const TriggerData* td) {
+  if (!td) return -1;
+  if (TRIGGER_FIRED_FOR_ROW(td->tg_event)) return 0;
+  if (!td->tg_oldtable && !td->tg_newtable) return -1;
+  return tuple_count(td->tg_oldtable) + tuple_count(td->tg_newtable);
+}
 
 }  // namespace
 
@@ -53,7 +61,7 @@ Connection::Connection(TriggerData* td)
       outer_rows_(connection_rows) {
   connect(td);
   open_ = true;
-  connection_rows = td ? tuple_count(td->tg_oldtable) + tuple_count(td->tg_newtable) : -1;
+  connection_rows = rows_of(td);
 }
 
 Connection::Connection(TriggerData* td, std::initializer_list<const char*> tables)

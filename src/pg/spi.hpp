@@ -74,7 +74,8 @@ class Connection {
 // returns SPI_processed. Results stay in SPI_tuptable until the next call. tcount: stop
 // after this many rows (0: all). Inside a trigger's connection, s is sized by the
 // trigger's transition tables (as exec_rows with their row count; a row trigger's
-// statements are one-row statements); outside one, it runs its own plan.
+// statements are one-row statements); outside one, and in a statement trigger without
+// transition tables (TRUNCATE), it runs its own plan.
 uint64_t exec(Statement& s, const Datum* values = nullptr, const char* nulls = nullptr,
               long tcount = 0);
 // The same, for a statement that works on `rows` rows: its parameters are arrays of
