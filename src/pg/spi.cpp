@@ -2,6 +2,7 @@
 
 #include "pg/bridge.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <exception>
 
@@ -51,7 +52,8 @@ int64_t rows_of(const TriggerData* td) {
   if (!td) return -1;
   if (TRIGGER_FIRED_FOR_ROW(td->tg_event)) return 0;
   if (!td->tg_oldtable && !td->tg_newtable) return -1;
-  return tuple_count(td->tg_oldtable) + tuple_count(td->tg_newtable);
+  // an UPDATE of n rows has n old and n new rows: it works on n rows
+  return std::max(tuple_count(td->tg_oldtable), tuple_count(td->tg_newtable));
 }
 
 }  // namespace
@@ -105,8 +107,8 @@ enum class Snap { kCurrent, kReadOnly, kLatest };
 
 // Probe plans (spi.hpp, exec_rows): the query texts of the kept few-row plans, as the
 // plan cache hands them to the planner (the CachedPlanSource's own copy, so a pointer
-// comparison identifies them; no other statement has that pointer). A fixed array: the
-// hook reads it while planning, where nothing may throw.
+// comparison identifies them; no other statement has that pointer; kept plans are never
+// freed). A fixed array, read by the hook while planning.
 constexpr int kMaxProbeSources = 256;
 const char* probe_sources[kMaxProbeSources];
 int probe_source_count = 0;
@@ -119,16 +121,19 @@ bool is_probe_source(const char* query_string) {
 }
 
 // planner_hook: a probe plan is made with sequential scans, hash joins and merge joins
-// switched off for its own planning only (a GUC nest level, undone before returning, or
-// by the (sub)transaction's abort if planning fails, as for a function's SET clause).
-// Statements run by the plan later, such as triggers it fires, plan as usual.
+// switched off while it is planned (a GUC nest level, undone before returning, or by the
+// (sub)transaction's abort if planning fails, as for a function's SET clause).
+// Statements run by the plan later, such as triggers it fires, plan as usual. JIT is
+// switched off too: up to PostgreSQL 17 a node the settings disable costs 1e10, so a
+// plan that cannot avoid one would pass every jit_*_above_cost threshold and be
+// compiled on each execution.
 PlannedStmt* probe_planner(Query* parse, const char* query_string, int cursor_options,
                            ParamListInfo params) {
   planner_hook_type next = next_planner ? next_planner : standard_planner;
   if (!query_string || !is_probe_source(query_string))
     return next(parse, query_string, cursor_options, params);
   const int level = NewGUCNestLevel();
-  for (const char* name : {"enable_seqscan", "enable_hashjoin", "enable_mergejoin"})
+  for (const char* name : {"enable_seqscan", "enable_hashjoin", "enable_mergejoin", "jit"})
     (void)set_config_option(name, "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0,
                             false);
   PlannedStmt* result = next(parse, query_string, cursor_options, params);
@@ -137,7 +142,8 @@ PlannedStmt* probe_planner(Query* parse, const char* query_string, int cursor_op
 }
 
 // Prepares and keeps a plan of s (with these cursor options) on first use; a probe plan's
-// query text is registered for probe_planner. Called under guarded().
+// query text is registered for probe_planner (were the array ever full, the plan would
+// simply be made as usual). Called under guarded().
 SPIPlanPtr prepared(Statement& s, SPIPlanPtr& slot, int cursor_options, bool probe = false) {
   if (!slot) {
     SPIPlanPtr p = SPI_prepare_cursor(s.sql, s.nargs, s.argtypes, cursor_options);
@@ -145,14 +151,15 @@ SPIPlanPtr prepared(Statement& s, SPIPlanPtr& slot, int cursor_options, bool pro
       elog(ERROR, "hitlai: SPI_prepare failed (%s): %s", SPI_result_code_string(SPI_result),
            s.sql);
     if (SPI_keepplan(p) != 0) elog(ERROR, "hitlai: SPI_keepplan failed");
-    if (probe) {
-      List* sources = SPI_plan_get_plan_sources(p);
-      if (list_length(sources) != 1 || probe_source_count == kMaxProbeSources)
-        elog(ERROR, "hitlai: cannot keep a probe plan for: %s", s.sql);
-      probe_sources[probe_source_count++] =
-          static_cast<CachedPlanSource*>(linitial(sources))->query_string;
-    }
     slot = p;
+    if (probe) {
+      ListCell* cell;
+      foreach (cell, SPI_plan_get_plan_sources(p)) {
+        if (probe_source_count < kMaxProbeSources)
+          probe_sources[probe_source_count++] =
+              static_cast<CachedPlanSource*>(lfirst(cell))->query_string;
+      }
+    }
   }
   return slot;
 }

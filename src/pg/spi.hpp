@@ -27,7 +27,8 @@ namespace hitlai::pg::spi {
 // `sql` is schema-qualified (S7); `argtypes` names the type of each of the `nargs`
 // parameters; `plan` is filled on first use. `cursor_options` are passed to
 // SPI_prepare_cursor (CURSOR_OPT_CUSTOM_PLAN: planned afresh for every call).
-// `small_plan` is the generic plan exec_rows uses for a few rows (filled on first use).
+// `small_plan` is the statement's probe plan (exec_rows), used for a few rows (filled on
+// first use).
 struct Statement {
   const char* sql;
   int nargs;
@@ -84,7 +85,7 @@ uint64_t exec(Statement& s, const Datum* values = nullptr, const char* nulls = n
 // every call (PostgreSQL's plan cache would otherwise plan an array statement afresh on
 // every call, because its custom plan, which knows the arrays' lengths, always looks
 // cheaper than the generic one; planning was a tenth of a lifecycle step's time), and
-// made without sequential scans, hash joins or merge joins, so that it reaches its few
+// made without sequential scans, hash joins, merge joins or JIT, so that it reaches its few
 // rows through indexes whatever the tables' sizes were when it was made. A plan kept
 // for the session is otherwise only as good as the statistics it was made with: made
 // while a table was small, it would go on scanning the table as it grows, until an

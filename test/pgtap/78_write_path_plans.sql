@@ -24,6 +24,15 @@ UPDATE hitlai.test_runs SET company_ai_rating = 5 WHERE id = 'eeeeeeee-0000-4000
 INSERT INTO hitlai.issues (test_run_id, title, severity)
   VALUES ('eeeeeeee-0000-4000-8000-100000000000', 'early', 'low'),
          ('eeeeeeee-0000-4000-8000-100000000000', 'early too', 'high');
+-- and a statement of 40 runs (an UPDATE of n runs works on n rows, not 2n)
+INSERT INTO hitlai.test_runs (id, company_id, url, mission, status)
+  SELECT ('eeeeeeee-0000-4000-8000-1' || lpad(g::text, 11, '0'))::uuid,
+         'cccccccc-0000-4000-8000-000000000001', 'https://plans.test', 'm', 'running'
+    FROM generate_series(1, 40) g;
+UPDATE hitlai.test_runs SET status = 'completed', cost = 10,
+       tester_id = 'dddddddd-0000-4000-8000-100000000000'
+ WHERE id::text LIKE 'eeeeeeee-0000-4000-8000-1000000000__'
+   AND id <> 'eeeeeeee-0000-4000-8000-100000000000';
 INSERT INTO hitlai.human_testers (id, user_id, email, display_name)
   SELECT ('dddddddd-0000-4000-8000-' || lpad(g::text, 12, '0'))::uuid, gen_random_uuid(),
          't' || g || '@plans.test', 'T' || g
@@ -58,7 +67,7 @@ CREATE FUNCTION pg_temp.seq_read(t text) RETURNS bigint LANGUAGE sql AS $$
     FROM pg_stat_xact_user_tables s LEFT JOIN seq_before b USING (relname)
    WHERE s.schemaname = 'hitlai' AND s.relname = t $$;
 
--- Each step of a run's life, one run at a time.
+-- Each step of a run's life, one run at a time, then 40 runs completed by one statement.
 INSERT INTO hitlai.test_runs (id, company_id, url, mission)
   VALUES ('eeeeeeee-0000-4000-8000-200000000000', 'cccccccc-0000-4000-8000-000000000001',
           'https://plans.test', 'm');
@@ -74,6 +83,19 @@ UPDATE hitlai.test_runs SET tester_id = 'dddddddd-0000-4000-8000-000000000009'
 INSERT INTO hitlai.test_runs (company_id, tester_id, url, mission, status, cost)
   VALUES ('cccccccc-0000-4000-8000-000000000001', 'dddddddd-0000-4000-8000-000000000011',
           'https://plans.test', 'm', 'completed', 5);
+
+INSERT INTO hitlai.test_runs (id, company_id, url, mission, status)
+  SELECT ('eeeeeeee-0000-4000-8000-3' || lpad(g::text, 11, '0'))::uuid,
+         'cccccccc-0000-4000-8000-000000000001', 'https://plans.test', 'm', 'running'
+    FROM generate_series(1, 40) g;
+-- (the statement itself finds its 40 runs by index whatever this database's statistics
+-- say; the plans hitlai kept from the first 40-run statement are not made again)
+SET LOCAL enable_seqscan = off;
+UPDATE hitlai.test_runs SET status = 'completed', cost = 10,
+       tester_id = 'dddddddd-0000-4000-8000-100000000000'
+ WHERE id = ANY (ARRAY(SELECT ('eeeeeeee-0000-4000-8000-3' || lpad(g::text, 11, '0'))::uuid
+                         FROM generate_series(1, 40) g));
+SET LOCAL enable_seqscan = on;
 
 SELECT cmp_ok(pg_temp.seq_read('human_testers'), '<', 100::bigint,
               'T3: one run''s updates read testers by primary key, not all 3000');
