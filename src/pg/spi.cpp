@@ -113,6 +113,7 @@ constexpr int kMaxProbeSources = 256;
 const char* probe_sources[kMaxProbeSources];
 int probe_source_count = 0;
 planner_hook_type next_planner = nullptr;
+bool fail_next_probe_planning = false;  // test_fail_next_probe_planning
 
 bool is_probe_source(const char* query_string) {
   for (int i = 0; i < probe_source_count; ++i)
@@ -136,6 +137,10 @@ PlannedStmt* probe_planner(Query* parse, const char* query_string, int cursor_op
   for (const char* name : {"enable_seqscan", "enable_hashjoin", "enable_mergejoin", "jit"})
     (void)set_config_option(name, "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0,
                             false);
+  if (fail_next_probe_planning) {
+    fail_next_probe_planning = false;
+    ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR), errmsg("hitlai test: probe planning failed")));
+  }
   PlannedStmt* result = next(parse, query_string, cursor_options, params);
   AtEOXact_GUC(true, level);
   return result;
@@ -204,6 +209,8 @@ uint64_t exec(Statement& s, const Datum* values, const char* nulls, long tcount)
 uint64_t exec_rows(Statement& s, int64_t rows, const Datum* values, const char* nulls) {
   return run(s, values, nulls, 0, Snap::kCurrent, probe_for(s, rows));
 }
+
+void test_fail_next_probe_planning() { fail_next_probe_planning = true; }
 
 void install_probe_planner() {
   next_planner = planner_hook;

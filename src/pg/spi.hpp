@@ -95,6 +95,9 @@ uint64_t exec_rows(Statement& s, int64_t rows, const Datum* values = nullptr,
                    const char* nulls = nullptr);
 // Installs the planner hook that makes probe plans (called once, from _PG_init).
 void install_probe_planner();
+// Test only (test_hooks.cpp): the next probe planning raises an error after switching
+// its settings, as a planning failure would.
+void test_fail_next_probe_planning();
 // The number of elements of a one-dimensional array datum (0 for an empty array).
 int64_t array_length(Datum array);
 // The same, read-only in the caller's snapshot (s must be a SELECT).

@@ -1,8 +1,10 @@
-// Test-only entry points for the error bridge (S3). They are compiled into hitlai.so but
+// Test-only entry points for the error bridge (S3) and the probe planner (spi.cpp). They
+// are compiled into hitlai.so but
 // the extension creates no SQL function for them: test/pgtap/01_error_bridge.sql binds
 // them as superuser with CREATE FUNCTION pg_temp.… AS 'hitlai', '…' inside a rolled-back
 // transaction.
 #include "pg/bridge.hpp"
+#include "pg/spi.hpp"
 
 extern "C" {
 #include "utils/builtins.h"
@@ -54,3 +56,11 @@ HITLAI_FUNCTION(hitlai_test_throw) {
 
 // hitlai_test_destructor_count() -> int8: destructors of Counted run in this backend.
 HITLAI_FUNCTION(hitlai_test_destructor_count) { return Int64GetDatum(destructor_count); }
+
+// hitlai_test_fail_next_probe_planning() -> int4: the next probe plan's planning fails
+// (XX000) after its settings were switched off (spi.cpp), so that
+// test/pgtap/78_write_path_plans.sql can check that the failure does not leave them off.
+HITLAI_FUNCTION(hitlai_test_fail_next_probe_planning) {
+  hitlai::pg::spi::test_fail_next_probe_planning();
+  return Int32GetDatum(1);
+}

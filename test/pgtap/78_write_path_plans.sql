@@ -7,10 +7,35 @@
 -- small, so every one-run plan hitlai keeps for the session is made then: a plan that
 -- scans a table it found small would read every row once the table has grown.
 BEGIN;
-SELECT plan(8);
+SELECT plan(11);
 
 INSERT INTO hitlai.companies (id, name, email, monthly_test_quota)
   VALUES ('cccccccc-0000-4000-8000-000000000001', 'Plans', 'ops@plans.test', NULL);
+
+-- A probe plan whose planning fails (a test hook raises XX000 after the planner settings
+-- were switched off) leaves the session's settings as they were once the failed
+-- statement is rolled back (throws_ok runs it in a subtransaction), and the statement
+-- then plans and runs.
+CREATE FUNCTION pg_temp.fail_next_probe_planning() RETURNS int4
+  LANGUAGE c AS 'hitlai', 'hitlai_test_fail_next_probe_planning';
+CREATE FUNCTION pg_temp.planner_settings() RETURNS text LANGUAGE sql AS $$
+  SELECT string_agg(current_setting(n), ',' ORDER BY n)
+    FROM unnest(ARRAY['enable_seqscan', 'enable_hashjoin', 'enable_mergejoin', 'jit']) n $$;
+CREATE TEMP TABLE settings_before AS SELECT pg_temp.planner_settings() AS s;
+SELECT pg_temp.fail_next_probe_planning();
+SELECT throws_ok(
+  $$INSERT INTO hitlai.test_runs (id, company_id, url, mission)
+      VALUES ('eeeeeeee-0000-4000-8000-400000000000', 'cccccccc-0000-4000-8000-000000000001',
+              'https://plans.test', 'm')$$,
+  'XX000', 'hitlai test: probe planning failed',
+  'a failing probe planning fails its statement');
+SELECT is(pg_temp.planner_settings(), (SELECT s FROM settings_before),
+          'the failed probe planning left no planner setting changed');
+SELECT lives_ok(
+  $$INSERT INTO hitlai.test_runs (id, company_id, url, mission)
+      VALUES ('eeeeeeee-0000-4000-8000-400000000000', 'cccccccc-0000-4000-8000-000000000001',
+              'https://plans.test', 'm')$$,
+  'the statement plans and runs after the failure');
 INSERT INTO hitlai.human_testers (id, user_id, email, display_name)
   VALUES ('dddddddd-0000-4000-8000-100000000000', gen_random_uuid(), 'early@plans.test', 'Early');
 INSERT INTO hitlai.test_runs (id, company_id, url, mission)
