@@ -31,7 +31,12 @@ namespace hitlai::pg::counters {
 namespace {
 
 const char* table_name(Table t) {
-  return t == Table::kCompanies ? "companies" : "human_testers";
+  switch (t) {
+    case Table::kCompanies: return "companies";
+    case Table::kHumanTesters: return "human_testers";
+    case Table::kTestRuns: return "test_runs";
+  }
+  return "";
 }
 
 // The index entries of a new row version that is not a heap-only tuple (no room on the

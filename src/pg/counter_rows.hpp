@@ -1,6 +1,7 @@
 // Counter rows written without the executor (T3, V2, M1 on human_testers; V1 on
-// companies): the columns hitlai keeps for its statistics, which no user writes and no
-// index covers, updated in place of an SPI UPDATE.
+// companies; T6's issues_found on test_runs): the columns hitlai keeps for its
+// statistics, which no user writes and no index covers, updated in place of an SPI
+// UPDATE.
 //
 // An SPI `UPDATE ... WHERE id = $1` pays PostgreSQL's per-statement cost: executor
 // start-up, and every CHECK constraint of the table parsed again from its catalog text
@@ -23,8 +24,8 @@
 //
 // What differs from an UPDATE statement, by design (docs/internals.md): no trigger on
 // the table fires for these writes (hitlai's own triggers on these tables watch other
-// columns; a trigger a superuser adds to companies or human_testers does not see
-// counter updates), and row-level security and privileges are not consulted (the
+// columns; a trigger a superuser adds to companies, human_testers or test_runs does not
+// see counter updates), and row-level security and privileges are not consulted (the
 // callers are hitlai's SECURITY DEFINER triggers, which bypass both anyway). The write
 // is an ordinary heap update: WAL, replication and logical decoding see it.
 #pragma once
@@ -35,7 +36,7 @@
 
 namespace hitlai::pg::counters {
 
-enum class Table { kCompanies, kHumanTesters };
+enum class Table { kCompanies, kHumanTesters, kTestRuns };
 
 // Computes the new row from the locked one: `values`/`nulls` hold every column of the
 // newest version (index = attribute number - 1); it sets `replace[i]` and the new

@@ -1,18 +1,31 @@
 // T6: test_runs.issues_found is the number of issues of the run, at all times.
 // AFTER INSERT / UPDATE / DELETE FOR EACH STATEMENT ON issues (transition tables
-// new_issues / old_issues): one UPDATE of the affected runs per statement, locked in id
-// order, adding the per-run delta (an UPDATE of issues touches its runs with delta 0 so
-// that captured training documents are refreshed, T2). Deltas, not recounts: a
+// new_issues / old_issues): the affected runs are locked in id order and get their
+// per-run delta (an UPDATE of issues touches its runs with delta 0 so that captured
+// training documents are refreshed, T2). A statement of at most spi::kSmallRows issue
+// rows writes each run without the executor (counter_rows.hpp; no test_runs trigger
+// fires, so it refreshes T2's documents and asks W1's flag itself); a larger one runs
+// one UPDATE of the runs, whose triggers refresh the documents. Deltas, not recounts: a
 // concurrent session's issues are never lost under READ COMMITTED. A deleted run (the
 // cascade) is simply not found. SECURITY DEFINER: a tester who may insert issues may
 // not update test_runs.issues_found.
 #include "pg/bridge.hpp"
+#include "pg/counter_rows.hpp"
 #include "pg/settings.hpp"
 #include "pg/spi.hpp"
 #include "pg/trigger.hpp"
 #include "pg/triggers.hpp"
 
 #include <string>
+#include <vector>
+
+extern "C" {
+#include "catalog/pg_type.h"
+#include "utils/array.h"
+#include "utils/datum.h"
+#include "utils/lsyscache.h"
+#include "utils/uuid.h"
+}
 
 namespace {
 
@@ -72,6 +85,103 @@ RETURNING (SELECT c.stats_active_webhooks FROM hitlai.companies c
     0, {}, nullptr};
 enum InsertV3Col { kActiveWebhooks = 1 };
 
+// A statement of a few issues (spi::kSmallRows at most): the per-run deltas, one row of
+// two arrays in run id order (NULL when there is none). The runs are then written
+// without the executor (counter_rows.hpp), in that order, after kLock.
+spi::Statement kDeltas{
+    R"SQL(
+SELECT pg_catalog.array_agg(d.run_id ORDER BY d.run_id), pg_catalog.array_agg(d.k ORDER BY d.run_id)
+  FROM (SELECT x.run_id, pg_catalog.sum(x.k)::int8 AS k
+          FROM (SELECT i.test_run_id AS run_id, 1 AS k FROM new_issues i
+                UNION ALL SELECT i.test_run_id, -1 FROM old_issues i) x
+         GROUP BY x.run_id) d)SQL",
+    0, {}, nullptr};
+
+// W1, few-run path: whether a company of the statement's runs has an active webhook.
+spi::Statement kAnyActiveWebhooks{
+    R"SQL(
+SELECT 1 FROM hitlai.companies c
+ WHERE c.id = ANY ($1::uuid[]) AND c.stats_active_webhooks OPERATOR(pg_catalog.>) 0
+ LIMIT 1)SQL",
+    1, {UUIDARRAYOID}, nullptr};
+
+// One run's issues_found += delta (CHECK issues_found >= 0 and the integer's range, as
+// the UPDATE would raise them), and what T2 and W1 need to know of the run.
+struct RunDelta {
+  int64_t delta;
+  bool completed = false;
+  bool rated_4 = false;  // company_ai_rating >= 4
+  Datum company = 0;     // uuid, copied
+  bool has_company = false;
+};
+
+void apply_issues_delta(void* ctx, TupleDesc desc, Datum* values, bool* nulls, bool* replace) {
+  namespace counters = hitlai::pg::counters;
+  RunDelta& d = *static_cast<RunDelta*>(ctx);
+  const int found = counters::column_index(desc, "issues_found");
+  const int status = counters::column_index(desc, "status");
+  const int rating = counters::column_index(desc, "company_ai_rating");
+  const int company = counters::column_index(desc, "company_id");
+  d.completed = !nulls[status] && spi::text_equals(values[status], "completed");
+  d.rated_4 = !nulls[rating] && DatumGetInt16(values[rating]) >= 4;
+  if (!nulls[company]) {
+    d.company = datumCopy(values[company], false, UUID_LEN);
+    d.has_company = true;
+  }
+  if (d.delta == 0) return;  // an update of issues: the run is only locked
+  if (nulls[found]) elog(ERROR, "hitlai: NULL issues_found");  // NOT NULL
+  const int64_t now = int64_t(DatumGetInt32(values[found])) + d.delta;
+  if (now > PG_INT32_MAX || now < PG_INT32_MIN)
+    ereport(ERROR, (errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE), errmsg("integer out of range")));
+  if (now < 0)
+    ereport(ERROR, (errcode(ERRCODE_CHECK_VIOLATION),
+                    errmsg("new row for relation \"test_runs\" violates check constraint "
+                           "\"test_runs_issues_found_check\"")));
+  values[found] = Int32GetDatum(static_cast<int32>(now));
+  replace[found] = true;
+}
+
+// The few-issue path of the statement trigger: returns whether W1's outbox has work
+// (a company of the runs has an active webhook; only asked when `outbox`).
+bool write_few_runs(bool outbox) {
+  spi::exec(kLock);
+  spi::exec(kDeltas);
+  Datum cols[2];
+  char cols_null[2];
+  if (!spi::row_args(0, 2, cols, cols_null)) return false;
+  Datum* ids = nullptr;
+  Datum* deltas = nullptr;
+  int n = 0;
+  hitlai::pg::guarded([&] {
+    bool* nulls;
+    int n2;
+    deconstruct_array(DatumGetArrayTypeP(cols[0]), UUIDOID, UUID_LEN, false, TYPALIGN_CHAR, &ids,
+                      &nulls, &n);
+    deconstruct_array(DatumGetArrayTypeP(cols[1]), INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE,
+                      &deltas, &nulls, &n2);
+    if (n2 != n) elog(ERROR, "hitlai: issue deltas of unequal length");
+  });
+  std::vector<Datum> refresh, unwanted, companies;
+  for (int i = 0; i < n; ++i) {
+    RunDelta d{DatumGetInt64(deltas[i])};
+    if (!hitlai::pg::counters::update_by_id(hitlai::pg::counters::Table::kTestRuns, ids[i],
+                                           apply_issues_delta, &d))
+      continue;  // the run was deleted meanwhile (READ COMMITTED)
+    if (d.completed) (d.rated_4 ? refresh : unwanted).push_back(ids[i]);
+    if (d.has_company) companies.push_back(d.company);
+  }
+  auto uuids = [](const std::vector<Datum>& v) {
+    return spi::array_of(v.data(), nullptr, static_cast<int>(v.size()), UUIDOID);
+  };
+  if (!unwanted.empty())
+    hitlai::pg::training_delete_unwanted_runs(uuids(unwanted), int64_t(unwanted.size()));
+  if (!refresh.empty())
+    hitlai::pg::training_refresh_runs(uuids(refresh), int64_t(refresh.size()));
+  if (!outbox || companies.empty()) return false;
+  Datum args[1] = {uuids(companies)};
+  return spi::exec_rows(kAnyActiveWebhooks, int64_t(companies.size()), args) > 0;
+}
+
 namespace trigger = hitlai::pg::trigger;
 
 constexpr trigger::Spec spec_for(const char* name, trigger::Event event) {
@@ -89,7 +199,9 @@ Datum issues_trigger(FunctionCallInfo fcinfo, const trigger::Spec& spec, bool ch
   const bool outbox = call.is_insert() && hitlai::pg::outbox_enabled();
   spi::Connection spi_conn(call.data, {"old_issues", "new_issues"});
   bool webhooks = false;
-  {
+  if (call.transition_rows() <= spi::kSmallRows) {
+    webhooks = write_few_runs(outbox);
+  } else {
     hitlai::pg::IssueCountWriter writer;
     spi::exec(kLock);
     const uint64_t runs = spi::exec(outbox ? kInsertV3 : kCount);

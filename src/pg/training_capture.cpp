@@ -57,6 +57,37 @@ SELECT i.test_run_id::text, i.title, i.severity, i.created_at, i.id::text
     0, {}, nullptr};
 enum IssuesCol { kIssueRun = 1, kIssueTitle, kIssueSeverity, kIssueCreatedAt, kIssueId };
 
+// The same three for runs given by id ($1 uuid[]), read from the table: T6's few-run
+// path (issue_counts.cpp), which writes issues_found without an UPDATE statement, so no
+// test_runs trigger brings the run's new issues into its document.
+spi::Statement kDeleteUnwantedById{
+    R"SQL(
+DELETE FROM hitlai.training_data t
+ USING hitlai.test_runs n
+ WHERE n.id = ANY ($1::uuid[]) AND t.test_run_id = n.id AND n.status = 'completed'
+   AND (n.company_ai_rating IS NULL OR n.company_ai_rating < 4)
+   AND NOT t.used_for_training)SQL",
+    1, {UUIDARRAYOID}, nullptr};
+
+spi::Statement kRunsById{
+    R"SQL(
+SELECT n.id::text, n.url, n.mission, n.persona, n.platform_details ->> 'type',
+       n.sentiment_score::text, pg_catalog.array_to_json(n.recommendations)::text,
+       pg_catalog.array_to_json(n.positives)::text, n.company_ai_rating::int4::text,
+       n.ai_model_used
+  FROM hitlai.test_runs n
+ WHERE n.id = ANY ($1::uuid[]) AND n.status = 'completed' AND n.company_ai_rating >= 4)SQL",
+    1, {UUIDARRAYOID}, nullptr};
+
+spi::Statement kIssuesById{
+    R"SQL(
+SELECT i.test_run_id::text, i.title, i.severity, i.created_at, i.id::text
+  FROM hitlai.test_runs n
+ CROSS JOIN LATERAL (SELECT i.test_run_id, i.title, i.severity, i.created_at, i.id
+                       FROM hitlai.issues i WHERE i.test_run_id = n.id OFFSET 0) i
+ WHERE n.id = ANY ($1::uuid[]) AND n.status = 'completed' AND n.company_ai_rating >= 4)SQL",
+    1, {UUIDARRAYOID}, nullptr};
+
 spi::Statement kUpsert{
     R"SQL(
 INSERT INTO hitlai.training_data AS t (test_run_id, input_data, output_data, rating, model_type)
@@ -72,13 +103,13 @@ SELECT u.id::uuid, u.i::jsonb, u.o::jsonb, u.r::int2, u.m
 
 namespace hitlai::pg {
 
-void training_capture(RunEvent ev, std::optional<bool> wanted) {
-  // A run rated 4 or more has no unwanted row to delete, and one rated lower or not at
-  // all nothing to capture: a one-row statement runs only the statement its run needs.
-  if (ev == RunEvent::kUpdate && wanted != true) spi::exec(kDeleteUnwanted);
-  if (wanted == false) return;
-  const uint64_t nruns = spi::exec(kRuns);
-  if (nruns == 0) return;
+}  // namespace hitlai::pg
+
+namespace {
+
+// The documents of the `nruns` runs in SPI_tuptable (columns RunsCol), with their issues
+// as `issues` returns them (columns IssuesCol), inserted or refreshed.
+void capture_runs(uint64_t nruns, spi::Statement& issues, int64_t rows, const Datum* args) {
   struct Row {
     tr::Run run;
     std::optional<std::string> rating, model;
@@ -97,7 +128,7 @@ void training_capture(RunEvent ev, std::optional<bool> wanted) {
     r.model = spi::text(i, kRunModel);
     runs.emplace(spi::text_not_null(i, kRunId), std::move(r));
   }
-  const uint64_t nissues = spi::exec(kIssues);
+  const uint64_t nissues = args ? spi::exec_rows(issues, rows, args) : spi::exec(issues);
   for (uint64_t i = 0; i < nissues; ++i) {
     auto it = runs.find(spi::text_not_null(i, kIssueRun));
     if (it == runs.end()) continue;
@@ -113,9 +144,33 @@ void training_capture(RunEvent ev, std::optional<bool> wanted) {
     ratings.push_back(r.rating);
     models.push_back(r.model);
   }
-  Datum args[5] = {spi::text_array(ids), spi::text_array(ins), spi::text_array(outs),
-                   spi::text_array(ratings), spi::text_array(models)};
-  spi::exec(kUpsert, args);
+  Datum upsert[5] = {spi::text_array(ids), spi::text_array(ins), spi::text_array(outs),
+                     spi::text_array(ratings), spi::text_array(models)};
+  spi::exec(kUpsert, upsert);
+}
+
+}  // namespace
+
+namespace hitlai::pg {
+
+void training_capture(RunEvent ev, std::optional<bool> wanted) {
+  // A run rated 4 or more has no unwanted row to delete, and one rated lower or not at
+  // all nothing to capture: a one-row statement runs only the statement its run needs.
+  if (ev == RunEvent::kUpdate && wanted != true) spi::exec(kDeleteUnwanted);
+  if (wanted == false) return;
+  const uint64_t nruns = spi::exec(kRuns);
+  if (nruns > 0) capture_runs(nruns, kIssues, 0, nullptr);
+}
+
+void training_refresh_runs(Datum run_ids, int64_t n) {
+  Datum args[1] = {run_ids};
+  const uint64_t nruns = spi::exec_rows(kRunsById, n, args);
+  if (nruns > 0) capture_runs(nruns, kIssuesById, n, args);
+}
+
+void training_delete_unwanted_runs(Datum run_ids, int64_t n) {
+  Datum args[1] = {run_ids};
+  spi::exec_rows(kDeleteUnwantedById, n, args);
 }
 
 }  // namespace hitlai::pg

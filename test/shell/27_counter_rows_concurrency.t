@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# T3, V1, V2, M1, T7: the counter rows hitlai writes without the executor
+# T3, V1, V2, M1, T6, T7: the counter rows hitlai writes without the executor
 # (src/pg/counter_rows.cpp: company stats of a run update, tester credit, ratings,
-# active runs, the assignment counters of one inserted assignment) under 8 concurrent
+# active runs, the assignment counters of one inserted assignment, issues_found of the
+# runs of a few-issue statement) under 8 concurrent
 # sessions, in READ COMMITTED and in REPEATABLE READ. Every session works on the same
 # company and the same two testers. READ COMMITTED: no error at all, every counter
 # exact. REPEATABLE READ: a session whose row changed since its snapshot gets 40001
@@ -13,12 +14,13 @@ N=8 M=20
 LOG=$HL_WORK/cluster/server.log
 log_start=$(stat -c %s "$LOG" 2>/dev/null || echo 0)
 
-tap_plan 12
+tap_plan 15
 
 # One transaction: a run with tester A and an assignment of B, moved to running, then
 # completed with a rating, a sentiment and a cost, then an issue; then A's run is given
 # back (tester B, still completed: an active-run move of nobody) and a pending run of
-# B moves to A (V2 deltas on both testers).
+# B moves to A (V2 deltas on both testers). Every transaction also adds an issue to one
+# shared run (T6: issues_found of a row all sessions write).
 script=$HL_WORK/counter_rows_$$.sql
 cat >"$script" <<'SQL'
 BEGIN;
@@ -31,6 +33,7 @@ UPDATE hitlai.test_runs SET status = 'running' WHERE id = :r;
 UPDATE hitlai.test_runs SET status = 'completed', company_ai_rating = 4, sentiment_score = 0.5, cost = 20.00
  WHERE id = :r;
 INSERT INTO hitlai.issues (test_run_id, title) VALUES (:r, 'x');
+INSERT INTO hitlai.issues (test_run_id, title) VALUES ('00000000-0000-0000-0000-0000000000e0', 's');
 INSERT INTO hitlai.test_runs (company_id, tester_id, url, mission, status)
   VALUES ('00000000-0000-0000-0000-0000000000c1', '00000000-0000-0000-0000-000000000002',
           'https://a.io', 'm', 'pending') RETURNING id AS p \gset
@@ -51,6 +54,9 @@ INSERT INTO hitlai.companies (id, name, email, monthly_test_quota)
 INSERT INTO hitlai.human_testers (id, user_id, email, display_name) VALUES
   ('00000000-0000-0000-0000-000000000001', gen_random_uuid(), 'a@c.io', 'A'),
   ('00000000-0000-0000-0000-000000000002', gen_random_uuid(), 'b@c.io', 'B');
+INSERT INTO hitlai.test_runs (id, company_id, url, mission)
+  VALUES ('00000000-0000-0000-0000-0000000000e0', '00000000-0000-0000-0000-0000000000c1',
+          'https://a.io', 'shared');
 SQL
 }
 for iso in "read committed" "repeatable read"; do
@@ -69,13 +75,16 @@ for iso in "read committed" "repeatable read"; do
       "repeatable read: concurrent changes of a counter row raise 40001 (${retried:-0} transactions retried)"
   fi
   runs=$((N * M))
-  # cost 20.00 per run, 2 credited testers at 70 %: 7.00 each
+  # two runs per transaction and the shared run; cost 20.00 per completed run, 2
+  # credited testers at 70 %: 7.00 each
   tap_is "$(q "SELECT stats_run_count || '/' || stats_cost_sum || '/' || stats_sentiment_sum || '/' || stats_sentiment_count FROM hitlai.companies")" \
-    "$((2 * runs))/$((20 * runs)).00/$((runs / 2)).00/$runs" \
+    "$((2 * runs + 1))/$((20 * runs)).00/$((runs / 2)).00/$runs" \
     "$iso: V1 company stats exact (runs, cost deltas, sentiment)"
   tap_is "$(q "SELECT string_agg(tests_completed || '/' || total_earnings || '/' || average_rating || '/' || stats_rating_count || '/' || stats_active_assignments, ',' ORDER BY display_name) FROM hitlai.human_testers")" \
     "$runs/$((7 * runs)).00/4.00/$runs/$runs,$runs/$((7 * runs)).00/4.00/$runs/0" \
     "$iso: T3 credit, ratings and V2 active runs exact for both testers"
+  tap_is "$(q "SELECT issues_found || '/' || (SELECT count(*) FROM hitlai.issues i WHERE i.test_run_id = r.id) FROM hitlai.test_runs r WHERE r.id = '00000000-0000-0000-0000-0000000000e0'")" \
+    "$runs/$runs" "$iso: T6 issues_found of the shared run exact ($runs issues from $N sessions)"
   if [ "$iso" = "repeatable read" ]; then
     tap_is "$(q "SELECT count(*) FROM hitlai.check_stats()")" 0 \
       "$iso: check_stats() finds no counter that differs from the tables"
@@ -121,6 +130,10 @@ got=$(rr_step "INSERT INTO hitlai.tester_assignments (test_run_id, tester_id) VA
               "INSERT INTO hitlai.tester_assignments (test_run_id, tester_id) VALUES ('00000000-0000-0000-0000-0000000000f3', '00000000-0000-0000-0000-000000000001');")
 tap_is "$(grep -c '40001: could not serialize access due to concurrent update' <<<"$got")/$(grep -c 'counter_rows.cpp' <<<"$got")/$(q "SELECT stats_open_assignments FROM hitlai.human_testers WHERE display_name = 'A'")" \
   "1/1/1" "repeatable read: a tester changed since the snapshot: 40001 at one assignment's insert, the other kept"
+got=$(rr_step "INSERT INTO hitlai.issues (test_run_id, title) VALUES ('00000000-0000-0000-0000-0000000000f2', 'other')" \
+              "INSERT INTO hitlai.issues (test_run_id, title) VALUES ('00000000-0000-0000-0000-0000000000f2', 'mine');")
+tap_is "$(grep -c '40001: could not serialize access due to concurrent update' <<<"$got")/$(q "SELECT issues_found || '/' || (SELECT count(*) FROM hitlai.issues WHERE test_run_id = '00000000-0000-0000-0000-0000000000f2') FROM hitlai.test_runs WHERE id = '00000000-0000-0000-0000-0000000000f2'")" \
+  "1/1/1" "repeatable read: a run whose issues changed since the snapshot: 40001 at an issue insert, the other issue counted"
 hl_drop_db "$DB"
 
 deadlocks=$(tail -c +"$((log_start + 1))" "$LOG" 2>/dev/null | grep -c 'deadlock detected')
