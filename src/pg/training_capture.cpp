@@ -21,24 +21,34 @@ namespace {
 namespace spi = hitlai::pg::spi;
 namespace tr = hitlai::training;
 
+// Each statement below exists twice: over the transition table new_runs (the trigger
+// path), and over the runs given by id ($1 uuid[]), read from the table (T6's few-run
+// path, issue_counts.cpp, which writes issues_found without an UPDATE statement, so no
+// test_runs trigger brings the run's new issues into its document). The shared parts are
+// macros of string literals, joined with each source into one statement by the compiler.
+#define HITLAI_WANTED " n.status = 'completed' AND n.company_ai_rating >= 4"
+#define HITLAI_DELETE_UNWANTED_HEAD "DELETE FROM hitlai.training_data t\n USING "
+#define HITLAI_DELETE_UNWANTED_TAIL                                             \
+  " AND t.test_run_id = n.id AND n.status = 'completed'\n"                       \
+  "   AND (n.company_ai_rating IS NULL OR n.company_ai_rating < 4)\n"            \
+  "   AND NOT t.used_for_training"
 spi::Statement kDeleteUnwanted{
-    R"SQL(
-DELETE FROM hitlai.training_data t
- USING new_runs n
- WHERE t.test_run_id = n.id AND n.status = 'completed'
-   AND (n.company_ai_rating IS NULL OR n.company_ai_rating < 4)
-   AND NOT t.used_for_training)SQL",
-    0, {}, nullptr};
+    HITLAI_DELETE_UNWANTED_HEAD "new_runs n WHERE TRUE" HITLAI_DELETE_UNWANTED_TAIL, 0, {},
+    nullptr};
+spi::Statement kDeleteUnwantedById{
+    HITLAI_DELETE_UNWANTED_HEAD "hitlai.test_runs n WHERE n.id = ANY ($1::uuid[])"
+        HITLAI_DELETE_UNWANTED_TAIL,
+    1, {UUIDARRAYOID}, nullptr};
 
-spi::Statement kRuns{
-    R"SQL(
-SELECT n.id::text, n.url, n.mission, n.persona, n.platform_details ->> 'type',
-       n.sentiment_score::text, pg_catalog.array_to_json(n.recommendations)::text,
-       pg_catalog.array_to_json(n.positives)::text, n.company_ai_rating::int4::text,
-       n.ai_model_used
-  FROM new_runs n
- WHERE n.status = 'completed' AND n.company_ai_rating >= 4)SQL",
-    0, {}, nullptr};
+#define HITLAI_RUNS_HEAD                                                                   \
+  "SELECT n.id::text, n.url, n.mission, n.persona, n.platform_details ->> 'type',\n"        \
+  "       n.sentiment_score::text, pg_catalog.array_to_json(n.recommendations)::text,\n"    \
+  "       pg_catalog.array_to_json(n.positives)::text, n.company_ai_rating::int4::text,\n"  \
+  "       n.ai_model_used\n  FROM "
+spi::Statement kRuns{HITLAI_RUNS_HEAD "new_runs n WHERE" HITLAI_WANTED, 0, {}, nullptr};
+spi::Statement kRunsById{
+    HITLAI_RUNS_HEAD "hitlai.test_runs n WHERE n.id = ANY ($1::uuid[]) AND" HITLAI_WANTED, 1,
+    {UUIDARRAYOID}, nullptr};
 enum RunsCol {
   kRunId = 1, kRunUrl, kRunMission, kRunPersona, kRunPlatform, kRunSentiment,
   kRunRecommendations, kRunPositives, kRunRating, kRunModel
@@ -47,46 +57,22 @@ enum RunsCol {
 // The issues of those runs, one probe of idx_issues_test_run_id per run (LATERAL ...
 // OFFSET 0, which the planner cannot turn into a join): a plan made on stale statistics
 // never scans every issue (test/pgtap/78_write_path_plans.sql).
-spi::Statement kIssues{
-    R"SQL(
-SELECT i.test_run_id::text, i.title, i.severity, i.created_at, i.id::text
-  FROM new_runs n
- CROSS JOIN LATERAL (SELECT i.test_run_id, i.title, i.severity, i.created_at, i.id
-                       FROM hitlai.issues i WHERE i.test_run_id = n.id OFFSET 0) i
- WHERE n.status = 'completed' AND n.company_ai_rating >= 4)SQL",
-    0, {}, nullptr};
+#define HITLAI_ISSUES_HEAD "SELECT i.test_run_id::text, i.title, i.severity, i.created_at, i.id::text\n  FROM "
+#define HITLAI_ISSUES_LATERAL                                                     \
+  "\n CROSS JOIN LATERAL (SELECT i.test_run_id, i.title, i.severity, i.created_at, i.id\n" \
+  "                       FROM hitlai.issues i WHERE i.test_run_id = n.id OFFSET 0) i\n WHERE"
+spi::Statement kIssues{HITLAI_ISSUES_HEAD "new_runs n" HITLAI_ISSUES_LATERAL HITLAI_WANTED, 0,
+                       {}, nullptr};
+spi::Statement kIssuesById{HITLAI_ISSUES_HEAD "hitlai.test_runs n" HITLAI_ISSUES_LATERAL
+                           " n.id = ANY ($1::uuid[]) AND" HITLAI_WANTED,
+                           1, {UUIDARRAYOID}, nullptr};
 enum IssuesCol { kIssueRun = 1, kIssueTitle, kIssueSeverity, kIssueCreatedAt, kIssueId };
-
-// The same three for runs given by id ($1 uuid[]), read from the table: T6's few-run
-// path (issue_counts.cpp), which writes issues_found without an UPDATE statement, so no
-// test_runs trigger brings the run's new issues into its document.
-spi::Statement kDeleteUnwantedById{
-    R"SQL(
-DELETE FROM hitlai.training_data t
- USING hitlai.test_runs n
- WHERE n.id = ANY ($1::uuid[]) AND t.test_run_id = n.id AND n.status = 'completed'
-   AND (n.company_ai_rating IS NULL OR n.company_ai_rating < 4)
-   AND NOT t.used_for_training)SQL",
-    1, {UUIDARRAYOID}, nullptr};
-
-spi::Statement kRunsById{
-    R"SQL(
-SELECT n.id::text, n.url, n.mission, n.persona, n.platform_details ->> 'type',
-       n.sentiment_score::text, pg_catalog.array_to_json(n.recommendations)::text,
-       pg_catalog.array_to_json(n.positives)::text, n.company_ai_rating::int4::text,
-       n.ai_model_used
-  FROM hitlai.test_runs n
- WHERE n.id = ANY ($1::uuid[]) AND n.status = 'completed' AND n.company_ai_rating >= 4)SQL",
-    1, {UUIDARRAYOID}, nullptr};
-
-spi::Statement kIssuesById{
-    R"SQL(
-SELECT i.test_run_id::text, i.title, i.severity, i.created_at, i.id::text
-  FROM hitlai.test_runs n
- CROSS JOIN LATERAL (SELECT i.test_run_id, i.title, i.severity, i.created_at, i.id
-                       FROM hitlai.issues i WHERE i.test_run_id = n.id OFFSET 0) i
- WHERE n.id = ANY ($1::uuid[]) AND n.status = 'completed' AND n.company_ai_rating >= 4)SQL",
-    1, {UUIDARRAYOID}, nullptr};
+#undef HITLAI_WANTED
+#undef HITLAI_DELETE_UNWANTED_HEAD
+#undef HITLAI_DELETE_UNWANTED_TAIL
+#undef HITLAI_RUNS_HEAD
+#undef HITLAI_ISSUES_HEAD
+#undef HITLAI_ISSUES_LATERAL
 
 spi::Statement kUpsert{
     R"SQL(
