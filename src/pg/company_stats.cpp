@@ -74,11 +74,17 @@ UPDATE hitlai.companies c SET stats_run_count = c.stats_run_count + d.n,
 struct RunDelta {
   Datum old_cost, new_cost;
   std::optional<Datum> old_sentiment, new_sentiment;
+  bool read_webhooks;         // in: the outbox exists (stats_active_webhooks does)
+  bool active_webhooks = false;  // out: the locked row's stats_active_webhooks > 0
 };
 
 void apply_run_delta(void* ctx, TupleDesc desc, Datum* values, bool* nulls, bool* replace) {
   namespace counters = hitlai::pg::counters;
-  const RunDelta& d = *static_cast<const RunDelta*>(ctx);
+  RunDelta& d = *static_cast<RunDelta*>(ctx);
+  if (d.read_webhooks) {
+    const int aw = counters::column_index(desc, "stats_active_webhooks");
+    d.active_webhooks = !nulls[aw] && DatumGetInt32(values[aw]) > 0;
+  }
   const int cost = counters::column_index(desc, "stats_cost_sum");
   const int ss = counters::column_index(desc, "stats_sentiment_sum");
   const int sc = counters::column_index(desc, "stats_sentiment_count");
@@ -110,10 +116,11 @@ void company_stats_on_change() {
   spi::exec(kLock);
   spi::exec_then(kDeltas, kApply);
 }
-void company_stats_on_update_one(Datum company_id, Datum old_cost, Datum new_cost,
+bool company_stats_on_update_one(Datum company_id, Datum old_cost, Datum new_cost,
                                  std::optional<Datum> old_sentiment,
-                                 std::optional<Datum> new_sentiment) {
-  RunDelta d{old_cost, new_cost, old_sentiment, new_sentiment};
+                                 std::optional<Datum> new_sentiment, bool read_webhooks) {
+  RunDelta d{old_cost, new_cost, old_sentiment, new_sentiment, read_webhooks};
   counters::update_by_id(counters::Table::kCompanies, company_id, apply_run_delta, &d);
+  return d.active_webhooks;
 }
 }  // namespace hitlai::pg

@@ -97,14 +97,6 @@ SELECT pg_catalog.array_agg(d.run_id ORDER BY d.run_id), pg_catalog.array_agg(d.
          GROUP BY x.run_id) d)SQL",
     0, {}, nullptr};
 
-// W1, few-run path: whether a company of the statement's runs has an active webhook.
-spi::Statement kAnyActiveWebhooks{
-    R"SQL(
-SELECT 1 FROM hitlai.companies c
- WHERE c.id = ANY ($1::uuid[]) AND c.stats_active_webhooks OPERATOR(pg_catalog.>) 0
- LIMIT 1)SQL",
-    1, {UUIDARRAYOID}, nullptr};
-
 // One run's issues_found += delta (CHECK issues_found >= 0 and the integer's range, as
 // the UPDATE would raise them), and what T2 and W1 need to know of the run.
 struct RunDelta {
@@ -178,8 +170,7 @@ bool write_few_runs(bool outbox) {
   if (!refresh.empty())
     hitlai::pg::training_refresh_runs(uuids(refresh), int64_t(refresh.size()));
   if (!outbox || companies.empty()) return false;
-  Datum args[1] = {uuids(companies)};
-  return spi::exec_rows(kAnyActiveWebhooks, int64_t(companies.size()), args) > 0;
+  return hitlai::pg::outbox_any_active_webhooks(uuids(companies), int64_t(companies.size()));
 }
 
 namespace trigger = hitlai::pg::trigger;

@@ -123,14 +123,20 @@ HITLAI_FUNCTION(hitlai_update_tester_stats) {
     completing = *spi::int8(0, kSumCompleting);
     finishing = *spi::int8(0, kSumFinishing);
   }
+  // W1: runs moved into completed/failed get events. A one-run statement asks its
+  // company whether it has an active webhook first (from the company row written below,
+  // or by primary key), and skips the outbox statement when it has none.
+  const bool outbox = finishing > 0 && hitlai::pg::outbox_enabled();
+  std::optional<bool> webhooks;  // known for a one-run statement
   if (money > 0) {  // companies
     if (one_row)
-      hitlai::pg::company_stats_on_update_one(
+      webhooks = hitlai::pg::company_stats_on_update_one(
           row.new_value[kCompany], row.old_value[kCost], row.new_value[kCost],
           row.old_null[kSentiment] ? std::nullopt
                                    : std::optional<Datum>(row.old_value[kSentiment]),
           row.new_null[kSentiment] ? std::nullopt
-                                   : std::optional<Datum>(row.new_value[kSentiment]));
+                                   : std::optional<Datum>(row.new_value[kSentiment]),
+          outbox);
     else
       hitlai::pg::company_stats_on_change();
   }
@@ -159,8 +165,15 @@ HITLAI_FUNCTION(hitlai_update_tester_stats) {
       if (completing > 0) hitlai::pg::testers_credit_completed();
     }
   }
-  // W1: runs moved into completed/failed (their own rows; no shared lock taken)
-  if (finishing > 0 && hitlai::pg::outbox_enabled()) hitlai::pg::outbox_runs_finished();
+  // W1 (their own rows; no shared lock taken)
+  if (outbox) {
+    if (one_row && !webhooks) {
+      const Datum company = row.new_value[kCompany];
+      webhooks = hitlai::pg::outbox_any_active_webhooks(
+          spi::array_of(&company, nullptr, 1, UUIDOID), 1);
+    }
+    if (!one_row || *webhooks) hitlai::pg::outbox_runs_finished();
+  }
   spi_conn.finish();
   return call.unchanged();
 }

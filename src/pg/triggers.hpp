@@ -80,9 +80,11 @@ InsertSummary quota_on_insert(TriggerData* td, int64_t inserted);
 // new_runs both registered, new_runs empty for DELETE).
 void company_stats_on_change();
 // The same for a statement that updated one run (values of that run, cost NOT NULL).
-void company_stats_on_update_one(Datum company_id, Datum old_cost, Datum new_cost,
+// With `read_webhooks` (the outbox exists), returns whether the company row, as locked
+// and written, has active webhooks (stats_active_webhooks > 0); false otherwise.
+bool company_stats_on_update_one(Datum company_id, Datum old_cost, Datum new_cost,
                                  std::optional<Datum> old_sentiment,
-                                 std::optional<Datum> new_sentiment);
+                                 std::optional<Datum> new_sentiment, bool read_webhooks);
 
 // tester_stats.cpp (T3, V2).
 enum class RunEvent { kInsert, kUpdate, kDelete };
@@ -117,6 +119,9 @@ bool outbox_enabled();
 void outbox_runs_inserted();
 void outbox_runs_finished();
 void outbox_issues_inserted();
+// Whether one of the `n` companies (a uuid[] Datum) has an active webhook, by the
+// companies' stats_active_webhooks (primary-key probes; 0.4.0 or later).
+bool outbox_any_active_webhooks(Datum companies, int64_t n);
 // check_stats() / rebuild_stats() of companies.stats_active_webhooks (nothing before
 // 0.4.0): the repair's row count, and the audit statement (or nullptr).
 uint64_t outbox_rebuild_stats();

@@ -8,7 +8,9 @@
 //     A company without active webhooks therefore costs one more integer column in a
 //     RETURNING list, nothing else.
 //   - test_run.completed / .failed on UPDATE: update_tester_stats_trigger, only for
-//     statements that moved a run into one of those states.
+//     statements that moved a run into one of those states; a one-row statement first
+//     asks its company's stats_active_webhooks (from the company row it writes for a
+//     cost change, or by primary key) and skips the query when it is zero.
 //   - issue.created: issues_after_insert_trigger, only when the run update it makes
 //     anyway (issue_counts.cpp) saw a company with active webhooks.
 // Each query joins the rows with the active webhooks of their company whose events hold
@@ -82,6 +84,15 @@ SELECT e.webhook_id, e.company_id, e.t,
  ORDER BY e.id, e.webhook_id)SQL",
     0, {}, nullptr};
 
+// Whether one of the given companies has an active webhook (few-run paths of T6 and of a
+// one-run UPDATE: they skip the outbox statements when none has).
+spi::Statement kAnyActiveWebhooks{
+    R"SQL(
+SELECT 1 FROM hitlai.companies c
+ WHERE c.id = ANY ($1::uuid[]) AND c.stats_active_webhooks OPERATOR(pg_catalog.>) 0
+ LIMIT 1)SQL",
+    1, {UUIDARRAYOID}, nullptr};
+
 // companies.stats_active_webhooks deltas of a statement on webhooks (both transition
 // tables registered, the one an event lacks empty), companies locked in id order.
 spi::Statement kActiveWebhooks{
@@ -140,6 +151,10 @@ bool outbox_enabled() {
 void outbox_runs_inserted() { spi::exec(kRunEvents); }
 void outbox_runs_finished() { spi::exec(kRunEvents); }
 void outbox_issues_inserted() { spi::exec(kIssuesInserted); }
+bool outbox_any_active_webhooks(Datum companies, int64_t n) {
+  Datum args[1] = {companies};
+  return spi::exec_rows(kAnyActiveWebhooks, n, args) > 0;
+}
 uint64_t outbox_rebuild_stats() { return outbox_enabled() ? spi::exec(kRebuildActiveWebhooks) : 0; }
 spi::Statement* outbox_check_stats() { return outbox_enabled() ? &kCheckActiveWebhooks : nullptr; }
 

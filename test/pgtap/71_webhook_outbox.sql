@@ -3,7 +3,7 @@
 -- W4: deactivating/deleting a webhook cancels/removes its undelivered deliveries.
 -- W6: owner/admin of the company read its deliveries, nobody else.
 BEGIN;
-SELECT plan(49);
+SELECT plan(52);
 
 -- D15 shape
 SELECT has_table('hitlai', 'webhook_deliveries', 'D15: table webhook_deliveries exists');
@@ -216,6 +216,34 @@ SELECT is(pg_temp.seen_by('f002'), (SELECT count(*) FROM hitlai.webhook_deliveri
           'W6: an admin reads the company''s deliveries');
 SELECT is(pg_temp.seen_by('f003') + pg_temp.seen_by('f004') + pg_temp.seen_by('f005') + pg_temp.seen_by('f0ff'), 0::bigint,
           'W6: a member, a viewer, another company''s owner and a stranger read none');
+
+-- W1 for a one-run UPDATE into completed/failed, whichever way the company's webhooks
+-- are found: from the company row written for a cost change, or by primary key.
+INSERT INTO hitlai.companies (id, name, email, monthly_test_quota) VALUES
+  ('00000000-0000-0000-0000-0000000000d1', 'D', 'd@w1.test', NULL);
+INSERT INTO hitlai.test_runs (id, company_id, url, mission, status) VALUES
+  ('00000000-0000-0000-0000-000000000e01', '00000000-0000-0000-0000-0000000000a1', 'https://one', 'e1', 'running'),
+  ('00000000-0000-0000-0000-000000000e02', '00000000-0000-0000-0000-0000000000d1', 'https://one', 'e2', 'running'),
+  ('00000000-0000-0000-0000-000000000e03', '00000000-0000-0000-0000-0000000000d1', 'https://one', 'e3', 'running'),
+  ('00000000-0000-0000-0000-000000000e04', '00000000-0000-0000-0000-0000000000d1', 'https://one', 'e4', 'running');
+UPDATE hitlai.test_runs SET status = 'completed', cost = 12.50, sentiment_score = 0.4
+ WHERE id = '00000000-0000-0000-0000-000000000e01';
+SELECT is((SELECT count(*) FROM hitlai.webhook_deliveries WHERE event_type = 'test_run.completed'
+             AND webhook_id = '00000000-0000-0000-0000-00000000aa01'
+             AND payload -> 'data' ->> 'id' = '00000000-0000-0000-0000-000000000e01'), 1::bigint,
+          'W1: a one-run move into completed with a new cost yields test_run.completed');
+UPDATE hitlai.test_runs SET status = 'completed', cost = 3 WHERE id = '00000000-0000-0000-0000-000000000e02';
+UPDATE hitlai.test_runs SET status = 'failed' WHERE id = '00000000-0000-0000-0000-000000000e03';
+SELECT is((SELECT count(*) FROM hitlai.webhook_deliveries WHERE company_id = '00000000-0000-0000-0000-0000000000d1'),
+          0::bigint, 'W1: a company without webhooks gets no delivery for its one-run moves');
+INSERT INTO hitlai.webhooks (id, company_id, url, events, is_active) VALUES
+  ('00000000-0000-0000-0000-00000000dd01', '00000000-0000-0000-0000-0000000000d1', 'https://d.example/all',
+   '{test_run.completed,test_run.failed}', true);
+UPDATE hitlai.test_runs SET status = 'completed', cost = 4 WHERE id = '00000000-0000-0000-0000-000000000e04';
+UPDATE hitlai.test_runs SET status = 'pending' WHERE id = '00000000-0000-0000-0000-000000000e03';
+UPDATE hitlai.test_runs SET status = 'failed' WHERE id = '00000000-0000-0000-0000-000000000e03';
+SELECT is(pg_temp.deliveries('0dd01'), '{test_run.completed:pending,test_run.failed:pending}',
+          'W1: once the company has an active webhook, both one-run paths record events');
 
 SELECT * FROM finish();
 ROLLBACK;
