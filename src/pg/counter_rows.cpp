@@ -19,6 +19,8 @@ extern "C" {
 #include "executor/executor.h"
 #include "nodes/makefuncs.h"
 #include "utils/builtins.h"
+#include "catalog/pg_am_d.h"
+#include "utils/datum.h"
 #include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
 #include "utils/numeric.h"
@@ -149,6 +151,67 @@ bool update_locked(Table table, Datum id, ChangeFn change, void* ctx) {
 
 bool update_by_id(Table table, Datum id, ChangeFn change, void* ctx) {
   return guarded([&] { return update_locked(table, id, change, ctx); });
+}
+
+namespace {
+void lock_only(void*, TupleDesc, Datum*, bool*, bool*) {}
+}  // namespace
+
+bool lock_by_id(Table table, Datum id) {
+  return guarded([&] { return update_locked(table, id, lock_only, nullptr); });
+}
+
+std::vector<Datum> assignment_column_of_run(Datum run_id, const char* out_column) {
+  std::vector<Datum> out;
+  guarded([&] {
+    const Oid nsp = get_namespace_oid("hitlai", false);
+    const Oid relid = get_relname_relid("tester_assignments", nsp);
+    if (!OidIsValid(relid)) elog(ERROR, "hitlai: table hitlai.tester_assignments not found");
+    Relation rel = table_open(relid, AccessShareLock);
+    TupleDesc desc = RelationGetDescr(rel);
+    const AttrNumber key_att = column_index(desc, "test_run_id") + 1;
+    const int out_att = column_index(desc, out_column);
+    // The first valid index whose leading column is test_run_id (the UNIQUE
+    // (test_run_id, tester_id) constraint's).
+    Oid index_oid = InvalidOid;
+    List* indexes = RelationGetIndexList(rel);
+    ListCell* lc;
+    foreach (lc, indexes) {
+      Relation idx = index_open(lfirst_oid(lc), AccessShareLock);
+      const bool leads = idx->rd_index->indisvalid && idx->rd_index->indnatts >= 1 &&
+                         idx->rd_index->indkey.values[0] == key_att &&
+                         idx->rd_rel->relam == BTREE_AM_OID &&
+                         RelationGetIndexPredicate(idx) == NIL;
+      index_close(idx, AccessShareLock);
+      if (leads) {
+        index_oid = lfirst_oid(lc);
+        break;
+      }
+    }
+    list_free(indexes);
+    if (!OidIsValid(index_oid))
+      elog(ERROR, "hitlai: no index of hitlai.tester_assignments leads with test_run_id");
+    Relation idx = index_open(index_oid, AccessShareLock);
+    CommandCounterIncrement();
+    PushActiveSnapshot(GetTransactionSnapshot());
+    TupleTableSlot* slot = table_slot_create(rel, nullptr);
+    ScanKeyData key;
+    ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_UUID_EQ, run_id);
+    IndexScanDesc scan = index_scan_begin(rel, idx, GetActiveSnapshot(), 1);
+    index_rescan(scan, &key, 1, nullptr, 0);
+    const Form_pg_attribute att = TupleDescAttr(desc, out_att);
+    while (index_getnext_slot(scan, ForwardScanDirection, slot)) {
+      bool isnull;
+      const Datum v = slot_getattr(slot, out_att + 1, &isnull);
+      if (!isnull) out.push_back(datumCopy(v, att->attbyval, att->attlen));
+    }
+    index_endscan(scan);
+    ExecDropSingleTupleTableSlot(slot);
+    PopActiveSnapshot();
+    index_close(idx, NoLock);
+    table_close(rel, NoLock);
+  });
+  return out;
 }
 
 int column_index(TupleDesc desc, const char* name) {

@@ -33,6 +33,7 @@
 #include "pg/compat.hpp"
 
 #include <cstdint>
+#include <vector>
 
 namespace hitlai::pg::counters {
 
@@ -49,6 +50,17 @@ using ChangeFn = void (*)(void* ctx, TupleDesc desc, Datum* values, bool* nulls,
 // Updates the row of `table` whose primary key is `id` (uuid) as described above.
 // Returns false when no such row is visible (deleted meanwhile, under READ COMMITTED).
 bool update_by_id(Table table, Datum id, ChangeFn change, void* ctx);
+
+// Locks the row of `table` whose primary key is `id` as SELECT ... FOR NO KEY UPDATE
+// does (the same waits and 40001 as update_by_id, no new version). Returns false when no
+// such row is visible.
+bool lock_by_id(Table table, Datum id);
+
+// The uuid column `out_column` of every row of hitlai.tester_assignments whose
+// test_run_id is `run_id` (a uuid), read by the index that leads with test_run_id with a
+// snapshot taken as update_by_id takes it (what an SPI query would read). The values
+// are palloc'd in the current memory context.
+std::vector<Datum> assignment_column_of_run(Datum run_id, const char* out_column);
 
 // Helpers for ChangeFn: the attribute index (0-based) of a column, and additions that
 // raise 22003 on overflow like the SQL operators (int8 +; numeric + with the column's

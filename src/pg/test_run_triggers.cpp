@@ -144,10 +144,10 @@ HITLAI_FUNCTION(hitlai_update_tester_stats) {
   // rated nor completing concerns no tester: nothing to lock, no delta to apply.
   const bool no_tester = one_row && !rated && !completing && row.old_null[kTester] &&
                          row.new_null[kTester];
-  if (moved + rated + completing > 0 && !no_tester &&
-      hitlai::pg::testers_lock_for(RunEvent::kUpdate, spi::tuple_count(call.new_table)) > 0) {
-    // rating deltas for assignments completed before this statement, then T3 (whose new
-    // completed assignments add their rating through the tester_assignments trigger)
+  // Testers are locked first (in id order), then: rating deltas for assignments
+  // completed before this statement, then T3 (whose new completed assignments add their
+  // rating through the tester_assignments trigger).
+  if (moved + rated + completing > 0 && !no_tester) {
     if (one_row) {
       hitlai::pg::OneRun run{
           row.new_value[kId],
@@ -156,10 +156,13 @@ HITLAI_FUNCTION(hitlai_update_tester_stats) {
           row.new_null[kTester] ? std::nullopt : std::optional<Datum>(row.new_value[kTester]),
           active_status(row.old_null[kStatus], row.old_value[kStatus]),
           active_status(row.new_null[kStatus], row.new_value[kStatus])};
-      if (moved > 0) hitlai::pg::testers_active_delta_one(run);
-      if (rated > 0) hitlai::pg::testers_rating_delta_on_run_update();
-      if (completing > 0) hitlai::pg::testers_credit_completed_one(run);
-    } else {
+      if (hitlai::pg::testers_lock_one(run, moved > 0, rated > 0, completing > 0) > 0) {
+        if (moved > 0) hitlai::pg::testers_active_delta_one(run);
+        if (rated > 0) hitlai::pg::testers_rating_delta_on_run_update();
+        if (completing > 0) hitlai::pg::testers_credit_completed_one(run);
+      }
+    } else if (hitlai::pg::testers_lock_for(RunEvent::kUpdate,
+                                            spi::tuple_count(call.new_table)) > 0) {
       if (moved > 0) hitlai::pg::testers_active_delta();
       if (rated > 0) hitlai::pg::testers_rating_delta_on_run_update();
       if (completing > 0) hitlai::pg::testers_credit_completed();

@@ -435,6 +435,30 @@ uint64_t testers_lock_for(RunEvent ev, int64_t rows) {
   return 0;
 }
 
+uint64_t testers_lock_one(const OneRun& run, bool moved, bool rated, bool completing) {
+  std::vector<Datum> ids;
+  if ((moved || completing) && run.new_tester) ids.push_back(*run.new_tester);
+  if (moved && run.old_tester) ids.push_back(*run.old_tester);
+  if (rated || completing) {
+    const std::vector<Datum> assigned = counters::assignment_column_of_run(run.id, "tester_id");
+    ids.insert(ids.end(), assigned.begin(), assigned.end());
+  }
+  // uuid order is the order of their 16 bytes (uuid_cmp), as ORDER BY h.id locks them
+  auto bytes = [](Datum d) { return DatumGetUUIDP(d)->data; };
+  std::sort(ids.begin(), ids.end(), [&](Datum a, Datum b) {
+    return std::memcmp(bytes(a), bytes(b), UUID_LEN) < 0;
+  });
+  ids.erase(std::unique(ids.begin(), ids.end(),
+                        [&](Datum a, Datum b) {
+                          return std::memcmp(bytes(a), bytes(b), UUID_LEN) == 0;
+                        }),
+            ids.end());
+  uint64_t locked = 0;
+  for (const Datum id : ids)
+    if (counters::lock_by_id(counters::Table::kHumanTesters, id)) ++locked;
+  return locked;
+}
+
 void testers_active_delta() { spi::exec_then(kActive, kApplyActive); }
 
 void testers_rating_delta_on_run_update() { apply_rating_deltas(kRatingRunUpdate); }

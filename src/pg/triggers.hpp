@@ -104,6 +104,10 @@ struct OneRun {
   std::optional<Datum> old_tester, new_tester;
   bool old_active, new_active;  // status pending or running, before and after
 };
+// What testers_lock_for(kUpdate, 1) locks for that run, without a query: the new tester
+// (moved or completing), the old one (moved), the run's assigned testers (rated or
+// completing; read by index), in id order, each as FOR NO KEY UPDATE.
+uint64_t testers_lock_one(const OneRun& run, bool moved, bool rated, bool completing);
 void testers_active_delta_one(const OneRun& run);
 void testers_credit_completed_one(const OneRun& run);  // the run entered `completed`
 // Recounts the rating state of the testers collected by the tester_assignments DELETE

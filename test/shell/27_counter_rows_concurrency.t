@@ -14,7 +14,7 @@ N=8 M=20
 LOG=$HL_WORK/cluster/server.log
 log_start=$(stat -c %s "$LOG" 2>/dev/null || echo 0)
 
-tap_plan 15
+tap_plan 17
 
 # One transaction: a run with tester A and an assignment of B, moved to running, then
 # completed with a rating, a sentiment and a cost, then an issue; then A's run is given
@@ -103,6 +103,11 @@ INSERT INTO hitlai.test_runs (id, company_id, url, mission) VALUES
   ('00000000-0000-0000-0000-0000000000f1', '00000000-0000-0000-0000-0000000000c1', 'https://a.io', 'm'),
   ('00000000-0000-0000-0000-0000000000f2', '00000000-0000-0000-0000-0000000000c1', 'https://a.io', 'm'),
   ('00000000-0000-0000-0000-0000000000f3', '00000000-0000-0000-0000-0000000000c1', 'https://a.io', 'm');
+INSERT INTO hitlai.test_runs (id, company_id, tester_id, url, mission) VALUES
+  ('00000000-0000-0000-0000-0000000000f4', '00000000-0000-0000-0000-0000000000c1',
+   '00000000-0000-0000-0000-000000000001', 'https://a.io', 'm');
+INSERT INTO hitlai.tester_assignments (test_run_id, tester_id)
+  VALUES ('00000000-0000-0000-0000-0000000000f4', '00000000-0000-0000-0000-000000000002');
 SQL
 # rr_step SQL_OF_OTHER_SESSION SQL_OF_RR_SESSION -> the RR session's output
 rr_step() {
@@ -134,6 +139,32 @@ got=$(rr_step "INSERT INTO hitlai.issues (test_run_id, title) VALUES ('00000000-
               "INSERT INTO hitlai.issues (test_run_id, title) VALUES ('00000000-0000-0000-0000-0000000000f2', 'mine');")
 tap_is "$(grep -c '40001: could not serialize access due to concurrent update' <<<"$got")/$(q "SELECT issues_found || '/' || (SELECT count(*) FROM hitlai.issues WHERE test_run_id = '00000000-0000-0000-0000-0000000000f2') FROM hitlai.test_runs WHERE id = '00000000-0000-0000-0000-0000000000f2'")" \
   "1/1/1" "repeatable read: a run whose issues changed since the snapshot: 40001 at an issue insert, the other issue counted"
+# T3's tester locks of a one-run UPDATE (taken by primary key, in id order, without a
+# query): while a transaction holds them, another session's SKIP LOCKED read of testers
+# A and B returns the ones left free. Rating run f4 (tester A, an assignment of B)
+# locks the assigned tester B only; completing it locks A and B.
+# held SQL_OF_HOLDER QUERY -> QUERY's output while the holder's transaction is open
+held() {
+  local fifo=$HL_WORK/held_$$.fifo out=$HL_WORK/held_$$.out
+  rm -f "$fifo" && mkfifo "$fifo"
+  "$BIN/psql" -X -q -d "$DB" <"$fifo" >"$out" 2>&1 &
+  local pid=$!
+  exec 3>"$fifo"
+  echo "BEGIN; $1" >&3
+  sleep 0.5
+  q "$2"
+  echo "ROLLBACK;" >&3
+  exec 3>&-
+  wait "$pid"
+  rm -f "$fifo" "$out"
+}
+free_testers="SELECT coalesce(string_agg(display_name, ',' ORDER BY display_name), '-') FROM (SELECT display_name FROM hitlai.human_testers WHERE display_name IN ('A', 'B') FOR NO KEY UPDATE SKIP LOCKED) t"
+tap_is "$(held "UPDATE hitlai.test_runs SET company_ai_rating = 3 WHERE id = '00000000-0000-0000-0000-0000000000f4';" "$free_testers")/$(held "UPDATE hitlai.test_runs SET status = 'completed' WHERE id = '00000000-0000-0000-0000-0000000000f4';" "$free_testers")" \
+  "A/-" "T3: a one-run rating locks the run's assigned testers; completing it also locks its tester"
+got=$(rr_step "UPDATE hitlai.human_testers SET display_name = 'B' WHERE id = '00000000-0000-0000-0000-000000000002'" \
+              "UPDATE hitlai.test_runs SET company_ai_rating = 5 WHERE id = '00000000-0000-0000-0000-0000000000f4';")
+tap_is "$(grep -c '40001: could not serialize access due to concurrent update' <<<"$got")/$(grep -c 'counter_rows.cpp' <<<"$got")/$(q "SELECT coalesce(company_ai_rating::text, 'none') FROM hitlai.test_runs WHERE id = '00000000-0000-0000-0000-0000000000f4'")" \
+  "1/1/none" "repeatable read: a tester changed since the snapshot: 40001 at a one-run rating's tester lock"
 hl_drop_db "$DB"
 
 deadlocks=$(tail -c +"$((log_start + 1))" "$LOG" 2>/dev/null | grep -c 'deadlock detected')
