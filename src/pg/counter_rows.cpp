@@ -161,7 +161,8 @@ bool lock_by_id(Table table, Datum id) {
   return guarded([&] { return update_locked(table, id, lock_only, nullptr); });
 }
 
-std::vector<Datum> assignment_column_of_run(Datum run_id, const char* out_column) {
+std::vector<Datum> assignment_column_of_run(Datum run_id, const char* out_column,
+                                            const char* const* statuses) {
   std::vector<Datum> out;
   guarded([&] {
     const Oid nsp = get_namespace_oid("hitlai", false);
@@ -171,6 +172,7 @@ std::vector<Datum> assignment_column_of_run(Datum run_id, const char* out_column
     TupleDesc desc = RelationGetDescr(rel);
     const AttrNumber key_att = column_index(desc, "test_run_id") + 1;
     const int out_att = column_index(desc, out_column);
+    const int status_att = statuses ? column_index(desc, "status") : -1;
     // The first valid index whose leading column is test_run_id (the UNIQUE
     // (test_run_id, tester_id) constraint's).
     Oid index_oid = InvalidOid;
@@ -202,6 +204,17 @@ std::vector<Datum> assignment_column_of_run(Datum run_id, const char* out_column
     const Form_pg_attribute att = TupleDescAttr(desc, out_att);
     while (index_getnext_slot(scan, ForwardScanDirection, slot)) {
       bool isnull;
+      if (statuses) {
+        const Datum st = slot_getattr(slot, status_att + 1, &isnull);
+        if (isnull) continue;
+        text* t = DatumGetTextPP(st);
+        const int len = VARSIZE_ANY_EXHDR(t);
+        bool match = false;
+        for (const char* const* w = statuses; *w && !match; ++w)
+          match = static_cast<int>(std::strlen(*w)) == len &&
+                  std::memcmp(VARDATA_ANY(t), *w, len) == 0;
+        if (!match) continue;
+      }
       const Datum v = slot_getattr(slot, out_att + 1, &isnull);
       if (!isnull) out.push_back(datumCopy(v, att->attbyval, att->attlen));
     }

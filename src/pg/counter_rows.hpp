@@ -60,7 +60,9 @@ bool lock_by_id(Table table, Datum id);
 // test_run_id is `run_id` (a uuid), read by the index that leads with test_run_id with a
 // snapshot taken as update_by_id takes it (what an SPI query would read). The values
 // are palloc'd in the current memory context.
-std::vector<Datum> assignment_column_of_run(Datum run_id, const char* out_column);
+// With `statuses` (a nullptr-terminated list), only rows whose status is one of them.
+std::vector<Datum> assignment_column_of_run(Datum run_id, const char* out_column,
+                                            const char* const* statuses = nullptr);
 
 // Helpers for ChangeFn: the attribute index (0-based) of a column, and additions that
 // raise 22003 on overflow like the SQL operators (int8 +; numeric + with the column's

@@ -69,6 +69,25 @@ void clear_deleted_testers(XactEvent event, void*) {
 // already locked (id order), and checks the constraints of the columns it writes.
 namespace counters = hitlai::pg::counters;
 
+// Sorts uuid Datums in uuid order (the order of their 16 bytes, as uuid_cmp and
+// ORDER BY id lock them) and drops duplicates.
+void sort_unique_uuids(std::vector<Datum>& ids) {
+  auto bytes = [](Datum d) { return DatumGetUUIDP(d)->data; };
+  std::sort(ids.begin(), ids.end(), [&](Datum a, Datum b) {
+    return std::memcmp(bytes(a), bytes(b), UUID_LEN) < 0;
+  });
+  ids.erase(std::unique(ids.begin(), ids.end(),
+                        [&](Datum a, Datum b) {
+                          return std::memcmp(bytes(a), bytes(b), UUID_LEN) == 0;
+                        }),
+            ids.end());
+}
+
+std::string uuid_text(Datum id) {
+  return std::string(
+      hitlai::pg::guarded([id] { return DatumGetCString(DirectFunctionCall1(uuid_out, id)); }));
+}
+
 struct CreditDelta {
   int64_t runs, cents;
 };
@@ -95,6 +114,26 @@ void apply_credit(void* ctx, TupleDesc desc, Datum* values, bool* nulls, bool* r
   if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, sum, cap)) > 0) sum = cap;
   values[te] = DirectFunctionCall2(numeric, sum, Int32GetDatum(TupleDescAttr(desc, te)->atttypmod));
   replace[tc] = replace[te] = true;
+}
+
+// T3 for one run: the tester's share of the run's cost, from the locked row's
+// revenue_share_pct (hundredths of a percent, as kCreditPairs reads it), then credited as
+// apply_credit does.
+struct ShareDelta {
+  int64_t cost_cents;
+  int credited;  // testers sharing the run
+};
+void apply_share(void* ctx, TupleDesc desc, Datum* values, bool* nulls, bool* replace) {
+  const ShareDelta& d = *static_cast<const ShareDelta*>(ctx);
+  const int rp = counters::column_index(desc, "revenue_share_pct");
+  if (nulls[rp]) elog(ERROR, "hitlai: NULL revenue_share_pct");  // NOT NULL
+  const int64 pct = DatumGetInt64(DirectFunctionCall1(
+      numeric_int8, DirectFunctionCall2(numeric_mul, values[rp],
+                                        DirectFunctionCall1(int4_numeric, Int32GetDatum(100)))));
+  if (pct < 0 || d.cost_cents < 0 || d.credited < 1)  // CHECKs; share_cents would throw
+    elog(ERROR, "hitlai: negative cost or revenue share");
+  CreditDelta c{1, hitlai::earnings::share_cents(d.cost_cents, pct, d.credited)};
+  apply_credit(&c, desc, values, nulls, replace);
 }
 
 struct RatingDelta {
@@ -443,16 +482,7 @@ uint64_t testers_lock_one(const OneRun& run, bool moved, bool rated, bool comple
     const std::vector<Datum> assigned = counters::assignment_column_of_run(run.id, "tester_id");
     ids.insert(ids.end(), assigned.begin(), assigned.end());
   }
-  // uuid order is the order of their 16 bytes (uuid_cmp), as ORDER BY h.id locks them
-  auto bytes = [](Datum d) { return DatumGetUUIDP(d)->data; };
-  std::sort(ids.begin(), ids.end(), [&](Datum a, Datum b) {
-    return std::memcmp(bytes(a), bytes(b), UUID_LEN) < 0;
-  });
-  ids.erase(std::unique(ids.begin(), ids.end(),
-                        [&](Datum a, Datum b) {
-                          return std::memcmp(bytes(a), bytes(b), UUID_LEN) == 0;
-                        }),
-            ids.end());
+  sort_unique_uuids(ids);
   uint64_t locked = 0;
   for (const Datum id : ids)
     if (counters::lock_by_id(counters::Table::kHumanTesters, id)) ++locked;
@@ -532,13 +562,32 @@ void testers_credit_completed() {
 }
 
 void testers_credit_completed_one(const OneRun& run) {
-  const bool no_tester = !run.new_tester;
-  const Datum tester = run.new_tester.value_or(Datum(0));
-  Datum runs[3] = {spi::array_of(&run.id, nullptr, 1, UUIDOID),
-                   spi::array_of(&run.cost, nullptr, 1, NUMERICOID),
-                   spi::array_of(&tester, &no_tester, 1, UUIDOID)};
-  const char runs_null[3] = {' ', ' ', ' '};
-  credit_runs(runs, runs_null, 1);
+  // The credited testers, as kCreditPairs* reads them for one run: the run's tester and
+  // the testers of its assigned, started or completed assignments, those whose row
+  // exists (testers_lock_one has locked them all, so none can vanish now).
+  static const char* const kCredited[] = {"assigned", "started", "completed", nullptr};
+  std::vector<Datum> ids = counters::assignment_column_of_run(run.id, "tester_id", kCredited);
+  if (run.new_tester) ids.push_back(*run.new_tester);
+  sort_unique_uuids(ids);
+  std::vector<Datum> credited;
+  for (const Datum id : ids)
+    if (counters::lock_by_id(counters::Table::kHumanTesters, id)) credited.push_back(id);
+  if (credited.empty()) return;
+  const int64_t cost_cents = hitlai::pg::guarded([&] {
+    Datum cents = DirectFunctionCall2(numeric_mul, run.cost,
+                                      DirectFunctionCall1(int4_numeric, Int32GetDatum(100)));
+    return DatumGetInt64(DirectFunctionCall1(numeric_int8, cents));
+  });
+  std::vector<std::string> asg_runs, asg_testers;
+  const std::string run_text = uuid_text(run.id);
+  for (const Datum id : credited) {
+    ShareDelta d{cost_cents, static_cast<int>(credited.size())};
+    update_tester(id, apply_share, &d);
+    asg_runs.push_back(run_text);
+    asg_testers.push_back(uuid_text(id));
+  }
+  Datum aargs[2] = {spi::text_array(asg_runs), spi::text_array(asg_testers)};
+  spi::exec_rows(kCreditAssignments, static_cast<int64_t>(asg_runs.size()), aargs);
 }
 
 void testers_active_delta_one(const OneRun& run) {

@@ -1,6 +1,6 @@
 -- T3: tester stats: credit on completion (to the cent), assignments, average_rating.
 BEGIN;
-SELECT plan(23);
+SELECT plan(25);
 
 INSERT INTO hitlai.companies (id, name, email, monthly_test_quota) VALUES ('00000000-0000-0000-0000-0000000000d1', 'T', 't@t.io', NULL);
 INSERT INTO hitlai.human_testers (id, user_id, email, display_name, revenue_share_pct) VALUES
@@ -138,6 +138,28 @@ SELECT is((SELECT (stats_open_assignments, stats_last_assigned_at)::text FROM hi
           (1::bigint, now() - interval '1 hour')::text, 'M1: an older completed assignment moves neither');
 SELECT is_empty($$SELECT * FROM hitlai.check_stats() WHERE table_name = 'human_testers'$$,
                 'V3: check_stats() finds every tester counter right after these statements');
+
+-- One run completed by a one-row UPDATE whose tester also holds an assignment on it (one
+-- share, not two), then a run without a tester, credited to its assignment alone.
+INSERT INTO hitlai.human_testers (id, user_id, email, display_name, revenue_share_pct) VALUES
+  ('00000000-0000-0000-0000-000000000009', gen_random_uuid(), 'i@t.io', 'I', 70),
+  ('00000000-0000-0000-0000-000000000008', gen_random_uuid(), 'h@t.io', 'H', 80.5);
+INSERT INTO hitlai.test_runs (id, company_id, tester_id, url, mission, cost, status) VALUES
+  ('00000000-0000-0000-0000-0000000000a7', '00000000-0000-0000-0000-0000000000d1',
+   '00000000-0000-0000-0000-000000000009', 'https://a.io', 'm', 10, 'running'),
+  ('00000000-0000-0000-0000-0000000000a8', '00000000-0000-0000-0000-0000000000d1',
+   NULL, 'https://a.io', 'm', 3, 'running');
+INSERT INTO hitlai.tester_assignments (test_run_id, tester_id, status) VALUES
+  ('00000000-0000-0000-0000-0000000000a7', '00000000-0000-0000-0000-000000000009', 'started'),
+  ('00000000-0000-0000-0000-0000000000a7', '00000000-0000-0000-0000-000000000008', 'assigned'),
+  ('00000000-0000-0000-0000-0000000000a8', '00000000-0000-0000-0000-000000000008', 'started');
+UPDATE hitlai.test_runs SET status = 'completed' WHERE id = '00000000-0000-0000-0000-0000000000a7';
+-- 10 * 70 / 100 / 2 = 3.50; 10 * 80.5 / 100 / 2 = 4.025 -> 4.03
+SELECT is(pg_temp.stats(9) || pg_temp.stats(8), '(1,3.50,0.00)(1,4.03,0.00)',
+          'T3: a tester with an assignment on its own run is credited once, the run split in two');
+UPDATE hitlai.test_runs SET status = 'completed' WHERE id = '00000000-0000-0000-0000-0000000000a8';
+-- 3 * 80.5 / 100 = 2.415 -> 2.42
+SELECT is(pg_temp.stats(8), '(2,6.45,0.00)', 'T3: a run without a tester credits its assignment alone');
 
 SELECT * FROM finish();
 ROLLBACK;
