@@ -158,7 +158,12 @@ HITLAI_FUNCTION(hitlai_update_tester_stats) {
           active_status(row.new_null[kStatus], row.new_value[kStatus])};
       if (hitlai::pg::testers_lock_one(run, moved > 0, rated > 0, completing > 0) > 0) {
         if (moved > 0) hitlai::pg::testers_active_delta_one(run);
-        if (rated > 0) hitlai::pg::testers_rating_delta_on_run_update();
+        if (rated > 0)
+          hitlai::pg::testers_rating_delta_one(
+              run, row.old_null[kRating] ? std::nullopt
+                                         : std::optional<Datum>(row.old_value[kRating]),
+              row.new_null[kRating] ? std::nullopt
+                                    : std::optional<Datum>(row.new_value[kRating]));
         if (completing > 0) hitlai::pg::testers_credit_completed_one(run);
       }
     } else if (hitlai::pg::testers_lock_for(RunEvent::kUpdate,

@@ -493,6 +493,19 @@ void testers_active_delta() { spi::exec_then(kActive, kApplyActive); }
 
 void testers_rating_delta_on_run_update() { apply_rating_deltas(kRatingRunUpdate); }
 
+void testers_rating_delta_one(const OneRun& run, std::optional<Datum> old_rating,
+                              std::optional<Datum> new_rating) {
+  // kRatingRunUpdate for one run: each tester of a completed assignment on it gets the
+  // change of the rating (NULL counts 0) and of the number of ratings.
+  const int64_t o = old_rating ? DatumGetInt16(*old_rating) : 0;
+  const int64_t n = new_rating ? DatumGetInt16(*new_rating) : 0;
+  RatingDelta d{n - o, int64_t(new_rating.has_value()) - int64_t(old_rating.has_value())};
+  static const char* const kCompleted[] = {"completed", nullptr};
+  std::vector<Datum> ids = counters::assignment_column_of_run(run.id, "tester_id", kCompleted);
+  sort_unique_uuids(ids);
+  for (const Datum id : ids) update_tester(id, apply_rating, &d);
+}
+
 void testers_recount_pending() {
   if (recount_testers.empty()) return;
   std::vector<std::string> ids;

@@ -109,6 +109,10 @@ struct OneRun {
 // completing; read by index), in id order, each as FOR NO KEY UPDATE.
 uint64_t testers_lock_one(const OneRun& run, bool moved, bool rated, bool completing);
 void testers_active_delta_one(const OneRun& run);
+// testers_rating_delta_on_run_update for that run, whose company_ai_rating (smallint)
+// changed from `old_rating` to `new_rating` (nullopt: NULL).
+void testers_rating_delta_one(const OneRun& run, std::optional<Datum> old_rating,
+                              std::optional<Datum> new_rating);
 void testers_credit_completed_one(const OneRun& run);  // the run entered `completed`
 // Recounts the rating state of the testers collected by the tester_assignments DELETE
 // trigger (completed assignments that vanished with their run); caller holds their locks.

@@ -1,6 +1,6 @@
 -- T3: tester stats: credit on completion (to the cent), assignments, average_rating.
 BEGIN;
-SELECT plan(25);
+SELECT plan(27);
 
 INSERT INTO hitlai.companies (id, name, email, monthly_test_quota) VALUES ('00000000-0000-0000-0000-0000000000d1', 'T', 't@t.io', NULL);
 INSERT INTO hitlai.human_testers (id, user_id, email, display_name, revenue_share_pct) VALUES
@@ -160,6 +160,19 @@ SELECT is(pg_temp.stats(9) || pg_temp.stats(8), '(1,3.50,0.00)(1,4.03,0.00)',
 UPDATE hitlai.test_runs SET status = 'completed' WHERE id = '00000000-0000-0000-0000-0000000000a8';
 -- 3 * 80.5 / 100 = 2.415 -> 2.42
 SELECT is(pg_temp.stats(8), '(2,6.45,0.00)', 'T3: a run without a tester credits its assignment alone');
+
+-- Rating one run (one-row UPDATEs): every completed assignment's tester follows, NULL
+-- takes the rating out of the mean.
+UPDATE hitlai.test_runs SET company_ai_rating = 5 WHERE id = '00000000-0000-0000-0000-0000000000a7';
+UPDATE hitlai.test_runs SET company_ai_rating = 2 WHERE id = '00000000-0000-0000-0000-0000000000a8';
+SELECT is(pg_temp.stats(9) || pg_temp.stats(8), '(1,3.50,5.00)(2,6.45,3.50)',
+          'T3: a one-run rating reaches each completed assignment''s tester');
+UPDATE hitlai.test_runs SET company_ai_rating = NULL WHERE id = '00000000-0000-0000-0000-0000000000a7';
+UPDATE hitlai.test_runs SET company_ai_rating = 3 WHERE id = '00000000-0000-0000-0000-0000000000a8';
+SELECT is(pg_temp.stats(9) || pg_temp.stats(8)
+          || (SELECT count(*) FROM hitlai.check_stats() WHERE table_name = 'human_testers'),
+          '(1,3.50,0.00)(2,6.45,3.00)0',
+          'T3: a rating set to NULL leaves the mean, a changed one replaces it; check_stats agrees');
 
 SELECT * FROM finish();
 ROLLBACK;
