@@ -20,6 +20,9 @@ extern "C" {
 #include "nodes/makefuncs.h"
 #include "utils/builtins.h"
 #include "catalog/pg_am_d.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_index.h"
+#include "utils/syscache.h"
 #include "utils/datum.h"
 #include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
@@ -161,69 +164,107 @@ bool lock_by_id(Table table, Datum id) {
   return guarded([&] { return update_locked(table, id, lock_only, nullptr); });
 }
 
+namespace {
+
+// The first valid, non-partial btree index of `rel` whose leading column is `att`, read
+// from the catalog caches (no index is opened or locked to find it).
+Oid index_leading_with(Relation rel, AttrNumber att) {
+  Oid found = InvalidOid;
+  List* indexes = RelationGetIndexList(rel);
+  ListCell* lc;
+  foreach (lc, indexes) {
+    const Oid oid = lfirst_oid(lc);
+    HeapTuple it = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(oid));
+    if (!HeapTupleIsValid(it)) continue;
+    const Form_pg_index ix = reinterpret_cast<Form_pg_index>(GETSTRUCT(it));
+    bool leads = ix->indisvalid && ix->indnatts >= 1 && ix->indkey.values[0] == att &&
+                 heap_attisnull(it, Anum_pg_index_indpred, nullptr);
+    ReleaseSysCache(it);
+    if (leads) {
+      HeapTuple ct = SearchSysCache1(RELOID, ObjectIdGetDatum(oid));
+      if (!HeapTupleIsValid(ct)) continue;
+      leads = reinterpret_cast<Form_pg_class>(GETSTRUCT(ct))->relam == BTREE_AM_OID;
+      ReleaseSysCache(ct);
+    }
+    if (leads) {
+      found = oid;
+      break;
+    }
+  }
+  list_free(indexes);
+  return found;
+}
+
+void scan_locked(const char* table, const char* key_column, Datum key, ReadFn fn, void* ctx) {
+  const Oid nsp = get_namespace_oid("hitlai", false);
+  const Oid relid = get_relname_relid(table, nsp);
+  if (!OidIsValid(relid)) elog(ERROR, "hitlai: table hitlai.%s not found", table);
+  Relation rel = table_open(relid, AccessShareLock);
+  TupleDesc desc = RelationGetDescr(rel);
+  const AttrNumber key_att = column_index(desc, key_column) + 1;
+  const Oid index_oid = index_leading_with(rel, key_att);
+  if (!OidIsValid(index_oid))
+    elog(ERROR, "hitlai: no btree index of hitlai.%s leads with %s", table, key_column);
+  Relation idx = index_open(index_oid, AccessShareLock);
+  // As SPI does before every statement: see this transaction's earlier writes, and
+  // (READ COMMITTED) everything committed until now.
+  CommandCounterIncrement();
+  PushActiveSnapshot(GetTransactionSnapshot());
+  TupleTableSlot* slot = table_slot_create(rel, nullptr);
+  ScanKeyData sk;
+  ScanKeyInit(&sk, 1, BTEqualStrategyNumber, F_UUID_EQ, key);
+  IndexScanDesc scan = index_scan_begin(rel, idx, GetActiveSnapshot(), 1);
+  index_rescan(scan, &sk, 1, nullptr, 0);
+  while (index_getnext_slot(scan, ForwardScanDirection, slot)) {
+    slot_getallattrs(slot);
+    fn(ctx, desc, slot->tts_values, slot->tts_isnull);
+  }
+  index_endscan(scan);
+  ExecDropSingleTupleTableSlot(slot);
+  PopActiveSnapshot();
+  index_close(idx, NoLock);
+  table_close(rel, NoLock);
+}
+
+struct ColumnOfRun {
+  const char* out_column;
+  const char* const* statuses;
+  List* out;  // of the (by-reference) values; PostgreSQL's list: errors stay ereports
+};
+void column_of_row(void* ctx, TupleDesc desc, Datum* values, bool* nulls) {
+  ColumnOfRun& c = *static_cast<ColumnOfRun*>(ctx);
+  if (c.statuses) {
+    const int st = column_index(desc, "status");
+    if (nulls[st]) return;
+    text* t = DatumGetTextPP(values[st]);
+    const int len = VARSIZE_ANY_EXHDR(t);
+    bool match = false;
+    for (const char* const* w = c.statuses; *w && !match; ++w)
+      match = static_cast<int>(std::strlen(*w)) == len &&
+              std::memcmp(VARDATA_ANY(t), *w, len) == 0;
+    if (!match) return;
+  }
+  const int out = column_index(desc, c.out_column);
+  if (nulls[out]) return;
+  const Form_pg_attribute att = TupleDescAttr(desc, out);
+  if (att->attbyval) elog(ERROR, "hitlai: column %s is not a reference type", c.out_column);
+  c.out = lappend(c.out, DatumGetPointer(datumCopy(values[out], false, att->attlen)));
+}
+
+}  // namespace
+
+void scan_by_key(const char* table, const char* key_column, Datum key, ReadFn fn, void* ctx) {
+  guarded([&] { scan_locked(table, key_column, key, fn, ctx); });
+}
+
 std::vector<Datum> assignment_column_of_run(Datum run_id, const char* out_column,
                                             const char* const* statuses) {
+  ColumnOfRun c{out_column, statuses, NIL};
+  scan_by_key("tester_assignments", "test_run_id", run_id, column_of_row, &c);
   std::vector<Datum> out;
-  guarded([&] {
-    const Oid nsp = get_namespace_oid("hitlai", false);
-    const Oid relid = get_relname_relid("tester_assignments", nsp);
-    if (!OidIsValid(relid)) elog(ERROR, "hitlai: table hitlai.tester_assignments not found");
-    Relation rel = table_open(relid, AccessShareLock);
-    TupleDesc desc = RelationGetDescr(rel);
-    const AttrNumber key_att = column_index(desc, "test_run_id") + 1;
-    const int out_att = column_index(desc, out_column);
-    const int status_att = statuses ? column_index(desc, "status") : -1;
-    // The first valid index whose leading column is test_run_id (the UNIQUE
-    // (test_run_id, tester_id) constraint's).
-    Oid index_oid = InvalidOid;
-    List* indexes = RelationGetIndexList(rel);
-    ListCell* lc;
-    foreach (lc, indexes) {
-      Relation idx = index_open(lfirst_oid(lc), AccessShareLock);
-      const bool leads = idx->rd_index->indisvalid && idx->rd_index->indnatts >= 1 &&
-                         idx->rd_index->indkey.values[0] == key_att &&
-                         idx->rd_rel->relam == BTREE_AM_OID &&
-                         RelationGetIndexPredicate(idx) == NIL;
-      index_close(idx, AccessShareLock);
-      if (leads) {
-        index_oid = lfirst_oid(lc);
-        break;
-      }
-    }
-    list_free(indexes);
-    if (!OidIsValid(index_oid))
-      elog(ERROR, "hitlai: no index of hitlai.tester_assignments leads with test_run_id");
-    Relation idx = index_open(index_oid, AccessShareLock);
-    CommandCounterIncrement();
-    PushActiveSnapshot(GetTransactionSnapshot());
-    TupleTableSlot* slot = table_slot_create(rel, nullptr);
-    ScanKeyData key;
-    ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_UUID_EQ, run_id);
-    IndexScanDesc scan = index_scan_begin(rel, idx, GetActiveSnapshot(), 1);
-    index_rescan(scan, &key, 1, nullptr, 0);
-    const Form_pg_attribute att = TupleDescAttr(desc, out_att);
-    while (index_getnext_slot(scan, ForwardScanDirection, slot)) {
-      bool isnull;
-      if (statuses) {
-        const Datum st = slot_getattr(slot, status_att + 1, &isnull);
-        if (isnull) continue;
-        text* t = DatumGetTextPP(st);
-        const int len = VARSIZE_ANY_EXHDR(t);
-        bool match = false;
-        for (const char* const* w = statuses; *w && !match; ++w)
-          match = static_cast<int>(std::strlen(*w)) == len &&
-                  std::memcmp(VARDATA_ANY(t), *w, len) == 0;
-        if (!match) continue;
-      }
-      const Datum v = slot_getattr(slot, out_att + 1, &isnull);
-      if (!isnull) out.push_back(datumCopy(v, att->attbyval, att->attlen));
-    }
-    index_endscan(scan);
-    ExecDropSingleTupleTableSlot(slot);
-    PopActiveSnapshot();
-    index_close(idx, NoLock);
-    table_close(rel, NoLock);
-  });
+  out.reserve(static_cast<size_t>(list_length(c.out)));
+  ListCell* lc;
+  foreach (lc, c.out) out.push_back(PointerGetDatum(lfirst(lc)));
   return out;
 }
 

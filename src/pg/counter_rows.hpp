@@ -56,6 +56,16 @@ bool update_by_id(Table table, Datum id, ChangeFn change, void* ctx);
 // such row is visible.
 bool lock_by_id(Table table, Datum id);
 
+// Reads a row: `values`/`nulls` hold every column (index = attribute number - 1), valid
+// only during the call. Called under guarded(), like ChangeFn: it may raise PostgreSQL
+// errors and must not create C++ objects with destructors.
+using ReadFn = void (*)(void* ctx, TupleDesc desc, Datum* values, bool* nulls);
+
+// Calls `fn` for every row of hitlai.`table` whose uuid column `key_column` equals `key`,
+// found through the first valid btree index that leads with that column, with a
+// snapshot taken as update_by_id takes it (what an SPI query would read). No row lock.
+void scan_by_key(const char* table, const char* key_column, Datum key, ReadFn fn, void* ctx);
+
 // The uuid column `out_column` of every row of hitlai.tester_assignments whose
 // test_run_id is `run_id` (a uuid), read by the index that leads with test_run_id with a
 // snapshot taken as update_by_id takes it (what an SPI query would read). The values

@@ -167,7 +167,9 @@ bool write_few_runs(bool outbox) {
   };
   if (!unwanted.empty())
     hitlai::pg::training_delete_unwanted_runs(uuids(unwanted), int64_t(unwanted.size()));
-  if (!refresh.empty())
+  if (refresh.size() == 1)
+    hitlai::pg::training_refresh_run(refresh[0]);
+  else if (!refresh.empty())
     hitlai::pg::training_refresh_runs(uuids(refresh), int64_t(refresh.size()));
   if (!outbox || companies.empty()) return false;
   return hitlai::pg::outbox_any_active_webhooks(uuids(companies), int64_t(companies.size()));

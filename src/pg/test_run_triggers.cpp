@@ -207,7 +207,8 @@ HITLAI_FUNCTION(hitlai_capture_training_data) {
       wanted = !rating_null && DatumGetInt16(rating) >= 4;
   }
   spi::Connection spi_conn(call.data);
-  hitlai::pg::training_capture(call.is_insert() ? RunEvent::kInsert : RunEvent::kUpdate, wanted);
+  hitlai::pg::training_capture(call.is_insert() ? RunEvent::kInsert : RunEvent::kUpdate, wanted,
+                               wanted ? call.data : nullptr);
   spi_conn.finish();
   return call.unchanged();
 }

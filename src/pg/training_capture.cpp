@@ -6,6 +6,7 @@
 // runs whose rating is below 4 or NULL lose a row that is not yet used. Issue changes
 // reach here through the issues_found update of the run (issue_counts.cpp).
 #include "pg/bridge.hpp"
+#include "pg/counter_rows.hpp"
 #include "pg/spi.hpp"
 #include "pg/triggers.hpp"
 
@@ -16,10 +17,24 @@
 
 #include "core/training_doc.hpp"
 
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wregister"
+extern "C" {
+#include "catalog/pg_type.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/datum.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/uuid.h"
+}
+#pragma GCC diagnostic pop
+
 namespace {
 
 namespace spi = hitlai::pg::spi;
 namespace tr = hitlai::training;
+namespace counters = hitlai::pg::counters;
 
 // Each statement below exists twice: over the transition table new_runs (the trigger
 // path), and over the runs given by id ($1 uuid[]), read from the table (T6's few-run
@@ -93,13 +108,29 @@ namespace hitlai::pg {
 
 namespace {
 
+struct Row {
+  tr::Run run;
+  std::optional<std::string> rating, model;
+};
+
+// Inserts or refreshes the documents of `runs` (by run id text).
+void upsert(std::map<std::string, Row>& runs) {
+  std::vector<std::optional<std::string>> ids, ins, outs, ratings, models;
+  for (auto& [id, r] : runs) {
+    ids.emplace_back(id);
+    ins.emplace_back(tr::input_json(r.run));
+    outs.emplace_back(tr::output_json(r.run));
+    ratings.push_back(r.rating);
+    models.push_back(r.model);
+  }
+  Datum args[5] = {spi::text_array(ids), spi::text_array(ins), spi::text_array(outs),
+                   spi::text_array(ratings), spi::text_array(models)};
+  spi::exec(kUpsert, args);
+}
+
 // The documents of the `nruns` runs in SPI_tuptable (columns RunsCol), with their issues
 // as `issues` returns them (columns IssuesCol), inserted or refreshed.
 void capture_runs(uint64_t nruns, spi::Statement& issues, int64_t rows, const Datum* args) {
-  struct Row {
-    tr::Run run;
-    std::optional<std::string> rating, model;
-  };
   std::map<std::string, Row> runs;
   for (uint64_t i = 0; i < nruns; ++i) {
     Row r;
@@ -122,28 +153,183 @@ void capture_runs(uint64_t nruns, spi::Statement& issues, int64_t rows, const Da
         tr::Issue{spi::text_not_null(i, kIssueTitle), spi::text_not_null(i, kIssueSeverity),
                   *spi::int8(i, kIssueCreatedAt), spi::text_not_null(i, kIssueId)});
   }
-  std::vector<std::optional<std::string>> ids, ins, outs, ratings, models;
-  for (auto& [id, r] : runs) {
-    ids.emplace_back(id);
-    ins.emplace_back(tr::input_json(r.run));
-    outs.emplace_back(tr::output_json(r.run));
-    ratings.push_back(r.rating);
-    models.push_back(r.model);
+  upsert(runs);
+}
+
+// ---- one run, without the read queries ------------------------------------------------
+// A statement of one run (the application's usual one) builds the document from the
+// run's column values (its transition row, or its row read by primary key) and its
+// issues read through idx_issues_test_run_id, converting each value as kRuns* and
+// kIssues* do in SQL; only the upsert is a statement. A value this path does not convert
+// (a platform_details "type" that is not a string, a multi-dimensional array) sends the
+// run down the query path instead, so both paths give the same document.
+
+// The columns of test_runs the document needs, in this order (DocCol).
+enum DocCol {
+  kDocId, kDocUrl, kDocMission, kDocPersona, kDocPlatform, kDocSentiment, kDocRecommendations,
+  kDocPositives, kDocRating, kDocModel, kDocStatus, kDocCols
+};
+const char* const kDocColumns[kDocCols] = {
+    "id", "url", "mission", "persona", "platform_details", "sentiment_score",
+    "recommendations", "positives", "company_ai_rating", "ai_model_used", "status"};
+
+std::string cstring(const char* p) { return std::string(p); }
+
+std::string out_text(Datum d, PGFunction out) {
+  return cstring(hitlai::pg::guarded([&] { return DatumGetCString(DirectFunctionCall1(out, d)); }));
+}
+std::string text_value(Datum d) {
+  return cstring(hitlai::pg::guarded([&] { return TextDatumGetCString(d); }));
+}
+
+// platform_details ->> 'type': false when the value is neither NULL nor a string.
+bool platform_type(Datum jsonb, std::optional<std::string>& out) {
+  const char* str = nullptr;
+  const int kind = hitlai::pg::guarded([&]() -> int {
+    Jsonb* jb = DatumGetJsonbP(jsonb);
+    if (!JB_ROOT_IS_OBJECT(jb)) return 0;  // ->> of a non-object is NULL
+    JsonbValue key;
+    key.type = jbvString;
+    key.val.string.val = const_cast<char*>("type");
+    key.val.string.len = 4;
+    JsonbValue* v = findJsonbValueFromContainer(&jb->root, JB_FOBJECT, &key);
+    if (!v || v->type == jbvNull) return 0;
+    if (v->type != jbvString) return 2;
+    str = pnstrdup(v->val.string.val, v->val.string.len);
+    return 1;
+  });
+  if (kind == 2) return false;
+  out = kind == 1 ? std::optional<std::string>(cstring(str)) : std::nullopt;
+  return true;
+}
+
+// A text[]'s elements (NULL elements kept): false for a multi-dimensional array.
+bool text_elements(Datum array, std::vector<std::optional<std::string>>& out) {
+  Datum* elems = nullptr;
+  bool* nulls = nullptr;
+  int n = 0;
+  const bool one_dim = hitlai::pg::guarded([&]() -> bool {
+    ArrayType* a = DatumGetArrayTypeP(array);
+    if (ARR_NDIM(a) > 1) return false;
+    deconstruct_array(a, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
+    return true;
+  });
+  if (!one_dim) return false;
+  out.clear();
+  for (int i = 0; i < n; ++i)
+    out.push_back(nulls[i] ? std::nullopt : std::optional<std::string>(text_value(elems[i])));
+  return true;
+}
+
+// The run's document source from its column values (DocCol order), false when the query
+// path must build it (see above).
+bool doc_row(const Datum* v, const bool* isnull, std::string& id, Row& row) {
+  if (isnull[kDocId] || isnull[kDocUrl] || isnull[kDocMission] || isnull[kDocRecommendations] ||
+      isnull[kDocPositives])
+    return false;
+  id = out_text(v[kDocId], uuid_out);
+  row.run.url = text_value(v[kDocUrl]);
+  row.run.mission = text_value(v[kDocMission]);
+  row.run.persona = isnull[kDocPersona] ? std::nullopt
+                                         : std::optional<std::string>(text_value(v[kDocPersona]));
+  row.run.platform.reset();
+  if (!isnull[kDocPlatform] && !platform_type(v[kDocPlatform], row.run.platform)) return false;
+  row.run.sentiment_score =
+      isnull[kDocSentiment] ? std::nullopt
+                            : std::optional<std::string>(out_text(v[kDocSentiment], numeric_out));
+  if (!text_elements(v[kDocRecommendations], row.run.recommendations) ||
+      !text_elements(v[kDocPositives], row.run.positives))
+    return false;
+  row.rating = isnull[kDocRating]
+                   ? std::nullopt
+                   : std::optional<std::string>(std::to_string(DatumGetInt16(v[kDocRating])));
+  row.model = isnull[kDocModel] ? std::nullopt
+                                : std::optional<std::string>(text_value(v[kDocModel]));
+  return true;
+}
+
+// The issues of one run (title, severity, created_at, id), as kIssues* read them.
+struct IssueValues {
+  List* rows = NIL;  // of Datum[4] arrays: title, severity, created_at, id
+  bool has_null = false;
+};
+void collect_issue(void* ctx, TupleDesc desc, Datum* values, bool* nulls) {
+  namespace counters = hitlai::pg::counters;
+  IssueValues& c = *static_cast<IssueValues*>(ctx);
+  const int cols[4] = {counters::column_index(desc, "title"),
+                       counters::column_index(desc, "severity"),
+                       counters::column_index(desc, "created_at"),
+                       counters::column_index(desc, "id")};
+  Datum* copy = static_cast<Datum*>(palloc(sizeof(Datum) * 4));
+  for (int k = 0; k < 4; ++k) {
+    if (nulls[cols[k]]) {
+      c.has_null = true;
+      return;
+    }
+    const Form_pg_attribute a = TupleDescAttr(desc, cols[k]);
+    copy[k] = datumCopy(values[cols[k]], a->attbyval, a->attlen);
   }
-  Datum upsert[5] = {spi::text_array(ids), spi::text_array(ins), spi::text_array(outs),
-                     spi::text_array(ratings), spi::text_array(models)};
-  spi::exec(kUpsert, upsert);
+  c.rows = lappend(c.rows, copy);
+}
+bool read_issues(Datum run_id, std::vector<tr::Issue>& out) {
+  IssueValues c;
+  hitlai::pg::counters::scan_by_key("issues", "test_run_id", run_id, collect_issue, &c);
+  if (c.has_null) return false;
+  ListCell* lc;
+  foreach (lc, c.rows) {
+    const Datum* d = static_cast<const Datum*>(lfirst(lc));
+    out.push_back(tr::Issue{text_value(d[0]), text_value(d[1]), DatumGetInt64(d[2]),
+                            out_text(d[3], uuid_out)});
+  }
+  return true;
+}
+
+// Captures one run from its column values; false when the query path must do it.
+bool capture_one(const Datum* v, const bool* isnull) {
+  std::string id;
+  Row row;
+  if (!doc_row(v, isnull, id, row)) return false;
+  if (!read_issues(v[kDocId], row.run.issues)) return false;
+  std::map<std::string, Row> runs;
+  runs.emplace(std::move(id), std::move(row));
+  upsert(runs);
+  return true;
+}
+
+// test_runs row by primary key, its DocCol values copied.
+struct RunValues {
+  Datum values[kDocCols];
+  bool nulls[kDocCols];
+  bool found = false;
+};
+void collect_run(void* ctx, TupleDesc desc, Datum* values, bool* nulls) {
+  RunValues& r = *static_cast<RunValues*>(ctx);
+  for (int k = 0; k < kDocCols; ++k) {
+    const int c = hitlai::pg::counters::column_index(desc, kDocColumns[k]);
+    const Form_pg_attribute a = TupleDescAttr(desc, c);
+    r.nulls[k] = nulls[c];
+    r.values[k] = nulls[c] ? Datum(0) : datumCopy(values[c], a->attbyval, a->attlen);
+  }
+  r.found = true;
 }
 
 }  // namespace
 
 namespace hitlai::pg {
 
-void training_capture(RunEvent ev, std::optional<bool> wanted) {
+void training_capture(RunEvent ev, std::optional<bool> wanted, TriggerData* one) {
   // A run rated 4 or more has no unwanted row to delete, and one rated lower or not at
   // all nothing to capture: a one-row statement runs only the statement its run needs.
   if (ev == RunEvent::kUpdate && wanted != true) spi::exec(kDeleteUnwanted);
   if (wanted == false) return;
+  if (wanted == true && one) {
+    Datum v[kDocCols];
+    bool isnull[kDocCols];
+    const std::vector<const char*> cols(kDocColumns, kDocColumns + kDocCols);
+    if (spi::first_row(one->tg_newtable, one->tg_relation, cols, v, isnull) &&
+        capture_one(v, isnull))
+      return;
+  }
   const uint64_t nruns = spi::exec(kRuns);
   if (nruns > 0) capture_runs(nruns, kIssues, 0, nullptr);
 }
@@ -152,6 +338,20 @@ void training_refresh_runs(Datum run_ids, int64_t n) {
   Datum args[1] = {run_ids};
   const uint64_t nruns = spi::exec_rows(kRunsById, n, args);
   if (nruns > 0) capture_runs(nruns, kIssuesById, n, args);
+}
+
+void training_refresh_run(Datum run_id) {
+  RunValues r;
+  counters::scan_by_key("test_runs", "id", run_id, collect_run, &r);
+  if (!r.found) return;  // gone meanwhile: nothing to refresh (kRunsById finds nothing)
+  // kRunsById's filter: completed and rated 4 or more
+  const bool completed =
+      !r.nulls[kDocStatus] && spi::text_equals(r.values[kDocStatus], "completed");
+  const bool rated_4 = !r.nulls[kDocRating] && DatumGetInt16(r.values[kDocRating]) >= 4;
+  if (!completed || !rated_4) return;
+  if (capture_one(r.values, r.nulls)) return;
+  Datum id = run_id;
+  training_refresh_runs(spi::array_of(&id, nullptr, 1, UUIDOID), 1);
 }
 
 void training_delete_unwanted_runs(Datum run_ids, int64_t n) {

@@ -139,12 +139,17 @@ spi::Statement* outbox_check_stats();
 // completed runs.
 // `wanted`, for a statement of one (completed) run: whether that run is rated 4 or more
 // (then only the capture runs; otherwise only the deletion), std::nullopt otherwise.
-void training_capture(RunEvent ev, std::optional<bool> wanted = std::nullopt);
+// `one`: the trigger's data when the statement has one row (its document is then built
+// from the transition row, without the read queries).
+void training_capture(RunEvent ev, std::optional<bool> wanted = std::nullopt,
+                      TriggerData* one = nullptr);
 // The same for `n` runs given by id (run_ids: uuid[]) whose issues changed, read from
 // the table (T6's few-run path, issue_counts.cpp): completed runs rated 4 or more have
 // their documents refreshed; training_delete_unwanted_runs removes the not yet used row
 // of completed runs rated lower or not at all.
 void training_refresh_runs(Datum run_ids, int64_t n);
 void training_delete_unwanted_runs(Datum run_ids, int64_t n);
+// training_refresh_runs for one run, read by primary key, without the read queries.
+void training_refresh_run(Datum run_id);
 
 }  // namespace hitlai::pg

@@ -1,6 +1,6 @@
 -- T2: training data captured, refreshed, frozen, deleted.
 BEGIN;
-SELECT plan(9);
+SELECT plan(12);
 
 INSERT INTO hitlai.companies (id, name, email, monthly_test_quota) VALUES ('00000000-0000-0000-0000-0000000000e1', 'T', 't@t.io', NULL);
 INSERT INTO hitlai.test_runs (id, company_id, url, mission, persona, platform_details, status, sentiment_score,
@@ -39,6 +39,42 @@ SELECT is((SELECT (output_data -> 'positives', rating) FROM hitlai.training_data
           'T2: a used_for_training row is frozen (neither refreshed nor deleted)');
 DELETE FROM hitlai.test_runs;
 SELECT is((SELECT count(*) FROM hitlai.training_data), 0::bigint, 'T2: deleting the run deletes even a used row');
+
+-- The one-run path builds the document from the run's row and reads its issues by
+-- index; statements of several runs read both with queries. The same content gives the
+-- same documents either way: p1 alone, p2 and p3 in one statement, with NULLs, escapes,
+-- an empty string and a numeric with trailing zeros.
+INSERT INTO hitlai.test_runs (id, company_id, url, mission, persona, platform_details, status, sentiment_score,
+                              recommendations, positives, ai_model_used)
+  SELECT ('00000000-0000-0000-0000-0000000000f' || g)::uuid, '00000000-0000-0000-0000-0000000000e1',
+         'https://x.io/a?q="1"&b=\n', E'Line 1\nLine "2" \\ tab\t é ✓', NULL,
+         '{"type": "web", "browser": "firefox"}', 'running', 0.70,
+         ARRAY['a "quoted" one', E'back\\slash', ''], '{}', NULL
+    FROM generate_series(1, 3) g;
+INSERT INTO hitlai.issues (test_run_id, title, severity, created_at)
+  SELECT ('00000000-0000-0000-0000-0000000000f' || g)::uuid, E'Title "x" \\ ✓', 'medium', '2026-01-01'
+    FROM generate_series(1, 3) g;
+UPDATE hitlai.test_runs SET status = 'completed', company_ai_rating = 4 WHERE id = '00000000-0000-0000-0000-0000000000f1';
+UPDATE hitlai.test_runs SET status = 'completed', company_ai_rating = 4
+ WHERE id IN ('00000000-0000-0000-0000-0000000000f2', '00000000-0000-0000-0000-0000000000f3');
+SELECT is((SELECT (input_data, output_data, rating, model_type)::text FROM hitlai.training_data
+            WHERE test_run_id = '00000000-0000-0000-0000-0000000000f1'),
+          (SELECT (input_data, output_data, rating, model_type)::text FROM hitlai.training_data
+            WHERE test_run_id = '00000000-0000-0000-0000-0000000000f2'),
+          'T2: a one-run capture builds the document a several-run statement builds');
+SELECT is((SELECT output_data ->> 'sentiment_score' || (output_data -> 'recommendations')::text FROM hitlai.training_data
+            WHERE test_run_id = '00000000-0000-0000-0000-0000000000f1'),
+          '0.7["a \"quoted\" one", "back\\slash", ""]',
+          'T2: the one-run document holds the sentiment as a number and the strings as written');
+-- refreshed by a new issue: p1 alone (T6's one-run path), p2 and p3 in one statement
+INSERT INTO hitlai.issues (test_run_id, title, severity, created_at)
+  VALUES ('00000000-0000-0000-0000-0000000000f1', 'late', 'critical', '2026-01-02');
+INSERT INTO hitlai.issues (test_run_id, title, severity, created_at)
+  VALUES ('00000000-0000-0000-0000-0000000000f2', 'late', 'critical', '2026-01-02'),
+         ('00000000-0000-0000-0000-0000000000f3', 'late', 'critical', '2026-01-02');
+SELECT is((SELECT output_data::text FROM hitlai.training_data WHERE test_run_id = '00000000-0000-0000-0000-0000000000f1'),
+          (SELECT output_data::text FROM hitlai.training_data WHERE test_run_id = '00000000-0000-0000-0000-0000000000f2'),
+          'T2: a one-run refresh by a new issue gives the document a several-run refresh gives');
 
 SELECT * FROM finish();
 ROLLBACK;
