@@ -6,7 +6,8 @@
 //                  "recommendations": [...], "positives": [...]}
 //
 // Keys are emitted in exactly this order; issues are ordered critical, high, medium,
-// low, then by created_at, then by id. Missing values are JSON null.
+// low, then by created_at, then by id. Missing values are JSON null; NULL elements of
+// recommendations and positives are left out (J5: arrays of strings).
 #pragma once
 
 #include <cstdint>

@@ -1,6 +1,6 @@
 -- T2: training data captured, refreshed, frozen, deleted.
 BEGIN;
-SELECT plan(12);
+SELECT plan(13);
 
 INSERT INTO hitlai.companies (id, name, email, monthly_test_quota) VALUES ('00000000-0000-0000-0000-0000000000e1', 'T', 't@t.io', NULL);
 INSERT INTO hitlai.test_runs (id, company_id, url, mission, persona, platform_details, status, sentiment_score,
@@ -75,6 +75,16 @@ INSERT INTO hitlai.issues (test_run_id, title, severity, created_at)
 SELECT is((SELECT output_data::text FROM hitlai.training_data WHERE test_run_id = '00000000-0000-0000-0000-0000000000f1'),
           (SELECT output_data::text FROM hitlai.training_data WHERE test_run_id = '00000000-0000-0000-0000-0000000000f2'),
           'T2: a one-run refresh by a new issue gives the document a several-run refresh gives');
+
+-- A NULL element of recommendations or positives (the columns allow them) is left out of
+-- the document, whose arrays hold strings only (J5): rating such a run succeeds.
+INSERT INTO hitlai.test_runs (id, company_id, url, mission, status, recommendations, positives)
+  VALUES ('00000000-0000-0000-0000-0000000000f9', '00000000-0000-0000-0000-0000000000e1', 'https://n.io', 'm',
+          'running', ARRAY['a', NULL, 'b'], ARRAY[NULL]::text[]);
+UPDATE hitlai.test_runs SET status = 'completed', company_ai_rating = 5 WHERE id = '00000000-0000-0000-0000-0000000000f9';
+SELECT is((SELECT (output_data -> 'recommendations')::text || (output_data -> 'positives')::text
+             FROM hitlai.training_data WHERE test_run_id = '00000000-0000-0000-0000-0000000000f9'),
+          '["a", "b"][]', 'T2/J5: NULL array elements are left out of the document');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -26,7 +26,7 @@ TEST(TrainingDoc, OutputIssuesOrdered) {
             R"({"sentiment_score":7.5E-1,"issues":[{"title":"crit0","severity":"critical"},)"
             R"({"title":"crit1","severity":"critical"},{"title":"crit2","severity":"critical"},)"
             R"({"title":"high","severity":"high"},{"title":"med","severity":"medium"},)"
-            R"({"title":"low1","severity":"low"}],"recommendations":["Fix",null],"positives":[]})");
+            R"({"title":"low1","severity":"low"}],"recommendations":["Fix"],"positives":[]})");
 }
 
 TEST(TrainingDoc, NullSentiment) {
