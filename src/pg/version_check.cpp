@@ -14,6 +14,7 @@ extern "C" {
 #include "commands/extension.h"
 #include "miscadmin.h"
 #include "storage/proc.h"
+#include "storage/sinval.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/rel.h"
@@ -30,10 +31,18 @@ namespace {
 constexpr const char* kExtensionName = "hitlai";
 constexpr size_t kMaxVersion = 64;
 
-// The transaction whose check passed, and what it saw. lxid is the backend-local id of
-// the top-level transaction: a new transaction looks pg_extension up again, so a
-// session that loaded this library before another session upgraded the SQL notices.
-LocalTransactionId checked_lxid = InvalidLocalTransactionId;
+// Whether a check passed, what it saw, and the number of shared invalidation messages
+// this backend had received then (SharedInvalidMessageCounter). pg_extension is read
+// again only after the backend received new ones: every change of the installed
+// version sends some (ALTER EXTENSION's catalog updates, the DDL of its script, DROP and
+// CREATE EXTENSION), and a backend receives them at the start of its next transaction
+// at the latest, so a session that loaded this library before another session upgraded
+// the SQL still notices at its first hitlai call after that upgrade committed. Other
+// catalog changes (DDL, ANALYZE, autovacuum's relation statistics) only cause one more
+// read. A quiet session pays one comparison per call, not one catalog scan per
+// transaction.
+bool checked = false;
+uint64 checked_counter = 0;
 bool extension_exists = false;
 char installed[kMaxVersion];
 
@@ -130,10 +139,11 @@ int compare_versions(const char* a, const char* b) noexcept {
 }
 
 void check_extension_version() {
-  if (likely(checked_lxid == local_transaction_id() && checked_lxid != InvalidLocalTransactionId))
-    return;
+  if (likely(checked && checked_counter == SharedInvalidMessageCounter)) return;
   // The extension's own scripts run against objects they are creating: nothing to check.
   if (creating_extension) return;
+  const uint64 counter = SharedInvalidMessageCounter;  // before the read: a message that
+                                                       // arrives during it forces another
   char version[kMaxVersion];
   bool exists = read_installed_version(version, sizeof version);
   if (exists) {
@@ -149,7 +159,8 @@ void check_extension_version() {
     std::memcpy(installed, version, sizeof installed);
   }
   extension_exists = exists;
-  checked_lxid = local_transaction_id();
+  checked_counter = counter;
+  checked = true;
 }
 
 void require_extension_version(const char* min_version, const char* what) {

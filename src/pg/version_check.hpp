@@ -26,8 +26,9 @@ namespace hitlai::pg {
 inline constexpr const char* kOldestServedVersion = "0.1.0";
 
 // Raises SQLSTATE 55000 unless the installed SQL version is one this library serves.
-// Looks pg_extension up once per transaction; every later call in the same transaction
-// costs one integer comparison. Called at the entry of every HITLAI_FUNCTION (bridge.hpp)
+// Looks pg_extension up again only when the backend has received catalog invalidations
+// since the last look (a version change sends some, received by the next transaction
+// at the latest); every other call costs one integer comparison. Called at the entry of every HITLAI_FUNCTION (bridge.hpp)
 // before any C++ object exists; it may ereport, so never call it while C++ objects with
 // destructors are alive.
 void check_extension_version();
@@ -38,7 +39,7 @@ void check_extension_version();
 // rules as check_extension_version().
 void require_extension_version(const char* min_version, const char* what);
 
-// The installed SQL version as seen by this transaction's check, or nullptr when no
+// The installed SQL version as seen by the latest check, or nullptr when no
 // hitlai extension exists (runs the check first).
 const char* installed_extension_version();
 

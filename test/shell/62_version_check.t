@@ -36,7 +36,7 @@ CREATE FUNCTION pg_temp.req(text) RETURNS text LANGUAGE c STRICT
 "
 q() { local db=$1; shift; hl_psql "$db" -c "$prelude" "$@" | tail -n 1; }
 
-tap_plan 14
+tap_plan 15
 
 # version ordering used by the check
 got=$(q $DB -c "SELECT string_agg(pg_temp.cmp(a, b)::text, ',' ORDER BY n) FROM (VALUES
@@ -65,7 +65,8 @@ tap_is "$(q $DB -c "$newer" -c "SELECT pg_temp.try(\$\$INSERT INTO hitlai.test_r
   "S9: a write whose CHECK calls hitlai refuses too (nothing is written by a mismatched library)"
 
 # a session that loaded the library before another session upgraded the SQL notices
-# it at its next transaction (the check is per transaction, not per backend)
+# it at its next transaction (the upgrade's catalog invalidations reach the session at
+# that transaction's start, and make it look pg_extension up again)
 got=$(hl_psql $DB -c "$prelude" \
   -c "SELECT pg_temp.try(\$\$SELECT hitlai.is_http_url('https://a.test/')::text\$\$)" \
   -c "\\! psql -X -q -d $DB -c \"UPDATE pg_extension SET extversion = '99.0.0' WHERE extname = 'hitlai'\"" \
@@ -74,6 +75,23 @@ got=$(hl_psql $DB -c "$prelude" \
   -c "SELECT pg_temp.try(\$\$SELECT hitlai.is_http_url('https://a.test/')::text\$\$)" | tr '\n' ' ')
 tap_is "$got" "ok:true 55000 ok:true " \
   "S9: a long-lived session notices an upgrade made by another session at its next transaction, and recovers when versions agree again"
+
+# ... and a quiet session does not read pg_extension again in every transaction: the
+# check is redone only after the backend received catalog invalidations (an upgrade
+# sends some). Of three consecutive transactions after a first check, at least one
+# scans pg_extension's name index zero times at its first hitlai call (the difference
+# of pg_stat_get_xact_numscans around the call; another session's catalog change could
+# make one of them read it again).
+block="BEGIN;
+SELECT pg_stat_get_xact_numscans('pg_catalog.pg_extension_name_index'::regclass) AS before \\gset
+SELECT hitlai.is_http_url('https://a.test/') \\g /dev/null
+SELECT pg_stat_get_xact_numscans('pg_catalog.pg_extension_name_index'::regclass) - :before;
+COMMIT;"
+first="SELECT hitlai.is_http_url('https://a.test/') \\g /dev/null"
+got=$(printf '%s\n' "$first" "$block" "$block" "$block" \
+  | hl_psql $DB | tr '\n' ' ')
+tap_ok "$([[ " $got" == *" 0 "* ]] && echo 0 || echo 1)" \
+  "S9: later transactions of a quiet session skip the pg_extension lookup (lookups: $got)"
 
 # SQL older than the oldest version the library serves
 tap_is "$(q $DB -c "BEGIN; UPDATE pg_extension SET extversion = '0.0.1' WHERE extname = 'hitlai';" \
