@@ -656,10 +656,44 @@ constexpr trigger::Spec kBeforeDelete = trigger::before_row(
     "tester_assignments_before_delete", trigger::kDelete, "tester_assignments",
     "tester_assignments_before_delete: must be BEFORE DELETE ... FOR EACH ROW");
 
+// The run's company_ai_rating (smallint), read by primary key.
+struct RunRating {
+  bool found = false, rated = false;
+  int16 rating = 0;
+};
+void collect_rating(void* ctx, TupleDesc desc, Datum* values, bool* nulls) {
+  RunRating& r = *static_cast<RunRating*>(ctx);
+  const int c = counters::column_index(desc, "company_ai_rating");
+  r.found = true;
+  r.rated = !nulls[c];
+  if (r.rated) r.rating = DatumGetInt16(values[c]);
+}
+
+// kLockAsg and kAsgRatings for an INSERT of one assignment, without the queries: a
+// completed one locks its tester and adds the run's rating, if the run is rated.
+void one_inserted_assignment(const trigger::Call& call) {
+  Datum v[3];
+  bool isnull[3];
+  if (!spi::first_row(call.new_table, call.relation, {"tester_id", "test_run_id", "status"}, v,
+                      isnull))
+    return;
+  if (isnull[0] || isnull[1] || isnull[2] || !spi::text_equals(v[2], "completed")) return;
+  if (!counters::lock_by_id(counters::Table::kHumanTesters, v[0])) return;  // tester gone
+  RunRating r;
+  counters::scan_by_key("test_runs", "id", v[1], collect_rating, &r);
+  if (!r.found || !r.rated) return;
+  RatingDelta d{r.rating, 1};
+  update_tester(v[0], apply_rating, &d);
+}
+
 Datum assignments_trigger(FunctionCallInfo fcinfo, const trigger::Spec& spec) {
   const trigger::Call call = trigger::open(fcinfo, spec);
   if (hitlai::pg::restore_mode_active()) return call.unchanged();
   if (call.transition_rows() == 0) return call.unchanged();
+  if (call.is_insert() && call.transition_rows() == 1) {  // one assignment: no query
+    one_inserted_assignment(call);
+    return call.unchanged();
+  }
   spi::Connection spi_conn(call.data, {"old_asg", "new_asg"});
   spi::exec(kLockAsg);
   apply_rating_deltas(kAsgRatings);

@@ -1,6 +1,6 @@
 -- T3: tester stats: credit on completion (to the cent), assignments, average_rating.
 BEGIN;
-SELECT plan(27);
+SELECT plan(29);
 
 INSERT INTO hitlai.companies (id, name, email, monthly_test_quota) VALUES ('00000000-0000-0000-0000-0000000000d1', 'T', 't@t.io', NULL);
 INSERT INTO hitlai.human_testers (id, user_id, email, display_name, revenue_share_pct) VALUES
@@ -173,6 +173,27 @@ SELECT is(pg_temp.stats(9) || pg_temp.stats(8)
           || (SELECT count(*) FROM hitlai.check_stats() WHERE table_name = 'human_testers'),
           '(1,3.50,0.00)(2,6.45,3.00)0',
           'T3: a rating set to NULL leaves the mean, a changed one replaces it; check_stats agrees');
+
+-- Assignments inserted one at a time (the one-row INSERT reads the run's rating by key):
+-- a completed one on a rated run adds the rating, on an unrated run or not completed
+-- nothing; a later move to completed (an UPDATE) adds it then.
+INSERT INTO hitlai.test_runs (id, company_id, url, mission, status, company_ai_rating) VALUES
+  ('00000000-0000-0000-0000-0000000000b1', '00000000-0000-0000-0000-0000000000d1', 'https://a.io', 'm', 'completed', 4),
+  ('00000000-0000-0000-0000-0000000000b2', '00000000-0000-0000-0000-0000000000d1', 'https://a.io', 'm', 'completed', NULL);
+INSERT INTO hitlai.tester_assignments (test_run_id, tester_id, status)
+  VALUES ('00000000-0000-0000-0000-0000000000b1', '00000000-0000-0000-0000-000000000009', 'completed');
+INSERT INTO hitlai.tester_assignments (test_run_id, tester_id, status)
+  VALUES ('00000000-0000-0000-0000-0000000000b2', '00000000-0000-0000-0000-000000000009', 'completed');
+INSERT INTO hitlai.tester_assignments (test_run_id, tester_id, status)
+  VALUES ('00000000-0000-0000-0000-0000000000b1', '00000000-0000-0000-0000-000000000008', 'started');
+SELECT is((SELECT stats_rating_sum || '/' || stats_rating_count FROM hitlai.human_testers
+            WHERE id = '00000000-0000-0000-0000-000000000009')
+          || ' ' || pg_temp.stats(8), '4/1 (2,6.45,3.00)',
+          'T3: a completed assignment inserted alone adds its rated run''s rating, nothing else does');
+UPDATE hitlai.tester_assignments SET status = 'completed'
+ WHERE test_run_id = '00000000-0000-0000-0000-0000000000b1' AND tester_id = '00000000-0000-0000-0000-000000000008';
+SELECT is(pg_temp.stats(8) || (SELECT count(*) FROM hitlai.check_stats() WHERE table_name = 'human_testers'),
+          '(2,6.45,3.50)0', 'T3: the assignment moved to completed adds the rating; check_stats agrees');
 
 SELECT * FROM finish();
 ROLLBACK;
