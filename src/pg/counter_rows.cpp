@@ -60,14 +60,16 @@ void insert_index_entries(Relation rel, HeapTuple tuple, bool only_summarizing) 
   FreeExecutorState(estate);
 }
 
+// `change` nullptr: lock only, with the table locks SELECT ... FOR NO KEY UPDATE takes
+// (RowShareLock on the table, AccessShareLock on the index) instead of UPDATE's.
 bool update_locked(Table table, Datum id, ChangeFn change, void* ctx) {
   const Oid nsp = get_namespace_oid("hitlai", false);
   const Oid relid = get_relname_relid(table_name(table), nsp);
   if (!OidIsValid(relid)) elog(ERROR, "hitlai: table hitlai.%s not found", table_name(table));
-  Relation rel = table_open(relid, RowExclusiveLock);
+  Relation rel = table_open(relid, change ? RowExclusiveLock : RowShareLock);
   const Oid pk = primary_key_index(rel);
   if (!OidIsValid(pk)) elog(ERROR, "hitlai: hitlai.%s has no primary key", table_name(table));
-  Relation idx = index_open(pk, RowExclusiveLock);
+  Relation idx = index_open(pk, change ? RowExclusiveLock : AccessShareLock);
 
   // As SPI does before every statement that writes: see this transaction's earlier
   // writes, and (READ COMMITTED) everything committed until now.
@@ -122,7 +124,7 @@ bool update_locked(Table table, Datum id, ChangeFn change, void* ctx) {
       values[i] = slot->tts_values[i];
       nulls[i] = slot->tts_isnull[i];
     }
-    change(ctx, desc, values, nulls, replace);
+    if (change) change(ctx, desc, values, nulls, replace);
     bool any = false;
     for (int i = 0; i < natts; ++i) any = any || replace[i];
     if (!any) {  // nothing to change: the row stays locked, no new version
@@ -156,12 +158,8 @@ bool update_by_id(Table table, Datum id, ChangeFn change, void* ctx) {
   return guarded([&] { return update_locked(table, id, change, ctx); });
 }
 
-namespace {
-void lock_only(void*, TupleDesc, Datum*, bool*, bool*) {}
-}  // namespace
-
 bool lock_by_id(Table table, Datum id) {
-  return guarded([&] { return update_locked(table, id, lock_only, nullptr); });
+  return guarded([&] { return update_locked(table, id, nullptr, nullptr); });
 }
 
 namespace {

@@ -52,8 +52,8 @@ using ChangeFn = void (*)(void* ctx, TupleDesc desc, Datum* values, bool* nulls,
 bool update_by_id(Table table, Datum id, ChangeFn change, void* ctx);
 
 // Locks the row of `table` whose primary key is `id` as SELECT ... FOR NO KEY UPDATE
-// does (the same waits and 40001 as update_by_id, no new version). Returns false when no
-// such row is visible.
+// does (the same waits and 40001 as update_by_id, no new version; RowShareLock on the
+// table, not an UPDATE's RowExclusiveLock). Returns false when no such row is visible.
 bool lock_by_id(Table table, Datum id);
 
 // Reads a row: `values`/`nulls` hold every column (index = attribute number - 1), valid

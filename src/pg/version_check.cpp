@@ -10,6 +10,7 @@ extern "C" {
 #include "access/genam.h"
 #include "access/htup_details.h"
 #include "access/table.h"
+#include "access/xact.h"
 #include "catalog/pg_extension.h"
 #include "commands/extension.h"
 #include "miscadmin.h"
@@ -41,10 +42,22 @@ constexpr size_t kMaxVersion = 64;
 // catalog changes (DDL, ANALYZE, autovacuum's relation statistics) only cause one more
 // read. A quiet session pays one comparison per call, not one catalog scan per
 // transaction.
+//
+// A look made inside a transaction or subtransaction that then aborts may have seen its
+// own uncommitted change of pg_extension, and the abort sends no shared message: every
+// abort therefore drops the result (the callbacks below).
 bool checked = false;
 uint64 checked_counter = 0;
 bool extension_exists = false;
 char installed[kMaxVersion];
+bool callbacks_registered = false;
+
+void forget_on_abort(XactEvent event, void*) {
+  if (event == XACT_EVENT_ABORT || event == XACT_EVENT_PARALLEL_ABORT) checked = false;
+}
+void forget_on_subabort(SubXactEvent event, SubTransactionId, SubTransactionId, void*) {
+  if (event == SUBXACT_EVENT_ABORT_SUB) checked = false;
+}
 
 // Reads pg_extension.extversion of hitlai into `out`; false when not installed.
 bool read_installed_version(char* out, size_t size) {
@@ -142,6 +155,11 @@ void check_extension_version() {
   if (likely(checked && checked_counter == SharedInvalidMessageCounter)) return;
   // The extension's own scripts run against objects they are creating: nothing to check.
   if (creating_extension) return;
+  if (!callbacks_registered) {
+    RegisterXactCallback(forget_on_abort, nullptr);
+    RegisterSubXactCallback(forget_on_subabort, nullptr);
+    callbacks_registered = true;
+  }
   const uint64 counter = SharedInvalidMessageCounter;  // before the read: a message that
                                                        // arrives during it forces another
   char version[kMaxVersion];

@@ -28,7 +28,8 @@ inline constexpr const char* kOldestServedVersion = "0.1.0";
 // Raises SQLSTATE 55000 unless the installed SQL version is one this library serves.
 // Looks pg_extension up again only when the backend has received catalog invalidations
 // since the last look (a version change sends some, received by the next transaction
-// at the latest); every other call costs one integer comparison. Called at the entry of every HITLAI_FUNCTION (bridge.hpp)
+// at the latest), or a transaction or subtransaction aborted since (it may have seen
+// its own uncommitted change); every other call costs one integer comparison. Called at the entry of every HITLAI_FUNCTION (bridge.hpp)
 // before any C++ object exists; it may ereport, so never call it while C++ objects with
 // destructors are alive.
 void check_extension_version();

@@ -14,7 +14,7 @@ N=8 M=20
 LOG=$HL_WORK/cluster/server.log
 log_start=$(stat -c %s "$LOG" 2>/dev/null || echo 0)
 
-tap_plan 17
+tap_plan 18
 
 # One transaction: a run with tester A and an assignment of B, moved to running, then
 # completed with a rating, a sentiment and a cost, then an issue; then A's run is given
@@ -161,6 +161,11 @@ held() {
 free_testers="SELECT coalesce(string_agg(display_name, ',' ORDER BY display_name), '-') FROM (SELECT display_name FROM hitlai.human_testers WHERE display_name IN ('A', 'B') FOR NO KEY UPDATE SKIP LOCKED) t"
 tap_is "$(held "UPDATE hitlai.test_runs SET company_ai_rating = 3 WHERE id = '00000000-0000-0000-0000-0000000000f4';" "$free_testers")/$(held "UPDATE hitlai.test_runs SET status = 'completed' WHERE id = '00000000-0000-0000-0000-0000000000f4';" "$free_testers")" \
   "A/-" "T3: a one-run rating locks the run's assigned testers; completing it also locks its tester"
+# ... with the table lock SELECT ... FOR NO KEY UPDATE takes (RowShareLock), not an
+# UPDATE's: a rating with no completed assignment writes no tester row.
+tap_is "$(held "UPDATE hitlai.test_runs SET company_ai_rating = 2 WHERE id = '00000000-0000-0000-0000-0000000000f4';" \
+  "SELECT string_agg(DISTINCT mode, ',') FROM pg_locks WHERE relation = 'hitlai.human_testers'::regclass AND pid <> pg_backend_pid()")" \
+  "RowShareLock" "T3: the one-run tester lock holds RowShareLock on human_testers, as FOR NO KEY UPDATE does"
 got=$(rr_step "UPDATE hitlai.human_testers SET display_name = 'B' WHERE id = '00000000-0000-0000-0000-000000000002'" \
               "UPDATE hitlai.test_runs SET company_ai_rating = 5 WHERE id = '00000000-0000-0000-0000-0000000000f4';")
 tap_is "$(grep -c '40001: could not serialize access due to concurrent update' <<<"$got")/$(grep -c 'counter_rows.cpp' <<<"$got")/$(q "SELECT coalesce(company_ai_rating::text, 'none') FROM hitlai.test_runs WHERE id = '00000000-0000-0000-0000-0000000000f4'")" \

@@ -36,7 +36,7 @@ CREATE FUNCTION pg_temp.req(text) RETURNS text LANGUAGE c STRICT
 "
 q() { local db=$1; shift; hl_psql "$db" -c "$prelude" "$@" | tail -n 1; }
 
-tap_plan 15
+tap_plan 16
 
 # version ordering used by the check
 got=$(q $DB -c "SELECT string_agg(pg_temp.cmp(a, b)::text, ',' ORDER BY n) FROM (VALUES
@@ -92,6 +92,17 @@ got=$(printf '%s\n' "$first" "$block" "$block" "$block" \
   | hl_psql $DB | tr '\n' ' ')
 tap_ok "$([[ " $got" == *" 0 "* ]] && echo 0 || echo 1)" \
   "S9: later transactions of a quiet session skip the pg_extension lookup (lookups: $got)"
+
+# ... and a look made inside a transaction (or savepoint) that changed pg_extension and
+# rolled back is forgotten: the next call reads the committed version again, though the
+# rollback sent no invalidation to other backends or to the session's counter.
+tap_is "$(q $DB -c "BEGIN; UPDATE pg_extension SET extversion = '0.3.0' WHERE extname = 'hitlai';" \
+            -c "SELECT pg_temp.req('0.1.0')" -c "ROLLBACK" \
+            -c "BEGIN; SAVEPOINT s; UPDATE pg_extension SET extversion = '0.2.0' WHERE extname = 'hitlai';" \
+            -c "SELECT pg_temp.req('0.1.0')" -c "ROLLBACK TO SAVEPOINT s; COMMIT" \
+            -c "SELECT pg_temp.req('0.1.0') || '/' || pg_temp.req('0.1.0')")" \
+  "$lib_version/$lib_version" \
+  "S9: a version seen inside a rolled-back transaction or savepoint is not kept"
 
 # SQL older than the oldest version the library serves
 tap_is "$(q $DB -c "BEGIN; UPDATE pg_extension SET extversion = '0.0.1' WHERE extname = 'hitlai';" \
