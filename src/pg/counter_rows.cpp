@@ -175,8 +175,12 @@ Oid index_leading_with(Relation rel, AttrNumber att) {
     HeapTuple it = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(oid));
     if (!HeapTupleIsValid(it)) continue;
     const Form_pg_index ix = reinterpret_cast<Form_pg_index>(GETSTRUCT(it));
+    // As the planner: an index built while broken HOT chains existed (indcheckxmin)
+    // is usable only by snapshots newer than its pg_index row.
     bool leads = ix->indisvalid && ix->indnatts >= 1 && ix->indkey.values[0] == att &&
-                 heap_attisnull(it, Anum_pg_index_indpred, nullptr);
+                 heap_attisnull(it, Anum_pg_index_indpred, nullptr) &&
+                 !(ix->indcheckxmin &&
+                   !TransactionIdPrecedes(HeapTupleHeaderGetXmin(it->t_data), TransactionXmin));
     ReleaseSysCache(it);
     if (leads) {
       HeapTuple ct = SearchSysCache1(RELOID, ObjectIdGetDatum(oid));
@@ -193,7 +197,7 @@ Oid index_leading_with(Relation rel, AttrNumber att) {
   return found;
 }
 
-void scan_locked(const char* table, const char* key_column, Datum key, ReadFn fn, void* ctx) {
+bool scan_locked(const char* table, const char* key_column, Datum key, ReadFn fn, void* ctx) {
   const Oid nsp = get_namespace_oid("hitlai", false);
   const Oid relid = get_relname_relid(table, nsp);
   if (!OidIsValid(relid)) elog(ERROR, "hitlai: table hitlai.%s not found", table);
@@ -201,8 +205,10 @@ void scan_locked(const char* table, const char* key_column, Datum key, ReadFn fn
   TupleDesc desc = RelationGetDescr(rel);
   const AttrNumber key_att = column_index(desc, key_column) + 1;
   const Oid index_oid = index_leading_with(rel, key_att);
-  if (!OidIsValid(index_oid))
-    elog(ERROR, "hitlai: no btree index of hitlai.%s leads with %s", table, key_column);
+  if (!OidIsValid(index_oid)) {  // dropped, or not usable by this snapshot: caller's query
+    table_close(rel, NoLock);
+    return false;
+  }
   Relation idx = index_open(index_oid, AccessShareLock);
   // As SPI does before every statement: see this transaction's earlier writes, and
   // (READ COMMITTED) everything committed until now.
@@ -222,6 +228,7 @@ void scan_locked(const char* table, const char* key_column, Datum key, ReadFn fn
   PopActiveSnapshot();
   index_close(idx, NoLock);
   table_close(rel, NoLock);
+  return true;
 }
 
 struct ColumnOfRun {
@@ -251,14 +258,15 @@ void column_of_row(void* ctx, TupleDesc desc, Datum* values, bool* nulls) {
 
 }  // namespace
 
-void scan_by_key(const char* table, const char* key_column, Datum key, ReadFn fn, void* ctx) {
-  guarded([&] { scan_locked(table, key_column, key, fn, ctx); });
+bool scan_by_key(const char* table, const char* key_column, Datum key, ReadFn fn, void* ctx) {
+  return guarded([&] { return scan_locked(table, key_column, key, fn, ctx); });
 }
 
-std::vector<Datum> assignment_column_of_run(Datum run_id, const char* out_column,
-                                            const char* const* statuses) {
+std::optional<std::vector<Datum>> assignment_column_of_run(Datum run_id, const char* out_column,
+                                                           const char* const* statuses) {
   ColumnOfRun c{out_column, statuses, NIL};
-  scan_by_key("tester_assignments", "test_run_id", run_id, column_of_row, &c);
+  if (!scan_by_key("tester_assignments", "test_run_id", run_id, column_of_row, &c))
+    return std::nullopt;
   std::vector<Datum> out;
   out.reserve(static_cast<size_t>(list_length(c.out)));
   ListCell* lc;

@@ -33,6 +33,7 @@
 #include "pg/compat.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace hitlai::pg::counters {
@@ -64,15 +65,18 @@ using ReadFn = void (*)(void* ctx, TupleDesc desc, Datum* values, bool* nulls);
 // Calls `fn` for every row of hitlai.`table` whose uuid column `key_column` equals `key`,
 // found through the first valid btree index that leads with that column, with a
 // snapshot taken as update_by_id takes it (what an SPI query would read). No row lock.
-void scan_by_key(const char* table, const char* key_column, Datum key, ReadFn fn, void* ctx);
+// Returns false, having read nothing, when no such index is usable (dropped by an
+// operator, or built too recently for this snapshot): the caller then runs its query.
+bool scan_by_key(const char* table, const char* key_column, Datum key, ReadFn fn, void* ctx);
 
 // The uuid column `out_column` of every row of hitlai.tester_assignments whose
 // test_run_id is `run_id` (a uuid), read by the index that leads with test_run_id with a
 // snapshot taken as update_by_id takes it (what an SPI query would read). The values
 // are palloc'd in the current memory context.
 // With `statuses` (a nullptr-terminated list), only rows whose status is one of them.
-std::vector<Datum> assignment_column_of_run(Datum run_id, const char* out_column,
-                                            const char* const* statuses = nullptr);
+// std::nullopt when scan_by_key finds no usable index.
+std::optional<std::vector<Datum>> assignment_column_of_run(Datum run_id, const char* out_column,
+                                                           const char* const* statuses = nullptr);
 
 // Helpers for ChangeFn: the attribute index (0-based) of a column, and additions that
 // raise 22003 on overflow like the SQL operators (int8 +; numeric + with the column's

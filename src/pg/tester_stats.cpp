@@ -479,8 +479,9 @@ uint64_t testers_lock_one(const OneRun& run, bool moved, bool rated, bool comple
   if ((moved || completing) && run.new_tester) ids.push_back(*run.new_tester);
   if (moved && run.old_tester) ids.push_back(*run.old_tester);
   if (rated || completing) {
-    const std::vector<Datum> assigned = counters::assignment_column_of_run(run.id, "tester_id");
-    ids.insert(ids.end(), assigned.begin(), assigned.end());
+    const auto assigned = counters::assignment_column_of_run(run.id, "tester_id");
+    if (!assigned) return testers_lock_for(RunEvent::kUpdate, 1);  // no usable index
+    ids.insert(ids.end(), assigned->begin(), assigned->end());
   }
   sort_unique_uuids(ids);
   uint64_t locked = 0;
@@ -501,7 +502,9 @@ void testers_rating_delta_one(const OneRun& run, std::optional<Datum> old_rating
   const int64_t n = new_rating ? DatumGetInt16(*new_rating) : 0;
   RatingDelta d{n - o, int64_t(new_rating.has_value()) - int64_t(old_rating.has_value())};
   static const char* const kCompleted[] = {"completed", nullptr};
-  std::vector<Datum> ids = counters::assignment_column_of_run(run.id, "tester_id", kCompleted);
+  auto found = counters::assignment_column_of_run(run.id, "tester_id", kCompleted);
+  if (!found) return testers_rating_delta_on_run_update();  // no usable index: the query
+  std::vector<Datum> ids = std::move(*found);
   sort_unique_uuids(ids);
   for (const Datum id : ids) update_tester(id, apply_rating, &d);
 }
@@ -579,7 +582,18 @@ void testers_credit_completed_one(const OneRun& run) {
   // the testers of its assigned, started or completed assignments, those whose row
   // exists (testers_lock_one has locked them all, so none can vanish now).
   static const char* const kCredited[] = {"assigned", "started", "completed", nullptr};
-  std::vector<Datum> ids = counters::assignment_column_of_run(run.id, "tester_id", kCredited);
+  auto found = counters::assignment_column_of_run(run.id, "tester_id", kCredited);
+  if (!found) {  // no usable index: the pairs query
+    const bool no_tester = !run.new_tester;
+    const Datum tester = run.new_tester.value_or(Datum(0));
+    Datum runs[3] = {spi::array_of(&run.id, nullptr, 1, UUIDOID),
+                     spi::array_of(&run.cost, nullptr, 1, NUMERICOID),
+                     spi::array_of(&tester, &no_tester, 1, UUIDOID)};
+    const char runs_null[3] = {' ', ' ', ' '};
+    credit_runs(runs, runs_null, 1);
+    return;
+  }
+  std::vector<Datum> ids = std::move(*found);
   if (run.new_tester) ids.push_back(*run.new_tester);
   sort_unique_uuids(ids);
   std::vector<Datum> credited;
@@ -670,30 +684,31 @@ void collect_rating(void* ctx, TupleDesc desc, Datum* values, bool* nulls) {
 }
 
 // kLockAsg and kAsgRatings for an INSERT of one assignment, without the queries: a
-// completed one locks its tester and adds the run's rating, if the run is rated.
-void one_inserted_assignment(const trigger::Call& call) {
+// completed one locks its tester and adds the run's rating, if the run is rated. False
+// when the run could not be read by index (the caller then runs the queries; the tester
+// lock taken already is the one they take first).
+bool one_inserted_assignment(const trigger::Call& call) {
   Datum v[3];
   bool isnull[3];
   if (!spi::first_row(call.new_table, call.relation, {"tester_id", "test_run_id", "status"}, v,
                       isnull))
-    return;
-  if (isnull[0] || isnull[1] || isnull[2] || !spi::text_equals(v[2], "completed")) return;
-  if (!counters::lock_by_id(counters::Table::kHumanTesters, v[0])) return;  // tester gone
+    return true;
+  if (isnull[0] || isnull[1] || isnull[2] || !spi::text_equals(v[2], "completed")) return true;
+  if (!counters::lock_by_id(counters::Table::kHumanTesters, v[0])) return true;  // tester gone
   RunRating r;
-  counters::scan_by_key("test_runs", "id", v[1], collect_rating, &r);
-  if (!r.found || !r.rated) return;
+  if (!counters::scan_by_key("test_runs", "id", v[1], collect_rating, &r)) return false;
+  if (!r.found || !r.rated) return true;
   RatingDelta d{r.rating, 1};
   update_tester(v[0], apply_rating, &d);
+  return true;
 }
 
 Datum assignments_trigger(FunctionCallInfo fcinfo, const trigger::Spec& spec) {
   const trigger::Call call = trigger::open(fcinfo, spec);
   if (hitlai::pg::restore_mode_active()) return call.unchanged();
   if (call.transition_rows() == 0) return call.unchanged();
-  if (call.is_insert() && call.transition_rows() == 1) {  // one assignment: no query
-    one_inserted_assignment(call);
-    return call.unchanged();
-  }
+  if (call.is_insert() && call.transition_rows() == 1 && one_inserted_assignment(call))
+    return call.unchanged();  // one assignment: no query
   spi::Connection spi_conn(call.data, {"old_asg", "new_asg"});
   spi::exec(kLockAsg);
   apply_rating_deltas(kAsgRatings);

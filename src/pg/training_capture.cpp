@@ -273,7 +273,8 @@ void collect_issue(void* ctx, TupleDesc desc, Datum* values, bool* nulls) {
 }
 bool read_issues(Datum run_id, std::vector<tr::Issue>& out) {
   IssueValues c;
-  hitlai::pg::counters::scan_by_key("issues", "test_run_id", run_id, collect_issue, &c);
+  if (!hitlai::pg::counters::scan_by_key("issues", "test_run_id", run_id, collect_issue, &c))
+    return false;  // no usable index: the query path
   if (c.has_null) return false;
   ListCell* lc;
   foreach (lc, c.rows) {
@@ -342,7 +343,9 @@ void training_refresh_runs(Datum run_ids, int64_t n) {
 
 void training_refresh_run(Datum run_id) {
   RunValues r;
-  counters::scan_by_key("test_runs", "id", run_id, collect_run, &r);
+  Datum id = run_id;
+  if (!counters::scan_by_key("test_runs", "id", run_id, collect_run, &r))
+    return training_refresh_runs(spi::array_of(&id, nullptr, 1, UUIDOID), 1);
   if (!r.found) return;  // gone meanwhile: nothing to refresh (kRunsById finds nothing)
   // kRunsById's filter: completed and rated 4 or more
   const bool completed =
@@ -350,7 +353,6 @@ void training_refresh_run(Datum run_id) {
   const bool rated_4 = !r.nulls[kDocRating] && DatumGetInt16(r.values[kDocRating]) >= 4;
   if (!completed || !rated_4) return;
   if (capture_one(r.values, r.nulls)) return;
-  Datum id = run_id;
   training_refresh_runs(spi::array_of(&id, nullptr, 1, UUIDOID), 1);
 }
 

@@ -1,6 +1,6 @@
 -- T2: training data captured, refreshed, frozen, deleted.
 BEGIN;
-SELECT plan(13);
+SELECT plan(14);
 
 INSERT INTO hitlai.companies (id, name, email, monthly_test_quota) VALUES ('00000000-0000-0000-0000-0000000000e1', 'T', 't@t.io', NULL);
 INSERT INTO hitlai.test_runs (id, company_id, url, mission, persona, platform_details, status, sentiment_score,
@@ -85,6 +85,21 @@ UPDATE hitlai.test_runs SET status = 'completed', company_ai_rating = 5 WHERE id
 SELECT is((SELECT (output_data -> 'recommendations')::text || (output_data -> 'positives')::text
              FROM hitlai.training_data WHERE test_run_id = '00000000-0000-0000-0000-0000000000f9'),
           '["a", "b"][]', 'T2/J5: NULL array elements are left out of the document');
+
+-- Without an index that leads with issues.test_run_id (an operator dropped it), the
+-- one-run paths read the issues with their queries instead: same documents.
+DROP INDEX hitlai.idx_issues_test_run_id;
+INSERT INTO hitlai.test_runs (id, company_id, url, mission, status) VALUES
+  ('00000000-0000-0000-0000-0000000000fa', '00000000-0000-0000-0000-0000000000e1', 'https://d.io', 'm', 'running');
+INSERT INTO hitlai.issues (test_run_id, title, severity, created_at)
+  VALUES ('00000000-0000-0000-0000-0000000000fa', 'first', 'low', '2026-01-01');
+UPDATE hitlai.test_runs SET status = 'completed', company_ai_rating = 4 WHERE id = '00000000-0000-0000-0000-0000000000fa';
+INSERT INTO hitlai.issues (test_run_id, title, severity, created_at)
+  VALUES ('00000000-0000-0000-0000-0000000000fa', 'second', 'high', '2026-01-02');
+SELECT is((SELECT output_data -> 'issues' FROM hitlai.training_data
+            WHERE test_run_id = '00000000-0000-0000-0000-0000000000fa'),
+          '[{"title": "second", "severity": "high"}, {"title": "first", "severity": "low"}]'::jsonb,
+          'T2: without the issues index, capture and refresh of one run still list its issues');
 
 SELECT * FROM finish();
 ROLLBACK;
