@@ -109,23 +109,34 @@ INSERT INTO hitlai.test_runs (id, company_id, tester_id, url, mission) VALUES
 INSERT INTO hitlai.tester_assignments (test_run_id, tester_id)
   VALUES ('00000000-0000-0000-0000-0000000000f4', '00000000-0000-0000-0000-000000000002');
 SQL
-# rr_step SQL_OF_OTHER_SESSION SQL_OF_RR_SESSION -> the RR session's output
-rr_step() {
-  local fifo=$HL_WORK/rr_$$.fifo out=$HL_WORK/rr_$$.out
+# A second session that holds a transaction open while the main session runs a command:
+# psql fed through a fifo runs OPEN, the main session runs the rest of the arguments
+# (their output passes through), then the second session runs CLOSE and ends. With
+# SHOW = show, the second session's output follows.
+side_session() {
+  local open=$1 close=$2 show=$3
+  shift 3
+  local fifo=$HL_WORK/side_$$.fifo out=$HL_WORK/side_$$.out
   rm -f "$fifo" && mkfifo "$fifo"
   "$BIN/psql" -X -q -d "$DB" <"$fifo" >"$out" 2>&1 &
   local pid=$!
   exec 3>"$fifo"
-  echo '\set VERBOSITY verbose' >&3
-  echo "BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT 1;" >&3
+  echo "$open" >&3
   sleep 0.5
-  hl_psql "$DB" -c "$1" >/dev/null
-  echo "$2" >&3
-  echo "COMMIT;" >&3
+  "$@"
+  echo "$close" >&3
   exec 3>&-
   wait "$pid"
-  cat "$out"
+  if [ "$show" = show ]; then cat "$out"; fi
   rm -f "$fifo" "$out"
+}
+quiet() { "$@" >/dev/null; }
+# A REPEATABLE READ transaction takes its snapshot, the main session commits $1, then the
+# transaction runs $2: prints what the transaction printed.
+rr_step() {
+  side_session "\set VERBOSITY verbose
+BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT 1;" "$2
+COMMIT;" show quiet hl_psql "$DB" -c "$1"
 }
 got=$(rr_step "UPDATE hitlai.test_runs SET cost = 1 WHERE id = '00000000-0000-0000-0000-0000000000f1'" \
               "UPDATE hitlai.test_runs SET cost = 2 WHERE id = '00000000-0000-0000-0000-0000000000f2';")
@@ -145,18 +156,7 @@ tap_is "$(grep -c '40001: could not serialize access due to concurrent update' <
 # locks the assigned tester B only; completing it locks A and B.
 # held SQL_OF_HOLDER QUERY -> QUERY's output while the holder's transaction is open
 held() {
-  local fifo=$HL_WORK/held_$$.fifo out=$HL_WORK/held_$$.out
-  rm -f "$fifo" && mkfifo "$fifo"
-  "$BIN/psql" -X -q -d "$DB" <"$fifo" >"$out" 2>&1 &
-  local pid=$!
-  exec 3>"$fifo"
-  echo "BEGIN; $1" >&3
-  sleep 0.5
-  q "$2"
-  echo "ROLLBACK;" >&3
-  exec 3>&-
-  wait "$pid"
-  rm -f "$fifo" "$out"
+  side_session "BEGIN; $1" "ROLLBACK;" hide q "$2"
 }
 free_testers="SELECT coalesce(string_agg(display_name, ',' ORDER BY display_name), '-') FROM (SELECT display_name FROM hitlai.human_testers WHERE display_name IN ('A', 'B') FOR NO KEY UPDATE SKIP LOCKED) t"
 tap_is "$(held "UPDATE hitlai.test_runs SET company_ai_rating = 3 WHERE id = '00000000-0000-0000-0000-0000000000f4';" "$free_testers")/$(held "UPDATE hitlai.test_runs SET status = 'completed' WHERE id = '00000000-0000-0000-0000-0000000000f4';" "$free_testers")" \
