@@ -40,6 +40,7 @@ const char* table_name(Table t) {
     case Table::kCompanies: return "companies";
     case Table::kHumanTesters: return "human_testers";
     case Table::kTestRuns: return "test_runs";
+    case Table::kMilestones: return "milestones";
   }
   return "";
 }
@@ -60,13 +61,76 @@ void insert_index_entries(Relation rel, HeapTuple tuple, bool only_summarizing) 
   FreeExecutorState(estate);
 }
 
-// `change` nullptr: lock only, with the table locks SELECT ... FOR NO KEY UPDATE takes
-// (RowShareLock on the table, AccessShareLock on the index) instead of UPDATE's.
-bool update_locked(Table table, Datum id, ChangeFn change, void* ctx) {
+// Locks the row version at `tid` (found with `snapshot`) as UPDATE does and writes the
+// new version `change` computes from it. `slot` holds the version found; `change`
+// nullptr: lock only. Returns false when the row was deleted meanwhile (READ COMMITTED).
+bool lock_and_change(Table table, Relation rel, Snapshot snapshot, TupleTableSlot* slot,
+                     ItemPointerData tid, ChangeFn change, void* ctx) {
+  // Lock the row as UPDATE does; under READ COMMITTED follow it to its newest version.
+  const bool xact_snapshot = IsolationUsesXactSnapshot();
+  TM_FailureData tmfd;
+  const TM_Result r = table_tuple_lock(
+      rel, &tid, snapshot, slot, GetCurrentCommandId(false), LockTupleNoKeyExclusive,
+      LockWaitBlock, xact_snapshot ? 0 : TUPLE_LOCK_FLAG_FIND_LAST_VERSION, &tmfd);
+  switch (r) {
+    case TM_Ok:
+      break;
+    case TM_Updated:
+    case TM_Deleted:
+      if (xact_snapshot)
+        ereport(ERROR, (errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+                        errmsg("could not serialize access due to concurrent %s",
+                               r == TM_Updated ? "update" : "delete")));
+      if (r == TM_Updated)
+        elog(ERROR, "hitlai: unexpected concurrent update of hitlai.%s", table_name(table));
+      return false;  // deleted meanwhile
+    case TM_SelfModified:
+    default:
+      elog(ERROR, "hitlai: could not lock a row of hitlai.%s (%d)", table_name(table),
+           static_cast<int>(r));
+  }
+
+  TupleDesc desc = RelationGetDescr(rel);
+  slot_getallattrs(slot);
+  const int natts = desc->natts;
+  Datum* values = static_cast<Datum*>(palloc(sizeof(Datum) * natts));
+  bool* nulls = static_cast<bool*>(palloc(sizeof(bool) * natts));
+  bool* replace = static_cast<bool*>(palloc0(sizeof(bool) * natts));
+  for (int i = 0; i < natts; ++i) {
+    values[i] = slot->tts_values[i];
+    nulls[i] = slot->tts_isnull[i];
+  }
+  if (change) change(ctx, desc, values, nulls, replace);
+  bool any = false;
+  for (int i = 0; i < natts; ++i) any = any || replace[i];
+  if (any) {  // else nothing to change: the row stays locked, no new version
+    bool should_free = false;
+    HeapTuple old_tuple = ExecFetchSlotHeapTuple(slot, false, &should_free);
+    HeapTuple new_tuple = heap_modify_tuple(old_tuple, desc, values, nulls, replace);
+    tid = slot->tts_tid;
+    const IndexEntries entries = heap_update_in_place(rel, &tid, new_tuple);
+    if (entries != IndexEntries::kNone)
+      insert_index_entries(rel, new_tuple, entries == IndexEntries::kSummarizing);
+    heap_freetuple(new_tuple);
+    if (should_free) heap_freetuple(old_tuple);
+  }
+  pfree(values);
+  pfree(nulls);
+  pfree(replace);
+  return true;
+}
+
+Relation open_table(Table table, LOCKMODE mode) {
   const Oid nsp = get_namespace_oid("hitlai", false);
   const Oid relid = get_relname_relid(table_name(table), nsp);
   if (!OidIsValid(relid)) elog(ERROR, "hitlai: table hitlai.%s not found", table_name(table));
-  Relation rel = table_open(relid, change ? RowExclusiveLock : RowShareLock);
+  return table_open(relid, mode);
+}
+
+// `change` nullptr: lock only, with the table locks SELECT ... FOR NO KEY UPDATE takes
+// (RowShareLock on the table, AccessShareLock on the index) instead of UPDATE's.
+bool update_locked(Table table, Datum id, ChangeFn change, void* ctx) {
+  Relation rel = open_table(table, change ? RowExclusiveLock : RowShareLock);
   const Oid pk = primary_key_index(rel);
   if (!OidIsValid(pk)) elog(ERROR, "hitlai: hitlai.%s has no primary key", table_name(table));
   Relation idx = index_open(pk, change ? RowExclusiveLock : AccessShareLock);
@@ -83,73 +147,48 @@ bool update_locked(Table table, Datum id, ChangeFn change, void* ctx) {
   IndexScanDesc scan = index_scan_begin(rel, idx, snapshot, 1);
   index_rescan(scan, &key, 1, nullptr, 0);
   bool found = index_getnext_slot(scan, ForwardScanDirection, slot);
-  ItemPointerData tid = slot->tts_tid;
+  const ItemPointerData tid = slot->tts_tid;
   index_endscan(scan);
 
-  if (found) {
-    // Lock the row as UPDATE does; under READ COMMITTED follow it to its newest version.
-    const bool xact_snapshot = IsolationUsesXactSnapshot();
-    TM_FailureData tmfd;
-    const TM_Result r = table_tuple_lock(
-        rel, &tid, snapshot, slot, GetCurrentCommandId(false), LockTupleNoKeyExclusive,
-        LockWaitBlock, xact_snapshot ? 0 : TUPLE_LOCK_FLAG_FIND_LAST_VERSION, &tmfd);
-    switch (r) {
-      case TM_Ok:
-        break;
-      case TM_Updated:
-      case TM_Deleted:
-        if (xact_snapshot)
-          ereport(ERROR, (errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
-                          errmsg("could not serialize access due to concurrent %s",
-                                 r == TM_Updated ? "update" : "delete")));
-        if (r == TM_Updated)
-          elog(ERROR, "hitlai: unexpected concurrent update of hitlai.%s", table_name(table));
-        found = false;  // deleted meanwhile
-        break;
-      case TM_SelfModified:
-      default:
-        elog(ERROR, "hitlai: could not lock a row of hitlai.%s (%d)", table_name(table),
-             static_cast<int>(r));
-    }
-  }
-
-  if (found) {
-    TupleDesc desc = RelationGetDescr(rel);
-    slot_getallattrs(slot);
-    const int natts = desc->natts;
-    Datum* values = static_cast<Datum*>(palloc(sizeof(Datum) * natts));
-    bool* nulls = static_cast<bool*>(palloc(sizeof(bool) * natts));
-    bool* replace = static_cast<bool*>(palloc0(sizeof(bool) * natts));
-    for (int i = 0; i < natts; ++i) {
-      values[i] = slot->tts_values[i];
-      nulls[i] = slot->tts_isnull[i];
-    }
-    if (change) change(ctx, desc, values, nulls, replace);
-    bool any = false;
-    for (int i = 0; i < natts; ++i) any = any || replace[i];
-    if (!any) {  // nothing to change: the row stays locked, no new version
-      ExecDropSingleTupleTableSlot(slot);
-      PopActiveSnapshot();
-      index_close(idx, NoLock);
-      table_close(rel, NoLock);
-      return true;
-    }
-    bool should_free = false;
-    HeapTuple old_tuple = ExecFetchSlotHeapTuple(slot, false, &should_free);
-    HeapTuple new_tuple = heap_modify_tuple(old_tuple, desc, values, nulls, replace);
-    tid = slot->tts_tid;
-    const IndexEntries entries = heap_update_in_place(rel, &tid, new_tuple);
-    if (entries != IndexEntries::kNone)
-      insert_index_entries(rel, new_tuple, entries == IndexEntries::kSummarizing);
-    heap_freetuple(new_tuple);
-    if (should_free) heap_freetuple(old_tuple);
-  }
+  if (found) found = lock_and_change(table, rel, snapshot, slot, tid, change, ctx);
 
   ExecDropSingleTupleTableSlot(slot);
   PopActiveSnapshot();
   index_close(idx, NoLock);
   table_close(rel, NoLock);  // locks are kept until the end of the transaction
   return found;
+}
+
+// Every row of a small table, read with a new latest snapshot (see update_all_latest).
+uint64 update_all_locked(Table table, ChangeFn change, void* ctx) {
+  Relation rel = open_table(table, RowExclusiveLock);
+  CommandCounterIncrement();
+  PushActiveSnapshot(GetLatestSnapshot());
+  Snapshot snapshot = GetActiveSnapshot();
+  TupleTableSlot* slot = table_slot_create(rel, nullptr);
+  // The row versions first, then each locked and changed: the scan never meets the
+  // versions it writes.
+  List* tids = NIL;
+  TableScanDesc scan = table_beginscan(rel, snapshot, 0, nullptr);
+  while (table_scan_getnextslot(scan, ForwardScanDirection, slot)) {
+    ItemPointer tid = static_cast<ItemPointer>(palloc(sizeof(ItemPointerData)));
+    *tid = slot->tts_tid;
+    tids = lappend(tids, tid);
+  }
+  table_endscan(scan);
+  uint64 changed = 0;
+  ListCell* lc;
+  foreach (lc, tids) {
+    // (table_tuple_lock stores the locked version in the slot.)
+    if (lock_and_change(table, rel, snapshot, slot, *static_cast<ItemPointer>(lfirst(lc)),
+                        change, ctx))
+      ++changed;
+  }
+  list_free_deep(tids);
+  ExecDropSingleTupleTableSlot(slot);
+  PopActiveSnapshot();
+  table_close(rel, NoLock);
+  return changed;
 }
 
 }  // namespace
@@ -160,6 +199,10 @@ bool update_by_id(Table table, Datum id, ChangeFn change, void* ctx) {
 
 bool lock_by_id(Table table, Datum id) {
   return guarded([&] { return update_locked(table, id, nullptr, nullptr); });
+}
+
+uint64_t update_all_latest(Table table, ChangeFn change, void* ctx) {
+  return guarded([&] { return update_all_locked(table, change, ctx); });
 }
 
 namespace {

@@ -38,7 +38,7 @@
 
 namespace hitlai::pg::counters {
 
-enum class Table { kCompanies, kHumanTesters, kTestRuns };
+enum class Table { kCompanies, kHumanTesters, kTestRuns, kMilestones };
 
 // Computes the new row from the locked one: `values`/`nulls` hold every column of the
 // newest version (index = attribute number - 1); it sets `replace[i]` and the new
@@ -56,6 +56,16 @@ bool update_by_id(Table table, Datum id, ChangeFn change, void* ctx);
 // does (the same waits and 40001 as update_by_id, no new version; RowShareLock on the
 // table, not an UPDATE's RowExclusiveLock). Returns false when no such row is visible.
 bool lock_by_id(Table table, Datum id);
+
+// Updates every row of `table` (a small one: T1's milestones) as update_by_id updates
+// one, except that the rows are read with a new latest snapshot, also under REPEATABLE
+// READ, as a statement run by SPI_execute_snapshot(..., GetLatestSnapshot(), ...) reads
+// them: a caller that serializes the writers of these rows itself (T1's flush holds an
+// advisory lock) sees every earlier writer's version and so waits for none. A version
+// written by anyone else after that snapshot still makes REPEATABLE READ raise 40001, as
+// the UPDATE would. Rows are locked in the order of a sequential scan. Returns the
+// number of rows written.
+uint64_t update_all_latest(Table table, ChangeFn change, void* ctx);
 
 // Reads a row: `values`/`nulls` hold every column (index = attribute number - 1), valid
 // only during the call. Called under guarded(), like ChangeFn: it may raise PostgreSQL

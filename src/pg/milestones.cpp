@@ -6,11 +6,14 @@
 // INITIALLY DEFERRED constraint trigger riding on the company-row UPDATE that the same
 // INSERT trigger makes for the quota (one event per company per statement, not per run):
 // its first firing at commit (or at SET CONSTRAINTS ... IMMEDIATE) moves the whole pending
-// count in one UPDATE of all milestones, under an advisory lock that serializes the
+// count in one write of every milestone row, under an advisory lock that serializes the
 // flushers (so row lock order can't matter between them) and reads the rows with a
 // snapshot taken under that lock (run_flush: no 40001 under REPEATABLE READ); later
 // firings find nothing pending and return at once. So milestone rows are locked only
-// while committing, and a 100k-row INSERT costs one milestone update.
+// while committing, and a 100k-row INSERT costs one milestone update. The write goes
+// through the table access method, not an UPDATE statement (apply_flush): the
+// serialized part of every committing writer is as short as it can be, and triggers a
+// superuser adds to milestones do not fire for it (counter_rows.hpp).
 //
 // Subtransactions: a pending count belongs to the (sub)transaction level that added it.
 // Aborting a subtransaction drops its counts, as PostgreSQL drops its queued trigger
@@ -18,9 +21,9 @@
 // records a negative count at its level, so aborting it puts the flushed count back
 // (PostgreSQL then fires the re-armed deferred event again).
 #include "pg/bridge.hpp"
+#include "pg/counter_rows.hpp"
 #include "pg/trigger.hpp"
 #include "pg/settings.hpp"
-#include "pg/spi.hpp"
 #include "pg/triggers.hpp"
 
 #pragma GCC diagnostic push
@@ -28,6 +31,8 @@
 extern "C" {
 #include "utils/fmgrprotos.h"
 #include "access/xact.h"
+#include "common/int.h"
+#include "utils/timestamp.h"
 #include "utils/snapmgr.h"
 }
 #pragma GCC diagnostic pop
@@ -100,48 +105,59 @@ int64_t total() {
 
 // Flushers serialize on a transaction-scoped advisory lock (kFlushLockKey) before they
 // touch the milestone rows, so two flushers never hold some milestone rows each while
-// waiting for the others': the plain UPDATE below then needs no ORDER BY ... FOR UPDATE
-// pass (half the work of one). The key pair is hitlai's own ("htla", 1).
+// waiting for the others': the rows can be locked in scan order. The key pair is hitlai's own ("htla", 1).
 constexpr int32 kFlushLockClass = 0x68746c61;
 constexpr int32 kFlushLockObject = 1;
 
-constexpr const char* kFlushSql = R"SQL(
-UPDATE hitlai.milestones m
-   SET tests_completed = m.tests_completed + $1,
-       updated_at = pg_catalog.now(),
-       is_unlocked = m.is_unlocked OR m.tests_completed + $1 >= m.tests_required,
-       unlocked_at = CASE WHEN NOT m.is_unlocked AND m.tests_completed + $1 >= m.tests_required
-                          THEN pg_catalog.now() ELSE m.unlocked_at END)SQL";
-SPIPlanPtr flush_plan = nullptr;  // prepared once per backend, kept
+// The flush: what `UPDATE hitlai.milestones m SET tests_completed = m.tests_completed +
+// n, updated_at = now(), is_unlocked = m.is_unlocked OR m.tests_completed + n >=
+// m.tests_required, unlocked_at = CASE WHEN NOT m.is_unlocked AND m.tests_completed + n >=
+// m.tests_required THEN now() ELSE m.unlocked_at END` does, written without the executor
+// (counters::update_all_latest): the milestone columns are T1's counters, in no index.
+// The CHECKs of the written columns hold: tests_completed >= 0 only grows (22003 past
+// the integer range, as the SQL addition).
+struct FlushDelta {
+  int32 n;
+  Datum now;  // timestamptz: the transaction's start, as now()
+};
+void apply_flush(void* ctx, TupleDesc desc, Datum* values, bool* nulls, bool* replace) {
+  namespace counters = hitlai::pg::counters;
+  const FlushDelta& d = *static_cast<const FlushDelta*>(ctx);
+  const int completed = counters::column_index(desc, "tests_completed");
+  const int required = counters::column_index(desc, "tests_required");
+  const int unlocked = counters::column_index(desc, "is_unlocked");
+  const int unlocked_at = counters::column_index(desc, "unlocked_at");
+  const int updated_at = counters::column_index(desc, "updated_at");
+  if (nulls[completed] || nulls[required] || nulls[unlocked])
+    elog(ERROR, "hitlai: NULL milestone counters");  // NOT NULL
+  int32 sum;
+  if (pg_add_s32_overflow(DatumGetInt32(values[completed]), d.n, &sum))
+    ereport(ERROR, (errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE), errmsg("integer out of range")));
+  values[completed] = Int32GetDatum(sum);
+  values[updated_at] = d.now;
+  nulls[updated_at] = false;
+  replace[completed] = replace[updated_at] = true;
+  if (!DatumGetBool(values[unlocked]) && sum >= DatumGetInt32(values[required])) {
+    values[unlocked] = BoolGetDatum(true);
+    values[unlocked_at] = d.now;
+    nulls[unlocked_at] = false;
+    replace[unlocked] = replace[unlocked_at] = true;
+  }
+}
 
-// The flush UPDATE, run with a snapshot taken after the advisory lock is held: every
-// earlier flusher has committed by then (the lock is held to the end of its transaction),
-// so the scan sees the newest version of every milestone row and never has to wait for,
-// or re-check against, a concurrent flush. Under READ COMMITTED this is what the
-// statement's own snapshot would give; under REPEATABLE READ (and SERIALIZABLE) the
+// The flush, reading the milestone rows with a snapshot taken after the advisory lock is
+// held: every earlier flusher has committed by then (the lock is held to the end of its
+// transaction), so the scan sees the newest version of every milestone row and never has
+// to wait for, or re-check against, a concurrent flush. Under READ COMMITTED this is what
+// a statement's own snapshot would give; under REPEATABLE READ (and SERIALIZABLE) the
 // transaction snapshot would be older than the rows the other tenants' commits wrote, and
-// the UPDATE would fail with a serialization failure (40001) although a count that only
+// the update would fail with a serialization failure (40001) although a count that only
 // adds can't be lost: one company's commits must not make another company's transactions
-// fail (S10). Run inside SPI_connect.
+// fail (S10).
 void run_flush(int32 n) {
-  hitlai::pg::guarded([&] {
-    if (!flush_plan) {
-      Oid argtypes[1] = {INT4OID};
-      SPIPlanPtr p = SPI_prepare(kFlushSql, 1, argtypes);
-      if (!p)
-        elog(ERROR, "hitlai: SPI_prepare failed (%s): %s", SPI_result_code_string(SPI_result),
-             kFlushSql);
-      if (SPI_keepplan(p) != 0) elog(ERROR, "hitlai: SPI_keepplan failed");
-      flush_plan = p;
-    }
-    Datum args[1] = {Int32GetDatum(n)};
-    // read_only false, fire_triggers true: as SPI_execute_plan runs it (AFTER triggers of
-    // the UPDATE fire at its end), only the snapshot differs.
-    const int rc = SPI_execute_snapshot(flush_plan, args, nullptr, GetLatestSnapshot(),
-                                        InvalidSnapshot, false, true, 0);
-    if (rc != SPI_OK_UPDATE)
-      elog(ERROR, "hitlai: milestone flush failed (%s)", SPI_result_code_string(rc));
-  });
+  FlushDelta d{n, TimestampTzGetDatum(GetCurrentTransactionStartTimestamp())};
+  hitlai::pg::counters::update_all_latest(hitlai::pg::counters::Table::kMilestones, apply_flush,
+                                          &d);
 }
 
 }  // namespace
@@ -162,7 +178,7 @@ constexpr hitlai::pg::trigger::Spec kFlush{
     "flush_milestone_progress: must be called as a trigger"};
 
 HITLAI_FUNCTION(hitlai_flush_milestone_progress) {
-  const hitlai::pg::trigger::Call call = hitlai::pg::trigger::open(fcinfo, kFlush);
+  (void)hitlai::pg::trigger::open(fcinfo, kFlush);  // checks how it is attached
   if (hitlai::pg::restore_mode_active()) return PointerGetDatum(nullptr);
   const int64_t n = total();
   if (n == 0) return PointerGetDatum(nullptr);
@@ -172,9 +188,7 @@ HITLAI_FUNCTION(hitlai_flush_milestone_progress) {
     DirectFunctionCall2(pg_advisory_xact_lock_int4, Int32GetDatum(kFlushLockClass),
                         Int32GetDatum(kFlushLockObject));
   });
-  hitlai::pg::spi::Connection connection(call.data);
   run_flush(static_cast<int32>(n));
-  connection.finish();
   add(-n);  // flushed at this level (undone if this subtransaction aborts)
   return PointerGetDatum(nullptr);
 }

@@ -1,6 +1,6 @@
 -- T1: milestones count inserted runs (at commit; SET CONSTRAINTS ALL IMMEDIATE per statement).
 BEGIN;
-SELECT plan(9);
+SELECT plan(12);
 
 INSERT INTO hitlai.milestones (phase, tests_required) VALUES ('m5', 5), ('m10', 10), ('m1000', 1000);
 INSERT INTO hitlai.companies (id, name, email, monthly_test_quota) VALUES ('00000000-0000-0000-0000-0000000000b1', 'M', 'm@m.io', NULL);
@@ -40,6 +40,26 @@ INSERT INTO hitlai.test_runs (company_id, url, mission) VALUES ('00000000-0000-0
 SET LOCAL hitlai.restore_mode = off;
 SELECT is((SELECT (m.tests_completed, c.stats_run_count) FROM hitlai.milestones m, hitlai.companies c WHERE m.phase = 'm5'),
           (13, 1::bigint), 'S8: restore mode counts nothing');
+
+-- The count is written without an UPDATE statement (docs/internals.md, "Counter rows
+-- written without the executor"): a trigger on milestones does not see it, a privileged
+-- UPDATE of milestones still fires it. (Constraints are still immediate here: every
+-- statement is counted at its end.)
+CREATE TEMP TABLE seen (n int);
+CREATE FUNCTION pg_temp.note() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN INSERT INTO seen VALUES (1); RETURN NULL; END $$;
+CREATE TRIGGER zz_note AFTER UPDATE ON hitlai.milestones FOR EACH ROW EXECUTE FUNCTION pg_temp.note();
+INSERT INTO hitlai.test_runs (company_id, url, mission) VALUES ('00000000-0000-0000-0000-0000000000b1', 'https://a.io', 'm');
+SELECT is((SELECT count(*) FROM seen) || '/' || (SELECT tests_completed FROM hitlai.milestones WHERE phase = 'm5'),
+          '0/14', 'T1: the count moves, and no trigger on milestones fires for it');
+UPDATE hitlai.milestones SET tests_required = 5 WHERE phase = 'm5';
+SELECT is((SELECT count(*) FROM seen), 1::bigint, 'T1: a privileged UPDATE of milestones still fires it');
+DROP TRIGGER zz_note ON hitlai.milestones;
+-- past the integer range: the error of the SQL addition, and nothing written
+UPDATE hitlai.milestones SET tests_completed = 2147483647 WHERE phase = 'm10';
+SELECT throws_ok($$INSERT INTO hitlai.test_runs (company_id, url, mission)
+                   VALUES ('00000000-0000-0000-0000-0000000000b1', 'https://a.io', 'm')$$,
+                 '22003', 'integer out of range', 'T1: a count past the integer range fails with 22003');
 
 SELECT * FROM finish();
 ROLLBACK;
