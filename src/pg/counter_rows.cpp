@@ -15,6 +15,8 @@ extern "C" {
 #include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
+#include "catalog/pg_trigger.h"
+#include "commands/trigger.h"
 #include "common/int.h"
 #include "executor/executor.h"
 #include "nodes/makefuncs.h"
@@ -61,11 +63,50 @@ void insert_index_entries(Relation rel, HeapTuple tuple, bool only_summarizing) 
   FreeExecutorState(estate);
 }
 
+// Queues the event of the AFTER UPDATE ... FOR EACH ROW trigger `name` of `rel` (and of
+// no other trigger) for the row version `new_tuple` just written over `old_tid`, as the
+// executor queues it for an UPDATE statement: ExecARUpdateTriggers evaluates the
+// trigger's WHEN clause and enabled state and records its deferral; an immediate event
+// fires at the end of this "query", as at the end of that statement. Nothing happens
+// when the table has no such trigger.
+void queue_after_update(Relation rel, const char* name, ItemPointer old_tid, HeapTuple new_tuple) {
+  const TriggerDesc* all = rel->trigdesc;
+  if (!all || !all->trig_update_after_row) return;
+  int found = -1;
+  for (int i = 0; i < all->numtriggers && found < 0; ++i) {
+    const Trigger& t = all->triggers[i];
+    if (std::strcmp(t.tgname, name) == 0 && TRIGGER_FOR_ROW(t.tgtype) &&
+        TRIGGER_FOR_AFTER(t.tgtype) && TRIGGER_FOR_UPDATE(t.tgtype))
+      found = i;
+  }
+  if (found < 0) return;
+  EState* estate = CreateExecutorState();
+  ResultRelInfo* rri = makeNode(ResultRelInfo);
+  InitResultRelInfo(rri, rel, 0, nullptr, 0);  // not in a range table: no column list
+  // Only that trigger (InitResultRelInfo sized the per-trigger arrays for all of them).
+  auto* one = static_cast<TriggerDesc*>(palloc0(sizeof(TriggerDesc)));
+  one->numtriggers = 1;
+  one->triggers = static_cast<Trigger*>(palloc(sizeof(Trigger)));
+  one->triggers[0] = rri->ri_TrigDesc->triggers[found];
+  one->trig_update_after_row = true;
+  rri->ri_TrigDesc = one;
+  TupleTableSlot* slot = MakeSingleTupleTableSlot(RelationGetDescr(rel), &TTSOpsHeapTuple);
+  ExecStoreHeapTuple(new_tuple, slot, false);
+  AfterTriggerBeginQuery();
+  ExecARUpdateTriggers(estate, rri, nullptr, nullptr, old_tid, nullptr, slot, NIL, nullptr, false);
+  AfterTriggerEndQuery(estate);
+  ExecDropSingleTupleTableSlot(slot);
+  ExecCloseResultRelations(estate);
+  ExecResetTupleTable(estate->es_tupleTable, false);
+  FreeExecutorState(estate);
+}
+
 // Locks the row version at `tid` (found with `snapshot`) as UPDATE does and writes the
 // new version `change` computes from it. `slot` holds the version found; `change`
 // nullptr: lock only. Returns false when the row was deleted meanwhile (READ COMMITTED).
 bool lock_and_change(Table table, Relation rel, Snapshot snapshot, TupleTableSlot* slot,
-                     ItemPointerData tid, ChangeFn change, void* ctx) {
+                     ItemPointerData tid, ChangeFn change, void* ctx,
+                     const char* after_trigger = nullptr) {
   // Lock the row as UPDATE does; under READ COMMITTED follow it to its newest version.
   const bool xact_snapshot = IsolationUsesXactSnapshot();
   TM_FailureData tmfd;
@@ -111,6 +152,7 @@ bool lock_and_change(Table table, Relation rel, Snapshot snapshot, TupleTableSlo
     const IndexEntries entries = heap_update_in_place(rel, &tid, new_tuple);
     if (entries != IndexEntries::kNone)
       insert_index_entries(rel, new_tuple, entries == IndexEntries::kSummarizing);
+    if (after_trigger) queue_after_update(rel, after_trigger, &tid, new_tuple);
     heap_freetuple(new_tuple);
     if (should_free) heap_freetuple(old_tuple);
   }
@@ -129,7 +171,8 @@ Relation open_table(Table table, LOCKMODE mode) {
 
 // `change` nullptr: lock only, with the table locks SELECT ... FOR NO KEY UPDATE takes
 // (RowShareLock on the table, AccessShareLock on the index) instead of UPDATE's.
-bool update_locked(Table table, Datum id, ChangeFn change, void* ctx) {
+bool update_locked(Table table, Datum id, ChangeFn change, void* ctx,
+                   const char* after_trigger = nullptr) {
   Relation rel = open_table(table, change ? RowExclusiveLock : RowShareLock);
   const Oid pk = primary_key_index(rel);
   if (!OidIsValid(pk)) elog(ERROR, "hitlai: hitlai.%s has no primary key", table_name(table));
@@ -150,7 +193,7 @@ bool update_locked(Table table, Datum id, ChangeFn change, void* ctx) {
   const ItemPointerData tid = slot->tts_tid;
   index_endscan(scan);
 
-  if (found) found = lock_and_change(table, rel, snapshot, slot, tid, change, ctx);
+  if (found) found = lock_and_change(table, rel, snapshot, slot, tid, change, ctx, after_trigger);
 
   ExecDropSingleTupleTableSlot(slot);
   PopActiveSnapshot();
@@ -193,8 +236,9 @@ uint64 update_all_locked(Table table, ChangeFn change, void* ctx) {
 
 }  // namespace
 
-bool update_by_id(Table table, Datum id, ChangeFn change, void* ctx) {
-  return guarded([&] { return update_locked(table, id, change, ctx); });
+bool update_by_id(Table table, Datum id, ChangeFn change, void* ctx,
+                  const char* after_row_trigger) {
+  return guarded([&] { return update_locked(table, id, change, ctx, after_row_trigger); });
 }
 
 bool lock_by_id(Table table, Datum id) {

@@ -50,7 +50,13 @@ using ChangeFn = void (*)(void* ctx, TupleDesc desc, Datum* values, bool* nulls,
 
 // Updates the row of `table` whose primary key is `id` (uuid) as described above.
 // Returns false when no such row is visible (deleted meanwhile, under READ COMMITTED).
-bool update_by_id(Table table, Datum id, ChangeFn change, void* ctx);
+// With `after_row_trigger`, the write also queues that one AFTER UPDATE ... FOR EACH ROW
+// trigger of the table (no other), as the UPDATE statement would: its WHEN clause, its
+// enabled state and its deferral apply, and an immediate event fires before this call
+// returns. It is for hitlai's own trigger events that ride on a counter write (T1's
+// commit-time count on Q1's company write); nothing happens without such a trigger.
+bool update_by_id(Table table, Datum id, ChangeFn change, void* ctx,
+                  const char* after_row_trigger = nullptr);
 
 // Locks the row of `table` whose primary key is `id` as SELECT ... FOR NO KEY UPDATE
 // does (the same waits and 40001 as update_by_id, no new version; RowShareLock on the

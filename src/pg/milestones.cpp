@@ -3,8 +3,10 @@
 // The INSERT trigger on test_runs adds the statement's row count to a backend-local
 // pending count kept per subtransaction level (milestones_add_pending). The count is
 // written to hitlai.milestones by hitlai.flush_milestone_progress(), a DEFERRABLE
-// INITIALLY DEFERRED constraint trigger riding on the company-row UPDATE that the same
-// INSERT trigger makes for the quota (one event per company per statement, not per run):
+// INITIALLY DEFERRED constraint trigger riding on the company-row write that the same
+// INSERT trigger makes for the quota (one event per company per statement, not per run;
+// an UPDATE statement for several runs, a direct write that queues this one trigger's
+// event for one run, quota.cpp):
 // its first firing at commit (or at SET CONSTRAINTS ... IMMEDIATE) moves the whole pending
 // count in one write of every milestone row, under an advisory lock that serializes the
 // flushers (so row lock order can't matter between them) and reads the rows with a

@@ -1,19 +1,24 @@
 // Q1-Q4: the monthly test quota, and the company side of INSERT INTO test_runs.
 //
-// Q1: one UPDATE per statement locks every company of the inserted runs once, in id
-// order, and in the same locked update rolls the month over (Q2), adds the runs to
+// Q1: one write per statement locks every company of the inserted runs once, in id
+// order (an UPDATE statement; for one run, a direct write, apply_one_insert), and in
+// the same locked update rolls the month over (Q2), adds the runs to
 // tests_used_this_month and to the company stats (V1). The quota is checked on the
 // values that update returns; when a company would go over, the statement fails with
 // HL001 and everything it did is rolled back. Because check and increment happen under
 // the row lock, concurrent inserts can never exceed the quota (Q4). The transition table
 // holds only rows really inserted, so rows skipped by ON CONFLICT DO NOTHING use no quota.
 #include "pg/bridge.hpp"
+#include "pg/counter_rows.hpp"
 #include "pg/settings.hpp"
 #include "pg/spi.hpp"
 #include "pg/triggers.hpp"
 
 extern "C" {
 #include "access/xact.h"
+#include "common/int.h"
+#include "utils/builtins.h"
+#include "utils/datum.h"
 #include "utils/date.h"
 #include "utils/fmgrprotos.h"
 #include "utils/timestamp.h"
@@ -121,6 +126,70 @@ UPDATE hitlai.companies c
  WHERE c.usage_period_start < $1)SQL",
     1, {DATEOID}, nullptr};
 
+// Q1 for one inserted run, without the executor (counter_rows.hpp): the company row
+// locked as kInsertOneCompany's UPDATE locks it, written with the same new values, and
+// T1's deferred flush event queued as that UPDATE queues it (the constraint trigger
+// milestone_progress_at_commit, WHEN the run count grew). The CHECKs of the columns
+// written hold by construction: tests_used_this_month >= 0 (it grows from a valid value
+// or restarts at 1) and usage_period_start is a month's first day (current_month()).
+// Overflows raise 22003 as the SQL operators do. The values the quota check needs are
+// copied out of the locked row.
+struct OneInsert {
+  Datum month;  // DateADT
+  Datum cost;   // numeric, not NULL
+  Datum sentiment;
+  bool sentiment_null;
+  // Out: the company's name (palloc'd), tests used after this run, its quota, and
+  // stats_active_webhooks.
+  Datum name;
+  int64 used_after;
+  int64 quota;
+  bool quota_null;
+  int64 webhooks;
+};
+
+void apply_one_insert(void* ctx, TupleDesc desc, Datum* values, bool* nulls, bool* replace) {
+  namespace counters = hitlai::pg::counters;
+  OneInsert& d = *static_cast<OneInsert*>(ctx);
+  const int used = counters::column_index(desc, "tests_used_this_month");
+  const int start = counters::column_index(desc, "usage_period_start");
+  const int runs = counters::column_index(desc, "stats_run_count");
+  const int cost = counters::column_index(desc, "stats_cost_sum");
+  const int ssum = counters::column_index(desc, "stats_sentiment_sum");
+  const int scount = counters::column_index(desc, "stats_sentiment_count");
+  const int quota = counters::column_index(desc, "monthly_test_quota");
+  const int name = counters::column_index(desc, "name");
+  for (const int i : {used, start, runs, cost, ssum, scount, name})
+    if (nulls[i]) elog(ERROR, "hitlai: NULL company counters");  // NOT NULL
+  int32 before = DatumGetInt32(values[used]);
+  if (DatumGetDateADT(values[start]) < DatumGetDateADT(d.month)) {  // Q2: a new month
+    before = 0;
+    values[start] = d.month;
+    replace[start] = true;
+  }
+  int32 after;
+  if (pg_add_s32_overflow(before, 1, &after))
+    ereport(ERROR, (errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE), errmsg("integer out of range")));
+  values[used] = Int32GetDatum(after);
+  values[runs] = counters::int8_add(values[runs], 1);
+  values[cost] = counters::numeric_add_typmod(values[cost], d.cost,
+                                              TupleDescAttr(desc, cost)->atttypmod);
+  replace[used] = replace[runs] = replace[cost] = true;
+  if (!d.sentiment_null) {
+    values[ssum] = counters::numeric_add_typmod(values[ssum], d.sentiment,
+                                                TupleDescAttr(desc, ssum)->atttypmod);
+    values[scount] = counters::int8_add(values[scount], 1);
+    replace[ssum] = replace[scount] = true;
+  }
+  d.used_after = after;
+  d.quota_null = nulls[quota];
+  d.quota = nulls[quota] ? 0 : DatumGetInt32(values[quota]);
+  d.name = datumCopy(values[name], false, -1);
+  // stats_active_webhooks exists from 0.4.0 on (W1); 0 before.
+  const int webhooks = SPI_fnumber(desc, "stats_active_webhooks") - 1;
+  d.webhooks = (webhooks >= 0 && !nulls[webhooks]) ? DatumGetInt32(values[webhooks]) : 0;
+}
+
 }  // namespace
 
 namespace hitlai::pg {
@@ -135,6 +204,31 @@ InsertSummary quota_on_insert(TriggerData* td, int64_t inserted) {
                         {"company_id", "cost", "sentiment_score", "tester_id", "status"}, v,
                         isnull))
       return {};
+    InsertSummary sum;
+    const bool pending_or_running =
+        !isnull[kStatus] &&
+        (spi::text_equals(v[kStatus], "pending") || spi::text_equals(v[kStatus], "running"));
+    sum.active_with_tester = (!isnull[kTester] && pending_or_running) ? 1 : 0;
+    sum.completed = (!isnull[kStatus] && spi::text_equals(v[kStatus], "completed")) ? 1 : 0;
+    // A NULL cost (stats_cost_sum would become NULL: the UPDATE's NOT NULL error) keeps
+    // the statement and its error; cost is NOT NULL DEFAULT 0, so that needs a changed
+    // schema.
+    if (!isnull[kCost]) {
+      OneInsert d{DateADTGetDatum(current_month()), v[kCost], v[kSentiment], isnull[kSentiment],
+                  0, 0, 0, false, 0};
+      if (!counters::update_by_id(counters::Table::kCompanies, v[kCompany], apply_one_insert, &d,
+                                  "milestone_progress_at_commit"))
+        throw hitlai::Error(hitlai::sqlstate::kInternalError,
+                            "quota: the company of an inserted test run was not found");
+      const std::optional<int64_t> quota =
+          d.quota_null ? std::nullopt : std::optional<int64_t>(d.quota);
+      if (quota::exceeds(d.used_after - 1, 1, quota))
+        quota::raise_exceeded(
+            std::string(guarded([&] { return TextDatumGetCString(d.name); })), d.used_after - 1,
+            *quota, 1);
+      sum.webhooks = outbox && d.webhooks > 0;
+      return sum;
+    }
     Datum args[4] = {DateADTGetDatum(current_month()), v[kCompany], v[kCost], v[kSentiment]};
     const char nulls[4] = {' ', ' ', isnull[kCost] ? 'n' : ' ', isnull[kSentiment] ? 'n' : ' '};
     if (spi::exec(outbox ? kInsertOneCompanyV3 : kInsertOneCompany, args, nulls) != 1)
@@ -144,12 +238,6 @@ InsertSummary quota_on_insert(TriggerData* td, int64_t inserted) {
     const std::optional<int64_t> quota = spi::int8(0, kQuota);
     if (quota::exceeds(used_after - 1, 1, quota))
       quota::raise_exceeded(spi::text_not_null(0, kCompanyName), used_after - 1, *quota, 1);
-    InsertSummary sum;
-    const bool pending_or_running =
-        !isnull[kStatus] &&
-        (spi::text_equals(v[kStatus], "pending") || spi::text_equals(v[kStatus], "running"));
-    sum.active_with_tester = (!isnull[kTester] && pending_or_running) ? 1 : 0;
-    sum.completed = (!isnull[kStatus] && spi::text_equals(v[kStatus], "completed")) ? 1 : 0;
     sum.webhooks = outbox && spi::int8(0, kOneWebhooksV3).value_or(0) > 0;
     return sum;
   }

@@ -1,6 +1,6 @@
 -- Q1-Q4: monthly quota, rollover, unlimited, ON CONFLICT, errors; V1 insert side.
 BEGIN;
-SELECT plan(16);
+SELECT plan(18);
 
 INSERT INTO hitlai.companies (id, name, email, monthly_test_quota) VALUES
   ('00000000-0000-0000-0000-0000000000a1', 'Quota Co', 'q@q.io', 3),
@@ -60,6 +60,27 @@ SELECT is((SELECT array_agg(tests_used_this_month ORDER BY name) FROM hitlai.com
           'Q3: the reset company is at 0, the other untouched');
 SELECT throws_ok($$SELECT hitlai.remaining_quota(gen_random_uuid())$$, '22023', NULL,
                  'Q4: remaining_quota of an unknown company raises 22023');
+
+-- Q1 of a one-run INSERT writes the company row without an UPDATE statement
+-- (docs/internals.md, "Counter rows written without the executor"): a trigger on
+-- companies does not fire for it, only T1's commit-time event is queued (its count is
+-- checked in 22_milestones); the UPDATE of a statement of several runs still fires it.
+CREATE TEMP TABLE seen (n int);
+CREATE FUNCTION pg_temp.note() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN INSERT INTO seen VALUES (1); RETURN NULL; END $$;
+CREATE TRIGGER zz_note AFTER UPDATE ON hitlai.companies FOR EACH ROW EXECUTE FUNCTION pg_temp.note();
+INSERT INTO hitlai.test_runs (company_id, url, mission, cost, sentiment_score)
+  VALUES ('00000000-0000-0000-0000-0000000000a2', 'https://a.io', 'm', 12.50, 0.25);
+SELECT is((SELECT count(*) FROM seen) || '/' ||
+          (SELECT (tests_used_this_month, stats_run_count, stats_cost_sum, stats_sentiment_sum,
+                   stats_sentiment_count)::text FROM hitlai.companies WHERE name = 'Free Co'),
+          '0/(51,51,12.50,0.25,1)', 'Q1/V1: one run counted without an UPDATE statement: no trigger on companies fires');
+INSERT INTO hitlai.test_runs (company_id, url, mission)
+  SELECT '00000000-0000-0000-0000-0000000000a2', 'https://a.io', 'm' FROM generate_series(1, 2);
+SELECT is((SELECT count(*) FROM seen) || '/' ||
+          (SELECT tests_used_this_month FROM hitlai.companies WHERE name = 'Free Co'),
+          '1/53', 'Q1: the UPDATE of a statement of several runs still fires it');
+DROP TRIGGER zz_note ON hitlai.companies;
 
 SELECT * FROM finish();
 ROLLBACK;

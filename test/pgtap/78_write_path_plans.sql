@@ -15,7 +15,8 @@ INSERT INTO hitlai.companies (id, name, email, monthly_test_quota)
 -- A probe plan whose planning fails (a test hook raises XX000 after the planner settings
 -- were switched off) leaves the session's settings as they were once the failed
 -- statement is rolled back (throws_ok runs it in a subtransaction), and the statement
--- then plans and runs.
+-- then plans and runs. (A statement of two runs: Q1's company update of several runs is
+-- a probe-plan statement; that of one run writes the company row without a statement.)
 CREATE FUNCTION pg_temp.fail_next_probe_planning() RETURNS int4
   LANGUAGE c AS 'hitlai', 'hitlai_test_fail_next_probe_planning';
 CREATE FUNCTION pg_temp.planner_settings() RETURNS text LANGUAGE sql AS $$
@@ -26,6 +27,8 @@ SELECT pg_temp.fail_next_probe_planning();
 SELECT throws_ok(
   $$INSERT INTO hitlai.test_runs (id, company_id, url, mission)
       VALUES ('eeeeeeee-0000-4000-8000-400000000000', 'cccccccc-0000-4000-8000-000000000001',
+              'https://plans.test', 'm'),
+             ('eeeeeeee-0000-4000-8000-400000000001', 'cccccccc-0000-4000-8000-000000000001',
               'https://plans.test', 'm')$$,
   'XX000', 'hitlai test: probe planning failed',
   'a failing probe planning fails its statement');
@@ -34,6 +37,8 @@ SELECT is(pg_temp.planner_settings(), (SELECT s FROM settings_before),
 SELECT lives_ok(
   $$INSERT INTO hitlai.test_runs (id, company_id, url, mission)
       VALUES ('eeeeeeee-0000-4000-8000-400000000000', 'cccccccc-0000-4000-8000-000000000001',
+              'https://plans.test', 'm'),
+             ('eeeeeeee-0000-4000-8000-400000000001', 'cccccccc-0000-4000-8000-000000000001',
               'https://plans.test', 'm')$$,
   'the statement plans and runs after the failure');
 INSERT INTO hitlai.human_testers (id, user_id, email, display_name)

@@ -14,7 +14,7 @@ N=8 M=20
 LOG=$HL_WORK/cluster/server.log
 log_start=$(stat -c %s "$LOG" 2>/dev/null || echo 0)
 
-tap_plan 18
+tap_plan 19
 
 # One transaction: a run with tester A and an assignment of B, moved to running, then
 # completed with a rating, a sentiment and a cost, then an issue; then A's run is given
@@ -93,10 +93,10 @@ for iso in "read committed" "repeatable read"; do
 done
 # REPEATABLE READ, one step at a time: a counter row that another session changed after
 # this transaction's snapshot raises 40001 at the write without the executor (a run's
-# cost change updates its company; one inserted assignment updates its tester), as an
-# UPDATE statement would, instead of overwriting the other session's change. The
-# error's LOCATION (VERBOSITY verbose) shows it comes from that write
-# (src/pg/counter_rows.cpp), not from an SQL statement before it.
+# cost change, and Q1 of a one-run insert, update its company; one inserted assignment
+# updates its tester), as an UPDATE statement would, instead of overwriting the other
+# session's change. The error's LOCATION (VERBOSITY verbose) shows it comes from that
+# write (src/pg/counter_rows.cpp), not from an SQL statement before it.
 new_db "hl_counter_rows_rr_$$"
 hl_psql "$DB" >/dev/null <<SQL
 INSERT INTO hitlai.test_runs (id, company_id, url, mission) VALUES
@@ -142,6 +142,10 @@ got=$(rr_step "UPDATE hitlai.test_runs SET cost = 1 WHERE id = '00000000-0000-00
               "UPDATE hitlai.test_runs SET cost = 2 WHERE id = '00000000-0000-0000-0000-0000000000f2';")
 tap_is "$(grep -c '40001: could not serialize access due to concurrent update' <<<"$got")/$(grep -c 'counter_rows.cpp' <<<"$got")/$(q "SELECT stats_cost_sum FROM hitlai.companies")" \
   "1/1/1.00" "repeatable read: a company changed since the snapshot: 40001 at a run's cost change, the other change kept"
+got=$(rr_step "INSERT INTO hitlai.test_runs (company_id, url, mission) VALUES ('00000000-0000-0000-0000-0000000000c1', 'https://a.io', 'other')" \
+              "INSERT INTO hitlai.test_runs (company_id, url, mission) VALUES ('00000000-0000-0000-0000-0000000000c1', 'https://a.io', 'mine');")
+tap_is "$(grep -c '40001: could not serialize access due to concurrent update' <<<"$got")/$(grep -c 'counter_rows.cpp' <<<"$got")/$(q "SELECT ((SELECT stats_run_count FROM hitlai.companies) = (SELECT count(*) FROM hitlai.test_runs)) || '/' || (SELECT count(*) FROM hitlai.test_runs WHERE mission = 'mine')")" \
+  "1/1/true/0" "repeatable read: a company changed since the snapshot: 40001 at a one-run insert's quota write, the other insert kept"
 got=$(rr_step "INSERT INTO hitlai.tester_assignments (test_run_id, tester_id) VALUES ('00000000-0000-0000-0000-0000000000f1', '00000000-0000-0000-0000-000000000001')" \
               "INSERT INTO hitlai.tester_assignments (test_run_id, tester_id) VALUES ('00000000-0000-0000-0000-0000000000f3', '00000000-0000-0000-0000-000000000001');")
 tap_is "$(grep -c '40001: could not serialize access due to concurrent update' <<<"$got")/$(grep -c 'counter_rows.cpp' <<<"$got")/$(q "SELECT stats_open_assignments FROM hitlai.human_testers WHERE display_name = 'A'")" \
