@@ -20,6 +20,8 @@ extern "C" {
 #include "common/int.h"
 #include "executor/executor.h"
 #include "nodes/makefuncs.h"
+#include "nodes/value.h"
+#include "parser/parse_func.h"
 #include "utils/builtins.h"
 #include "catalog/pg_am_d.h"
 #include "catalog/pg_class.h"
@@ -63,39 +65,46 @@ void insert_index_entries(Relation rel, HeapTuple tuple, bool only_summarizing) 
   FreeExecutorState(estate);
 }
 
-// Queues the event of the AFTER UPDATE ... FOR EACH ROW trigger `name` of `rel` (and of
-// no other trigger) for the row version `new_tuple` just written over `old_tid`, as the
-// executor queues it for an UPDATE statement: ExecARUpdateTriggers evaluates the
-// trigger's WHEN clause and enabled state and records its deferral; an immediate event
-// fires at the end of this "query", as at the end of that statement. Nothing happens
-// when the table has no such trigger.
-void queue_after_update(Relation rel, const char* name, ItemPointer old_tid, HeapTuple new_tuple) {
+// Queues the events of the AFTER UPDATE ... FOR EACH ROW triggers of `rel` that call
+// the function hitlai.`function`() (and of no other trigger) for the row version
+// `new_tuple` just written over `old_tid`, as the executor queues them for an UPDATE
+// statement: ExecARUpdateTriggers evaluates each trigger's WHEN clause and enabled
+// state and records its deferral; an immediate event fires at the end of this "query",
+// as at the end of that statement. The triggers are found by the function they call, so
+// renaming one changes nothing. A trigger with a column list (UPDATE OF ...) is not
+// queued: the write has no column list to match (hitlai's trigger has none). Nothing
+// happens when the table has no such trigger.
+void queue_after_update(Relation rel, const char* function, ItemPointer old_tid,
+                        HeapTuple new_tuple) {
   const TriggerDesc* all = rel->trigdesc;
   if (!all || !all->trig_update_after_row) return;
-  int found = -1;
-  for (int i = 0; i < all->numtriggers && found < 0; ++i) {
-    const Trigger& t = all->triggers[i];
-    if (std::strcmp(t.tgname, name) == 0 && TRIGGER_FOR_ROW(t.tgtype) &&
-        TRIGGER_FOR_AFTER(t.tgtype) && TRIGGER_FOR_UPDATE(t.tgtype))
-      found = i;
-  }
-  if (found < 0) return;
+  const Oid fn = LookupFuncName(list_make2(makeString(pstrdup("hitlai")), makeString(pstrdup(function))),
+                                0, nullptr, true);
+  if (!OidIsValid(fn)) return;
   EState* estate = CreateExecutorState();
   ResultRelInfo* rri = makeNode(ResultRelInfo);
   InitResultRelInfo(rri, rel, 0, nullptr, 0);  // not in a range table: no column list
-  // Only that trigger (InitResultRelInfo sized the per-trigger arrays for all of them).
-  auto* one = static_cast<TriggerDesc*>(palloc0(sizeof(TriggerDesc)));
-  one->numtriggers = 1;
-  one->triggers = static_cast<Trigger*>(palloc(sizeof(Trigger)));
-  one->triggers[0] = rri->ri_TrigDesc->triggers[found];
-  one->trig_update_after_row = true;
-  rri->ri_TrigDesc = one;
-  TupleTableSlot* slot = MakeSingleTupleTableSlot(RelationGetDescr(rel), &TTSOpsHeapTuple);
-  ExecStoreHeapTuple(new_tuple, slot, false);
-  AfterTriggerBeginQuery();
-  ExecARUpdateTriggers(estate, rri, nullptr, nullptr, old_tid, nullptr, slot, NIL, nullptr, false);
-  AfterTriggerEndQuery(estate);
-  ExecDropSingleTupleTableSlot(slot);
+  // Only those triggers, in the table's order (InitResultRelInfo sized the per-trigger
+  // arrays, indexed by position in this list, for all of them).
+  auto* some = static_cast<TriggerDesc*>(palloc0(sizeof(TriggerDesc)));
+  some->triggers = static_cast<Trigger*>(palloc(sizeof(Trigger) * all->numtriggers));
+  for (int i = 0; i < rri->ri_TrigDesc->numtriggers; ++i) {
+    const Trigger& t = rri->ri_TrigDesc->triggers[i];
+    if (t.tgfoid == fn && TRIGGER_FOR_ROW(t.tgtype) && TRIGGER_FOR_AFTER(t.tgtype) &&
+        TRIGGER_FOR_UPDATE(t.tgtype) && t.tgnattr == 0)
+      some->triggers[some->numtriggers++] = t;
+  }
+  if (some->numtriggers > 0) {
+    some->trig_update_after_row = true;
+    rri->ri_TrigDesc = some;
+    TupleTableSlot* slot = MakeSingleTupleTableSlot(RelationGetDescr(rel), &TTSOpsHeapTuple);
+    ExecStoreHeapTuple(new_tuple, slot, false);
+    AfterTriggerBeginQuery();
+    ExecARUpdateTriggers(estate, rri, nullptr, nullptr, old_tid, nullptr, slot, NIL, nullptr,
+                         false);
+    AfterTriggerEndQuery(estate);
+    ExecDropSingleTupleTableSlot(slot);
+  }
   ExecCloseResultRelations(estate);
   ExecResetTupleTable(estate->es_tupleTable, false);
   FreeExecutorState(estate);
@@ -106,7 +115,7 @@ void queue_after_update(Relation rel, const char* name, ItemPointer old_tid, Hea
 // nullptr: lock only. Returns false when the row was deleted meanwhile (READ COMMITTED).
 bool lock_and_change(Table table, Relation rel, Snapshot snapshot, TupleTableSlot* slot,
                      ItemPointerData tid, ChangeFn change, void* ctx,
-                     const char* after_trigger = nullptr) {
+                     const char* after_trigger_function = nullptr) {
   // Lock the row as UPDATE does; under READ COMMITTED follow it to its newest version.
   const bool xact_snapshot = IsolationUsesXactSnapshot();
   TM_FailureData tmfd;
@@ -152,7 +161,7 @@ bool lock_and_change(Table table, Relation rel, Snapshot snapshot, TupleTableSlo
     const IndexEntries entries = heap_update_in_place(rel, &tid, new_tuple);
     if (entries != IndexEntries::kNone)
       insert_index_entries(rel, new_tuple, entries == IndexEntries::kSummarizing);
-    if (after_trigger) queue_after_update(rel, after_trigger, &tid, new_tuple);
+    if (after_trigger_function) queue_after_update(rel, after_trigger_function, &tid, new_tuple);
     heap_freetuple(new_tuple);
     if (should_free) heap_freetuple(old_tuple);
   }
@@ -172,7 +181,7 @@ Relation open_table(Table table, LOCKMODE mode) {
 // `change` nullptr: lock only, with the table locks SELECT ... FOR NO KEY UPDATE takes
 // (RowShareLock on the table, AccessShareLock on the index) instead of UPDATE's.
 bool update_locked(Table table, Datum id, ChangeFn change, void* ctx,
-                   const char* after_trigger = nullptr) {
+                   const char* after_trigger_function = nullptr) {
   Relation rel = open_table(table, change ? RowExclusiveLock : RowShareLock);
   const Oid pk = primary_key_index(rel);
   if (!OidIsValid(pk)) elog(ERROR, "hitlai: hitlai.%s has no primary key", table_name(table));
@@ -193,7 +202,8 @@ bool update_locked(Table table, Datum id, ChangeFn change, void* ctx,
   const ItemPointerData tid = slot->tts_tid;
   index_endscan(scan);
 
-  if (found) found = lock_and_change(table, rel, snapshot, slot, tid, change, ctx, after_trigger);
+  if (found)
+    found = lock_and_change(table, rel, snapshot, slot, tid, change, ctx, after_trigger_function);
 
   ExecDropSingleTupleTableSlot(slot);
   PopActiveSnapshot();
@@ -237,8 +247,9 @@ uint64 update_all_locked(Table table, ChangeFn change, void* ctx) {
 }  // namespace
 
 bool update_by_id(Table table, Datum id, ChangeFn change, void* ctx,
-                  const char* after_row_trigger) {
-  return guarded([&] { return update_locked(table, id, change, ctx, after_row_trigger); });
+                  const char* after_row_trigger_function) {
+  return guarded(
+      [&] { return update_locked(table, id, change, ctx, after_row_trigger_function); });
 }
 
 bool lock_by_id(Table table, Datum id) {

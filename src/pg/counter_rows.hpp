@@ -1,7 +1,7 @@
-// Counter rows written without the executor (T3, V2, M1 on human_testers; V1 on
-// companies; T6's issues_found on test_runs): the columns hitlai keeps for its
-// statistics, which no user writes and no index covers, updated in place of an SPI
-// UPDATE.
+// Counter rows written without the executor (T3, V2, M1 on human_testers; V1 and Q1's
+// one-run write on companies; T6's issues_found on test_runs; T1's flush of
+// milestones): the columns hitlai keeps for its statistics, which no user writes and no
+// index covers, updated in place of an SPI UPDATE.
 //
 // An SPI `UPDATE ... WHERE id = $1` pays PostgreSQL's per-statement cost: executor
 // start-up, and every CHECK constraint of the table parsed again from its catalog text
@@ -24,8 +24,11 @@
 //
 // What differs from an UPDATE statement, by design (docs/internals.md): no trigger on
 // the table fires for these writes (hitlai's own triggers on these tables watch other
-// columns; a trigger a superuser adds to companies, human_testers or test_runs does not
-// see counter updates), and row-level security and privileges are not consulted (the
+// columns; a trigger a superuser adds to companies, human_testers, test_runs or
+// milestones does not see counter updates), except the hitlai trigger an update_by_id
+// caller names (T1's commit-time event on Q1's write); stored generated columns,
+// constraints a superuser adds and inheritance children are not maintained (these
+// tables have none); and row-level security and privileges are not consulted (the
 // callers are hitlai's SECURITY DEFINER triggers, which bypass both anyway). The write
 // is an ordinary heap update: WAL, replication and logical decoding see it.
 #pragma once
@@ -50,13 +53,15 @@ using ChangeFn = void (*)(void* ctx, TupleDesc desc, Datum* values, bool* nulls,
 
 // Updates the row of `table` whose primary key is `id` (uuid) as described above.
 // Returns false when no such row is visible (deleted meanwhile, under READ COMMITTED).
-// With `after_row_trigger`, the write also queues that one AFTER UPDATE ... FOR EACH ROW
-// trigger of the table (no other), as the UPDATE statement would: its WHEN clause, its
-// enabled state and its deferral apply, and an immediate event fires before this call
-// returns. It is for hitlai's own trigger events that ride on a counter write (T1's
-// commit-time count on Q1's company write); nothing happens without such a trigger.
+// With `after_row_trigger_function`, the write also queues the AFTER UPDATE ... FOR EACH
+// ROW triggers of the table that call hitlai.<that function>() (no other trigger), as
+// the UPDATE statement would: their WHEN clauses, enabled states and deferral apply,
+// and an immediate event fires before this call returns (a trigger with a column list
+// is not queued). It is for hitlai's own trigger events that ride on a counter write
+// (T1's commit-time count on Q1's company write); nothing happens without such a
+// trigger.
 bool update_by_id(Table table, Datum id, ChangeFn change, void* ctx,
-                  const char* after_row_trigger = nullptr);
+                  const char* after_row_trigger_function = nullptr);
 
 // Locks the row of `table` whose primary key is `id` as SELECT ... FOR NO KEY UPDATE
 // does (the same waits and 40001 as update_by_id, no new version; RowShareLock on the

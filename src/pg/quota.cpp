@@ -129,7 +129,8 @@ UPDATE hitlai.companies c
 // Q1 for one inserted run, without the executor (counter_rows.hpp): the company row
 // locked as kInsertOneCompany's UPDATE locks it, written with the same new values, and
 // T1's deferred flush event queued as that UPDATE queues it (the constraint trigger
-// milestone_progress_at_commit, WHEN the run count grew). The CHECKs of the columns
+// milestone_progress_at_commit, which calls flush_milestone_progress(), WHEN the run
+// count grew). The CHECKs of the columns
 // written hold by construction: tests_used_this_month >= 0 (it grows from a valid value
 // or restarts at 1) and usage_period_start is a month's first day (current_month()).
 // Overflows raise 22003 as the SQL operators do. The values the quota check needs are
@@ -217,7 +218,7 @@ InsertSummary quota_on_insert(TriggerData* td, int64_t inserted) {
       OneInsert d{DateADTGetDatum(current_month()), v[kCost], v[kSentiment], isnull[kSentiment],
                   0, 0, 0, false, 0};
       if (!counters::update_by_id(counters::Table::kCompanies, v[kCompany], apply_one_insert, &d,
-                                  "milestone_progress_at_commit"))
+                                  "flush_milestone_progress"))
         throw hitlai::Error(hitlai::sqlstate::kInternalError,
                             "quota: the company of an inserted test run was not found");
       const std::optional<int64_t> quota =

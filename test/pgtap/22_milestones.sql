@@ -1,6 +1,6 @@
 -- T1: milestones count inserted runs (at commit; SET CONSTRAINTS ALL IMMEDIATE per statement).
 BEGIN;
-SELECT plan(12);
+SELECT plan(13);
 
 INSERT INTO hitlai.milestones (phase, tests_required) VALUES ('m5', 5), ('m10', 10), ('m1000', 1000);
 INSERT INTO hitlai.companies (id, name, email, monthly_test_quota) VALUES ('00000000-0000-0000-0000-0000000000b1', 'M', 'm@m.io', NULL);
@@ -55,6 +55,13 @@ SELECT is((SELECT count(*) FROM seen) || '/' || (SELECT tests_completed FROM hit
 UPDATE hitlai.milestones SET tests_required = 5 WHERE phase = 'm5';
 SELECT is((SELECT count(*) FROM seen), 1::bigint, 'T1: a privileged UPDATE of milestones still fires it');
 DROP TRIGGER zz_note ON hitlai.milestones;
+-- A one-run INSERT writes its company row directly and queues the trigger that calls
+-- flush_milestone_progress() for it, found by that function, whatever its name.
+ALTER TRIGGER milestone_progress_at_commit ON hitlai.companies RENAME TO counted_anyway;
+INSERT INTO hitlai.test_runs (company_id, url, mission) VALUES ('00000000-0000-0000-0000-0000000000b1', 'https://a.io', 'm');
+SELECT is((SELECT tests_completed FROM hitlai.milestones WHERE phase = 'm5'), 15,
+          'T1: a one-run insert is counted through the flush trigger, even renamed');
+ALTER TRIGGER counted_anyway ON hitlai.companies RENAME TO milestone_progress_at_commit;
 -- past the integer range: the error of the SQL addition, and nothing written
 UPDATE hitlai.milestones SET tests_completed = 2147483647 WHERE phase = 'm10';
 SELECT throws_ok($$INSERT INTO hitlai.test_runs (company_id, url, mission)
