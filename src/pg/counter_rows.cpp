@@ -45,6 +45,7 @@ const char* table_name(Table t) {
     case Table::kHumanTesters: return "human_testers";
     case Table::kTestRuns: return "test_runs";
     case Table::kMilestones: return "milestones";
+    case Table::kTrainingData: return "training_data";
   }
   return "";
 }
@@ -250,6 +251,23 @@ bool update_by_id(Table table, Datum id, ChangeFn change, void* ctx,
                   const char* after_row_trigger_function) {
   return guarded(
       [&] { return update_locked(table, id, change, ctx, after_row_trigger_function); });
+}
+
+bool writes_unobserved(Table table) {
+  return guarded([&] {
+    Relation rel = open_table(table, AccessShareLock);
+    bool observed = rel->rd_rel->relforcerowsecurity;
+    // The foreign-key triggers are left out: they act only when a key column changes,
+    // and the writes these callers make change none.
+    const TriggerDesc* t = rel->trigdesc;
+    for (int i = 0; t && i < t->numtriggers && !observed; ++i) {
+      const Trigger& tg = t->triggers[i];
+      observed = (TRIGGER_FOR_INSERT(tg.tgtype) || TRIGGER_FOR_UPDATE(tg.tgtype)) &&
+                 RI_FKey_trigger_type(tg.tgfoid) == RI_TRIGGER_NONE;
+    }
+    table_close(rel, NoLock);
+    return !observed;
+  });
 }
 
 bool lock_by_id(Table table, Datum id) {

@@ -1,7 +1,9 @@
 // Counter rows written without the executor (T3, V2, M1 on human_testers; V1 and Q1's
 // one-run write on companies; T6's issues_found on test_runs; T1's flush of
 // milestones): the columns hitlai keeps for its statistics, which no user writes and no
-// index covers, updated in place of an SPI UPDATE.
+// index covers, updated in place of an SPI UPDATE. T2's one-run refresh of a
+// training_data row uses the same write (training_capture.cpp), while the table has no
+// trigger that would see the difference (writes_unobserved below).
 //
 // An SPI `UPDATE ... WHERE id = $1` pays PostgreSQL's per-statement cost: executor
 // start-up, and every CHECK constraint of the table parsed again from its catalog text
@@ -41,7 +43,7 @@
 
 namespace hitlai::pg::counters {
 
-enum class Table { kCompanies, kHumanTesters, kTestRuns, kMilestones };
+enum class Table { kCompanies, kHumanTesters, kTestRuns, kMilestones, kTrainingData };
 
 // Computes the new row from the locked one: `values`/`nulls` hold every column of the
 // newest version (index = attribute number - 1); it sets `replace[i]` and the new
@@ -62,6 +64,14 @@ using ChangeFn = void (*)(void* ctx, TupleDesc desc, Datum* values, bool* nulls,
 // trigger.
 bool update_by_id(Table table, Datum id, ChangeFn change, void* ctx,
                   const char* after_row_trigger_function = nullptr);
+
+// True when a row write without a statement cannot be told from an INSERT ... ON
+// CONFLICT DO UPDATE or UPDATE of `table` by its owner that changes no key column: the
+// table has no INSERT or UPDATE trigger (row or statement, enabled or not; foreign-key
+// triggers aside, which act on key changes only) and row-level security is not forced
+// on its owner. Callers whose writes must fire a user's triggers check it first (T2's
+// training_data refresh).
+bool writes_unobserved(Table table);
 
 // Locks the row of `table` whose primary key is `id` as SELECT ... FOR NO KEY UPDATE
 // does (the same waits and 40001 as update_by_id, no new version; RowShareLock on the

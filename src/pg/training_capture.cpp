@@ -30,6 +30,12 @@ extern "C" {
 }
 #pragma GCC diagnostic pop
 
+// The CHECK functions of training_data's documents (J4, J5; json_validate.cpp).
+extern "C" {
+Datum hitlai_check_training_input(PG_FUNCTION_ARGS);
+Datum hitlai_check_training_output(PG_FUNCTION_ARGS);
+}
+
 namespace {
 
 namespace spi = hitlai::pg::spi;
@@ -285,12 +291,94 @@ bool read_issues(Datum run_id, std::vector<tr::Issue>& out) {
   return true;
 }
 
+// A run's existing training_data row, found by test_run_id: its primary key.
+struct ExistingRow {
+  Datum id = 0;
+  bool found = false;
+};
+void collect_row_id(void* ctx, TupleDesc desc, Datum* values, bool* nulls) {
+  ExistingRow& e = *static_cast<ExistingRow*>(ctx);
+  const int c = counters::column_index(desc, "id");
+  if (e.found || nulls[c]) return;
+  e.id = datumCopy(values[c], false, UUID_LEN);
+  e.found = true;
+}
+
+// The values kUpsert's DO UPDATE assigns, as datums of the columns' types.
+struct NewDoc {
+  Datum input, output, rating, model;
+  bool rating_null, model_null;
+};
+void assign(TupleDesc desc, Datum* values, bool* nulls, bool* replace, const char* column,
+            Datum value, bool is_null) {
+  const int c = counters::column_index(desc, column);
+  values[c] = value;
+  nulls[c] = is_null;
+  replace[c] = true;
+}
+// kUpsert's DO UPDATE on the locked row: nothing (the row stays locked, as ON CONFLICT
+// locks it) when the row is already used for training.
+void apply_doc(void* ctx, TupleDesc desc, Datum* values, bool* nulls, bool* replace) {
+  const NewDoc& d = *static_cast<const NewDoc*>(ctx);
+  const int used = counters::column_index(desc, "used_for_training");
+  if (nulls[used] || DatumGetBool(values[used])) return;  // WHERE NOT t.used_for_training
+  assign(desc, values, nulls, replace, "input_data", d.input, false);
+  assign(desc, values, nulls, replace, "output_data", d.output, false);
+  assign(desc, values, nulls, replace, "rating", d.rating, d.rating_null);
+  assign(desc, values, nulls, replace, "model_type", d.model, d.model_null);
+}
+
+// Refreshes the training_data row a run already has, as kUpsert's DO UPDATE would,
+// without the statement (counter_rows.hpp: a row write through the table access method;
+// the CHECK constraints of the written columns, J4, J5 and the rating's range, are
+// checked here). False when the run has no row, no usable index finds it, or the table
+// has triggers that the statement would fire (or forced row security): the caller then
+// runs kUpsert.
+bool refresh_existing(Datum run_id, const Row& row) {
+  ExistingRow e;
+  if (!counters::writes_unobserved(counters::Table::kTrainingData) ||
+      !counters::scan_by_key("training_data", "test_run_id", run_id, collect_row_id, &e) ||
+      !e.found)
+    return false;
+  const std::string in = tr::input_json(row.run);
+  const std::string out = tr::output_json(row.run);
+  NewDoc d{};
+  d.rating_null = !row.rating;
+  d.model_null = !row.model;
+  const char* rating = row.rating ? row.rating->c_str() : nullptr;
+  const std::string_view model = row.model ? std::string_view(*row.model) : std::string_view();
+  hitlai::pg::guarded([&] {
+    d.input = DirectFunctionCall1(jsonb_in, CStringGetDatum(in.c_str()));
+    d.output = DirectFunctionCall1(jsonb_in, CStringGetDatum(out.c_str()));
+    // The table's CHECK constraints on the columns written (the insert half of kUpsert
+    // evaluated them before its DO UPDATE, also for a row used for training).
+    DirectFunctionCall1(hitlai_check_training_input, d.input);
+    DirectFunctionCall1(hitlai_check_training_output, d.output);
+    if (rating) {
+      d.rating = DirectFunctionCall1(int2in, CStringGetDatum(rating));
+      const int16 r = DatumGetInt16(d.rating);
+      if (r < 1 || r > 5)
+        ereport(ERROR, (errcode(ERRCODE_CHECK_VIOLATION),
+                        errmsg("new row for relation \"training_data\" violates check "
+                               "constraint \"training_data_rating_check\""),
+                        err_generic_string(PG_DIAG_SCHEMA_NAME, "hitlai"),
+                        err_generic_string(PG_DIAG_TABLE_NAME, "training_data"),
+                        err_generic_string(PG_DIAG_CONSTRAINT_NAME,
+                                           "training_data_rating_check")));
+    }
+    if (!d.model_null)
+      d.model = PointerGetDatum(cstring_to_text_with_len(model.data(), static_cast<int>(model.size())));
+  });
+  return counters::update_by_id(counters::Table::kTrainingData, e.id, apply_doc, &d);
+}
+
 // Captures one run from its column values; false when the query path must do it.
 bool capture_one(const Datum* v, const bool* isnull) {
   std::string id;
   Row row;
   if (!doc_row(v, isnull, id, row)) return false;
   if (!read_issues(v[kDocId], row.run.issues)) return false;
+  if (refresh_existing(v[kDocId], row)) return true;
   std::map<std::string, Row> runs;
   runs.emplace(std::move(id), std::move(row));
   upsert(runs);

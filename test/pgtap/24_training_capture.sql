@@ -1,6 +1,6 @@
 -- T2: training data captured, refreshed, frozen, deleted.
 BEGIN;
-SELECT plan(14);
+SELECT plan(18);
 
 INSERT INTO hitlai.companies (id, name, email, monthly_test_quota) VALUES ('00000000-0000-0000-0000-0000000000e1', 'T', 't@t.io', NULL);
 INSERT INTO hitlai.test_runs (id, company_id, url, mission, persona, platform_details, status, sentiment_score,
@@ -85,6 +85,54 @@ UPDATE hitlai.test_runs SET status = 'completed', company_ai_rating = 5 WHERE id
 SELECT is((SELECT (output_data -> 'recommendations')::text || (output_data -> 'positives')::text
              FROM hitlai.training_data WHERE test_run_id = '00000000-0000-0000-0000-0000000000f9'),
           '["a", "b"][]', 'T2/J5: NULL array elements are left out of the document');
+
+-- A one-run refresh of a run that has its row rewrites that row without a statement
+-- (docs/internals.md, "Counter rows written without the executor") when nothing could
+-- tell the difference: the values of the upsert's DO UPDATE, with the index entries (the
+-- digest index is an expression index). With an INSERT or UPDATE trigger on
+-- training_data it runs the upsert, and the trigger fires as before.
+-- (pg_stat_xact_user_functions counts the SQL calls of the J5 CHECK function: the upsert
+-- evaluates the CHECK constraints for its insert half and again for its DO UPDATE; the
+-- direct rewrite calls the validator itself, which that view does not count.)
+SET LOCAL track_functions = 'all';
+CREATE FUNCTION pg_temp.j5_calls() RETURNS bigint LANGUAGE sql AS $$
+  SELECT coalesce(sum(calls), 0) FROM pg_stat_xact_user_functions
+   WHERE schemaname = 'hitlai' AND funcname = 'check_training_output' $$;
+CREATE TEMP TABLE td_seen (n int);
+CREATE FUNCTION pg_temp.td_note() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN INSERT INTO td_seen VALUES (1); RETURN NULL; END $$;
+CREATE TRIGGER zz_note AFTER UPDATE ON hitlai.training_data FOR EACH ROW EXECUTE FUNCTION pg_temp.td_note();
+CREATE TEMP TABLE j5_before AS SELECT pg_temp.j5_calls() AS n;
+INSERT INTO hitlai.issues (test_run_id, title, severity, created_at)
+  VALUES ('00000000-0000-0000-0000-0000000000f1', 'later', 'high', '2026-01-03');
+SELECT is((SELECT count(*) FROM td_seen) || '/' || (pg_temp.j5_calls() - (SELECT n FROM j5_before)) || '/'
+          || (SELECT jsonb_array_length(output_data -> 'issues') FROM hitlai.training_data
+               WHERE test_run_id = '00000000-0000-0000-0000-0000000000f1'),
+          '1/2/3', 'T2: with an UPDATE trigger on training_data, a one-run refresh runs the upsert, which fires it');
+DROP TRIGGER zz_note ON hitlai.training_data;
+UPDATE j5_before SET n = pg_temp.j5_calls();
+INSERT INTO hitlai.issues (test_run_id, title, severity, created_at)
+  VALUES ('00000000-0000-0000-0000-0000000000f1', 'latest', 'high', '2026-01-04');
+SELECT is((SELECT output_data -> 'issues' FROM hitlai.training_data WHERE test_run_id = '00000000-0000-0000-0000-0000000000f1')
+          || jsonb_build_array(pg_temp.j5_calls() - (SELECT n FROM j5_before)),
+          '[{"title": "late", "severity": "critical"}, {"title": "later", "severity": "high"},
+            {"title": "latest", "severity": "high"}, {"title": "Title \"x\" \\ ✓", "severity": "medium"}, 0]'::jsonb,
+          'T2: without one, the one-run refresh rewrites the row without the statement');
+SET LOCAL enable_seqscan = off;
+SET LOCAL enable_bitmapscan = off;
+SELECT is((SELECT count(*) FROM hitlai.training_data t
+            WHERE hitlai.training_doc_digest(t.input_data, t.output_data)
+                  = (SELECT hitlai.training_doc_digest(input_data, output_data) FROM hitlai.training_data
+                      WHERE test_run_id = '00000000-0000-0000-0000-0000000000f1')),
+          1::bigint, 'T2: the refreshed row is found through the digest index by its new documents');
+RESET enable_seqscan;
+RESET enable_bitmapscan;
+UPDATE hitlai.training_data SET used_for_training = true WHERE test_run_id = '00000000-0000-0000-0000-0000000000f1';
+INSERT INTO hitlai.issues (test_run_id, title, severity, created_at)
+  VALUES ('00000000-0000-0000-0000-0000000000f1', 'frozen', 'low', '2026-01-05');
+SELECT is((SELECT jsonb_array_length(output_data -> 'issues') FROM hitlai.training_data
+            WHERE test_run_id = '00000000-0000-0000-0000-0000000000f1'),
+          4, 'T2: a one-run refresh leaves a row used for training as it is');
 
 -- Without an index that leads with issues.test_run_id (an operator dropped it), the
 -- one-run paths read the issues with their queries instead: same documents.

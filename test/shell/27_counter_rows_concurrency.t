@@ -14,13 +14,14 @@ N=8 M=20
 LOG=$HL_WORK/cluster/server.log
 log_start=$(stat -c %s "$LOG" 2>/dev/null || echo 0)
 
-tap_plan 19
+tap_plan 22
 
 # One transaction: a run with tester A and an assignment of B, moved to running, then
 # completed with a rating, a sentiment and a cost, then an issue; then A's run is given
 # back (tester B, still completed: an active-run move of nobody) and a pending run of
 # B moves to A (V2 deltas on both testers). Every transaction also adds an issue to one
-# shared run (T6: issues_found of a row all sessions write).
+# shared run (T6: issues_found of a row all sessions write; the run is completed and
+# rated 4, so each issue also rewrites its training_data row, T2).
 script=$HL_WORK/counter_rows_$$.sql
 cat >"$script" <<'SQL'
 BEGIN;
@@ -57,6 +58,9 @@ INSERT INTO hitlai.human_testers (id, user_id, email, display_name) VALUES
 INSERT INTO hitlai.test_runs (id, company_id, url, mission)
   VALUES ('00000000-0000-0000-0000-0000000000e0', '00000000-0000-0000-0000-0000000000c1',
           'https://a.io', 'shared');
+UPDATE hitlai.test_runs SET status = 'running' WHERE id = '00000000-0000-0000-0000-0000000000e0';
+UPDATE hitlai.test_runs SET status = 'completed', company_ai_rating = 4
+ WHERE id = '00000000-0000-0000-0000-0000000000e0';
 SQL
 }
 for iso in "read committed" "repeatable read"; do
@@ -85,6 +89,8 @@ for iso in "read committed" "repeatable read"; do
     "$iso: T3 credit, ratings and V2 active runs exact for both testers"
   tap_is "$(q "SELECT issues_found || '/' || (SELECT count(*) FROM hitlai.issues i WHERE i.test_run_id = r.id) FROM hitlai.test_runs r WHERE r.id = '00000000-0000-0000-0000-0000000000e0'")" \
     "$runs/$runs" "$iso: T6 issues_found of the shared run exact ($runs issues from $N sessions)"
+  tap_is "$(q "SELECT count(*) || '/' || min(jsonb_array_length(output_data -> 'issues')) FROM hitlai.training_data WHERE test_run_id = '00000000-0000-0000-0000-0000000000e0'")" \
+    "1/$runs" "$iso: T2 the shared run's training row lists all $runs issues (rewritten by every session)"
   if [ "$iso" = "repeatable read" ]; then
     tap_is "$(q "SELECT count(*) FROM hitlai.check_stats()")" 0 \
       "$iso: check_stats() finds no counter that differs from the tables"
@@ -154,6 +160,14 @@ got=$(rr_step "INSERT INTO hitlai.issues (test_run_id, title) VALUES ('00000000-
               "INSERT INTO hitlai.issues (test_run_id, title) VALUES ('00000000-0000-0000-0000-0000000000f2', 'mine');")
 tap_is "$(grep -c '40001: could not serialize access due to concurrent update' <<<"$got")/$(q "SELECT issues_found || '/' || (SELECT count(*) FROM hitlai.issues WHERE test_run_id = '00000000-0000-0000-0000-0000000000f2') FROM hitlai.test_runs WHERE id = '00000000-0000-0000-0000-0000000000f2'")" \
   "1/1/1" "repeatable read: a run whose issues changed since the snapshot: 40001 at an issue insert, the other issue counted"
+# T2's one-run refresh rewrites the training_data row directly: a row that another
+# session changed after the snapshot raises 40001 there, as the upsert's DO UPDATE did.
+q "UPDATE hitlai.test_runs SET status = 'running' WHERE id = '00000000-0000-0000-0000-0000000000f3';
+   UPDATE hitlai.test_runs SET status = 'completed', company_ai_rating = 5 WHERE id = '00000000-0000-0000-0000-0000000000f3'" >/dev/null
+got=$(rr_step "UPDATE hitlai.training_data SET model_type = 'other' WHERE test_run_id = '00000000-0000-0000-0000-0000000000f3'" \
+              "INSERT INTO hitlai.issues (test_run_id, title) VALUES ('00000000-0000-0000-0000-0000000000f3', 'mine');")
+tap_is "$(grep -c '40001: could not serialize access due to concurrent update' <<<"$got")/$(grep -c 'counter_rows.cpp' <<<"$got")/$(q "SELECT model_type || '/' || jsonb_array_length(output_data -> 'issues') FROM hitlai.training_data WHERE test_run_id = '00000000-0000-0000-0000-0000000000f3'")" \
+  "1/1/other/0" "repeatable read: a training row changed since the snapshot: 40001 at the refresh of an issue insert, the other change kept"
 # T3's tester locks of a one-run UPDATE (taken by primary key, in id order, without a
 # query): while a transaction holds them, another session's SKIP LOCKED read of testers
 # A and B returns the ones left free. Rating run f4 (tester A, an assignment of B)
