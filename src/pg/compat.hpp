@@ -11,7 +11,9 @@
 //   heap_update_in_place() simple_heap_update: from 16 on it reports which indexes need
 //                          entries (TU_UpdateIndexes); before, a heap-only (HOT) new
 //                          tuple needs none and any other needs all.
-//   exec_insert_index_tuples()  ExecInsertIndexTuples gained `onlySummarizing` in 16.
+//   exec_insert_index_tuples()  ExecInsertIndexTuples gained `onlySummarizing` in 16
+//                          (and exec_insert_index_tuples_speculative(), for an insertion).
+//   exec_check_index_constraints()  ExecCheckIndexConstraints gained `tupleid` in 18.
 //   index_scan_begin()     index_beginscan gained an instrumentation argument in 18.
 //   primary_key_index()    RelationGetPrimaryKeyIndex gained `deferrable_ok` in 18.
 //
@@ -86,6 +88,30 @@ inline List* exec_insert_index_tuples(ResultRelInfo* rri, TupleTableSlot* slot, 
 #else
   (void)only_summarizing;  // 15 has no summarizing-only HOT updates
   return ExecInsertIndexTuples(rri, slot, estate, false, false, nullptr, NIL);
+#endif
+}
+
+// ExecInsertIndexTuples for a speculatively inserted row (INSERT ... ON CONFLICT's
+// protocol): a duplicate in one of `arbiters` sets *conflict instead of raising.
+inline List* exec_insert_index_tuples_speculative(ResultRelInfo* rri, TupleTableSlot* slot,
+                                                  EState* estate, bool* conflict,
+                                                  List* arbiters) {
+#if PG_VERSION_NUM >= 160000
+  return ExecInsertIndexTuples(rri, slot, estate, false, true, conflict, arbiters, false);
+#else
+  return ExecInsertIndexTuples(rri, slot, estate, false, true, conflict, arbiters);
+#endif
+}
+
+// ExecCheckIndexConstraints of a new row (no row of its own to ignore): false when a row
+// with the same key in one of `arbiters` exists or is being inserted.
+inline bool exec_check_index_constraints(ResultRelInfo* rri, TupleTableSlot* slot,
+                                         EState* estate, ItemPointer conflict_tid,
+                                         List* arbiters) {
+#if PG_VERSION_NUM >= 180000
+  return ExecCheckIndexConstraints(rri, slot, estate, conflict_tid, nullptr, arbiters);
+#else
+  return ExecCheckIndexConstraints(rri, slot, estate, conflict_tid, arbiters);
 #endif
 }
 

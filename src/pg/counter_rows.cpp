@@ -33,6 +33,7 @@ extern "C" {
 #include "utils/numeric.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
+#include "storage/lmgr.h"
 }
 
 namespace hitlai::pg::counters {
@@ -372,7 +373,96 @@ void column_of_row(void* ctx, TupleDesc desc, Datum* values, bool* nulls) {
   c.out = lappend(c.out, DatumGetPointer(datumCopy(values[out], false, att->attlen)));
 }
 
+// The unique index ON CONFLICT (`att`) would infer: valid, ready, immediate, not
+// partial, on that column alone (no expression).
+Oid unique_index_on(Relation rel, AttrNumber att) {
+  Oid found = InvalidOid;
+  List* indexes = RelationGetIndexList(rel);
+  ListCell* lc;
+  foreach (lc, indexes) {
+    HeapTuple it = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(lfirst_oid(lc)));
+    if (!HeapTupleIsValid(it)) continue;
+    const Form_pg_index ix = reinterpret_cast<Form_pg_index>(GETSTRUCT(it));
+    const bool fits = ix->indisunique && ix->indimmediate && ix->indisvalid &&
+                      ix->indisready && ix->indnkeyatts == 1 && ix->indkey.values[0] == att &&
+                      heap_attisnull(it, Anum_pg_index_indpred, nullptr) &&
+                      heap_attisnull(it, Anum_pg_index_indexprs, nullptr);
+    ReleaseSysCache(it);
+    if (fits) {
+      found = lfirst_oid(lc);
+      break;
+    }
+  }
+  list_free(indexes);
+  return found;
+}
+
+bool insert_locked(Table table, const char* key_column, FillFn fill, void* ctx) {
+  Relation rel = open_table(table, RowExclusiveLock);
+  TupleDesc desc = RelationGetDescr(rel);
+  const Oid arbiter = unique_index_on(rel, column_index(desc, key_column) + 1);
+  if (!OidIsValid(arbiter)) {
+    table_close(rel, NoLock);
+    return false;
+  }
+  // As SPI does before a statement that writes (see update_locked).
+  CommandCounterIncrement();
+  PushActiveSnapshot(GetTransactionSnapshot());
+
+  TupleTableSlot* slot = table_slot_create(rel, nullptr);
+  ExecClearTuple(slot);
+  for (int i = 0; i < desc->natts; ++i) {
+    slot->tts_values[i] = Datum(0);
+    slot->tts_isnull[i] = true;
+  }
+  fill(ctx, desc, slot->tts_values, slot->tts_isnull);
+  for (int i = 0; i < desc->natts; ++i) {  // the NOT NULL constraints, as ExecConstraints
+    const Form_pg_attribute a = TupleDescAttr(desc, i);
+    if (a->attnotnull && slot->tts_isnull[i])
+      ereport(ERROR, (errcode(ERRCODE_NOT_NULL_VIOLATION),
+                      errmsg("null value in column \"%s\" of relation \"%s\" violates not-null "
+                             "constraint",
+                             NameStr(a->attname), RelationGetRelationName(rel)),
+                      errtablecol(rel, i + 1)));
+  }
+  ExecStoreVirtualTuple(slot);
+
+  // INSERT ... ON CONFLICT's protocol (ExecInsert): check the arbiter index for a row
+  // with the key (waiting for an inserter in progress), insert speculatively, insert the
+  // index entries noting a conflict on the arbiter instead of raising, then confirm the
+  // row, or take it back when a concurrent insertion won.
+  EState* estate = CreateExecutorState();
+  ResultRelInfo* rri = makeNode(ResultRelInfo);
+  InitResultRelInfo(rri, rel, 1, nullptr, 0);
+  ExecOpenIndices(rri, true);
+  List* arbiters = list_make1_oid(arbiter);
+  ItemPointerData conflict_tid;
+  bool inserted = false;
+  if (exec_check_index_constraints(rri, slot, estate, &conflict_tid, arbiters)) {
+    const TransactionId xid = GetCurrentTransactionId();
+    const uint32 token = SpeculativeInsertionLockAcquire(xid);
+    table_tuple_insert_speculative(rel, slot, GetCurrentCommandId(true), 0, nullptr, token);
+    bool conflict = false;
+    List* recheck = exec_insert_index_tuples_speculative(rri, slot, estate, &conflict, arbiters);
+    table_tuple_complete_speculative(rel, slot, token, !conflict);
+    SpeculativeInsertionLockRelease(xid);
+    list_free(recheck);  // no deferrable unique constraint on these tables
+    inserted = !conflict;
+  }
+  list_free(arbiters);
+  ExecCloseIndices(rri);
+  FreeExecutorState(estate);
+  ExecDropSingleTupleTableSlot(slot);
+  PopActiveSnapshot();
+  table_close(rel, NoLock);
+  return inserted;
+}
+
 }  // namespace
+
+bool insert_unless_conflict(Table table, const char* key_column, FillFn fill, void* ctx) {
+  return guarded([&] { return insert_locked(table, key_column, fill, ctx); });
+}
 
 bool scan_by_key(const char* table, const char* key_column, Datum key, ReadFn fn, void* ctx) {
   return guarded([&] { return scan_locked(table, key_column, key, fn, ctx); });

@@ -1,9 +1,9 @@
 // Counter rows written without the executor (T3, V2, M1 on human_testers; V1 and Q1's
 // one-run write on companies; T6's issues_found on test_runs; T1's flush of
 // milestones): the columns hitlai keeps for its statistics, which no user writes and no
-// index covers, updated in place of an SPI UPDATE. T2's one-run refresh of a
-// training_data row uses the same write (training_capture.cpp), while the table has no
-// trigger that would see the difference (writes_unobserved below).
+// index covers, updated in place of an SPI UPDATE. T2's training_data row of one run is
+// written the same way (training_capture.cpp: update_by_id, insert_unless_conflict),
+// while the table has no trigger that would see the difference (writes_unobserved).
 //
 // An SPI `UPDATE ... WHERE id = $1` pays PostgreSQL's per-statement cost: executor
 // start-up, and every CHECK constraint of the table parsed again from its catalog text
@@ -87,6 +87,20 @@ bool lock_by_id(Table table, Datum id);
 // the UPDATE would. Rows are locked in the order of a sequential scan. Returns the
 // number of rows written.
 uint64_t update_all_latest(Table table, ChangeFn change, void* ctx);
+
+// Fills a new row: `values`/`nulls` (index = attribute number - 1) start as all NULL.
+// Called under guarded(), like ChangeFn.
+using FillFn = void (*)(void* ctx, TupleDesc desc, Datum* values, bool* nulls);
+
+// Inserts the row `fill` makes into `table` as INSERT ... ON CONFLICT (key_column) does
+// when no row with that key exists (the speculative insertion of ExecInsert: a
+// concurrent inserter of the same key is waited for), and checks NOT NULL. Returns false,
+// having inserted nothing, when a row with the key exists or was inserted meanwhile, or
+// no unique index on key_column alone is usable: the caller then runs its INSERT ... ON
+// CONFLICT statement, which does what that statement does with it. The caller checks
+// the table's CHECK and foreign-key constraints itself; no trigger fires (see
+// writes_unobserved), and the rest is as for update_by_id.
+bool insert_unless_conflict(Table table, const char* key_column, FillFn fill, void* ctx);
 
 // Reads a row: `values`/`nulls` hold every column (index = attribute number - 1), valid
 // only during the call. Called under guarded(), like ChangeFn: it may raise PostgreSQL

@@ -26,7 +26,9 @@ extern "C" {
 #include "utils/datum.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
+#include "utils/timestamp.h"
 #include "utils/uuid.h"
+#include "access/xact.h"
 }
 #pragma GCC diagnostic pop
 
@@ -304,9 +306,9 @@ void collect_row_id(void* ctx, TupleDesc desc, Datum* values, bool* nulls) {
   e.found = true;
 }
 
-// The values kUpsert's DO UPDATE assigns, as datums of the columns' types.
+// The values kUpsert writes, as datums of the columns' types.
 struct NewDoc {
-  Datum input, output, rating, model;
+  Datum run_id, input, output, rating, model;
   bool rating_null, model_null;
 };
 void assign(TupleDesc desc, Datum* values, bool* nulls, bool* replace, const char* column,
@@ -314,7 +316,7 @@ void assign(TupleDesc desc, Datum* values, bool* nulls, bool* replace, const cha
   const int c = counters::column_index(desc, column);
   values[c] = value;
   nulls[c] = is_null;
-  replace[c] = true;
+  if (replace) replace[c] = true;
 }
 // kUpsert's DO UPDATE on the locked row: nothing (the row stays locked, as ON CONFLICT
 // locks it) when the row is already used for training.
@@ -327,22 +329,40 @@ void apply_doc(void* ctx, TupleDesc desc, Datum* values, bool* nulls, bool* repl
   assign(desc, values, nulls, replace, "rating", d.rating, d.rating_null);
   assign(desc, values, nulls, replace, "model_type", d.model, d.model_null);
 }
+// kUpsert's insert: its columns, and the other columns' defaults (D10: a random id, not
+// used for training, created now).
+void fill_doc(void* ctx, TupleDesc desc, Datum* values, bool* nulls) {
+  const NewDoc& d = *static_cast<const NewDoc*>(ctx);
+  LOCAL_FCINFO(fcinfo, 0);
+  InitFunctionCallInfoData(*fcinfo, nullptr, 0, InvalidOid, nullptr, nullptr);
+  assign(desc, values, nulls, nullptr, "id", gen_random_uuid(fcinfo), false);
+  assign(desc, values, nulls, nullptr, "test_run_id", d.run_id, false);
+  assign(desc, values, nulls, nullptr, "input_data", d.input, false);
+  assign(desc, values, nulls, nullptr, "output_data", d.output, false);
+  assign(desc, values, nulls, nullptr, "rating", d.rating, d.rating_null);
+  assign(desc, values, nulls, nullptr, "model_type", d.model, d.model_null);
+  assign(desc, values, nulls, nullptr, "used_for_training", BoolGetDatum(false), false);
+  assign(desc, values, nulls, nullptr, "created_at",
+         TimestampTzGetDatum(GetCurrentTransactionStartTimestamp()), false);
+}
 
-// Refreshes the training_data row a run already has, as kUpsert's DO UPDATE would,
-// without the statement (counter_rows.hpp: a row write through the table access method;
-// the CHECK constraints of the written columns, J4, J5 and the rating's range, are
-// checked here). False when the run has no row, no usable index finds it, or the table
-// has triggers that the statement would fire (or forced row security): the caller then
-// runs kUpsert.
-bool refresh_existing(Datum run_id, const Row& row) {
+// Writes a run's training_data row as kUpsert would, without the statement
+// (counter_rows.hpp: writes through the table access method; the CHECK constraints of
+// the written columns, J4, J5 and the rating's range, are checked here, and the run's
+// existence for the foreign key). A run that has its row: the row rewritten as the DO
+// UPDATE does. A run without: the row inserted as the INSERT does. False when the caller
+// must run kUpsert: the table has triggers the statement would fire (or forced row
+// security), no usable index, a run no longer there (the statement raises 23503), or a
+// row of the run inserted meanwhile by another transaction.
+bool write_directly(Datum run_id, const Row& row) {
   ExistingRow e;
   if (!counters::writes_unobserved(counters::Table::kTrainingData) ||
-      !counters::scan_by_key("training_data", "test_run_id", run_id, collect_row_id, &e) ||
-      !e.found)
+      !counters::scan_by_key("training_data", "test_run_id", run_id, collect_row_id, &e))
     return false;
   const std::string in = tr::input_json(row.run);
   const std::string out = tr::output_json(row.run);
   NewDoc d{};
+  d.run_id = run_id;
   d.rating_null = !row.rating;
   d.model_null = !row.model;
   const char* rating = row.rating ? row.rating->c_str() : nullptr;
@@ -350,8 +370,8 @@ bool refresh_existing(Datum run_id, const Row& row) {
   hitlai::pg::guarded([&] {
     d.input = DirectFunctionCall1(jsonb_in, CStringGetDatum(in.c_str()));
     d.output = DirectFunctionCall1(jsonb_in, CStringGetDatum(out.c_str()));
-    // The table's CHECK constraints on the columns written (the insert half of kUpsert
-    // evaluated them before its DO UPDATE, also for a row used for training).
+    // The table's CHECK constraints on the columns written (kUpsert evaluates them for
+    // its insert half even when it then finds a row used for training).
     DirectFunctionCall1(hitlai_check_training_input, d.input);
     DirectFunctionCall1(hitlai_check_training_output, d.output);
     if (rating) {
@@ -369,7 +389,13 @@ bool refresh_existing(Datum run_id, const Row& row) {
     if (!d.model_null)
       d.model = PointerGetDatum(cstring_to_text_with_len(model.data(), static_cast<int>(model.size())));
   });
-  return counters::update_by_id(counters::Table::kTrainingData, e.id, apply_doc, &d);
+  if (e.found) return counters::update_by_id(counters::Table::kTrainingData, e.id, apply_doc, &d);
+  // The foreign key: the run is there, locked as this transaction already holds it (its
+  // own UPDATE, INSERT or issues_found write), a lock at least as strong as the key
+  // check's.
+  if (!counters::lock_by_id(counters::Table::kTestRuns, run_id)) return false;
+  return counters::insert_unless_conflict(counters::Table::kTrainingData, "test_run_id",
+                                          fill_doc, &d);
 }
 
 // Captures one run from its column values; false when the query path must do it.
@@ -378,7 +404,7 @@ bool capture_one(const Datum* v, const bool* isnull) {
   Row row;
   if (!doc_row(v, isnull, id, row)) return false;
   if (!read_issues(v[kDocId], row.run.issues)) return false;
-  if (refresh_existing(v[kDocId], row)) return true;
+  if (write_directly(v[kDocId], row)) return true;
   std::map<std::string, Row> runs;
   runs.emplace(std::move(id), std::move(row));
   upsert(runs);

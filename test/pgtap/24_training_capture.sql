@@ -1,6 +1,6 @@
 -- T2: training data captured, refreshed, frozen, deleted.
 BEGIN;
-SELECT plan(18);
+SELECT plan(20);
 
 INSERT INTO hitlai.companies (id, name, email, monthly_test_quota) VALUES ('00000000-0000-0000-0000-0000000000e1', 'T', 't@t.io', NULL);
 INSERT INTO hitlai.test_runs (id, company_id, url, mission, persona, platform_details, status, sentiment_score,
@@ -133,6 +133,26 @@ INSERT INTO hitlai.issues (test_run_id, title, severity, created_at)
 SELECT is((SELECT jsonb_array_length(output_data -> 'issues') FROM hitlai.training_data
             WHERE test_run_id = '00000000-0000-0000-0000-0000000000f1'),
           4, 'T2: a one-run refresh leaves a row used for training as it is');
+-- The first capture of a run inserts its row the same way (the upsert's insert, with
+-- D10's defaults for the other columns); with an INSERT trigger on training_data it runs
+-- the upsert.
+INSERT INTO hitlai.test_runs (id, company_id, url, mission, status) VALUES
+  ('00000000-0000-0000-0000-0000000000fb', '00000000-0000-0000-0000-0000000000e1', 'https://c.io', 'm', 'running'),
+  ('00000000-0000-0000-0000-0000000000fc', '00000000-0000-0000-0000-0000000000e1', 'https://c.io', 'm', 'running');
+UPDATE j5_before SET n = pg_temp.j5_calls();
+UPDATE hitlai.test_runs SET status = 'completed', company_ai_rating = 5 WHERE id = '00000000-0000-0000-0000-0000000000fb';
+SELECT is((SELECT (pg_temp.j5_calls() - (SELECT n FROM j5_before)) || '/' || rating || '/' || used_for_training || '/'
+                  || (created_at = now()) || '/' || (id IS NOT NULL) || '/' || output_data
+             FROM hitlai.training_data WHERE test_run_id = '00000000-0000-0000-0000-0000000000fb'),
+          '0/5/false/true/true/{"issues": [], "positives": [], "recommendations": [], "sentiment_score": null}',
+          'T2: a first one-run capture inserts the row without the statement, with the defaults of D10');
+CREATE TRIGGER zz_ins AFTER INSERT ON hitlai.training_data FOR EACH ROW EXECUTE FUNCTION pg_temp.td_note();
+DELETE FROM td_seen;
+UPDATE j5_before SET n = pg_temp.j5_calls();
+UPDATE hitlai.test_runs SET status = 'completed', company_ai_rating = 5 WHERE id = '00000000-0000-0000-0000-0000000000fc';
+SELECT is((SELECT count(*) FROM td_seen) || '/' || (pg_temp.j5_calls() - (SELECT n FROM j5_before)), '1/1',
+          'T2: with an INSERT trigger on training_data, a first capture runs the upsert, which fires it');
+DROP TRIGGER zz_ins ON hitlai.training_data;
 
 -- Without an index that leads with issues.test_run_id (an operator dropped it), the
 -- one-run paths read the issues with their queries instead: same documents.

@@ -14,7 +14,7 @@ N=8 M=20
 LOG=$HL_WORK/cluster/server.log
 log_start=$(stat -c %s "$LOG" 2>/dev/null || echo 0)
 
-tap_plan 22
+tap_plan 23
 
 # One transaction: a run with tester A and an assignment of B, moved to running, then
 # completed with a rating, a sentiment and a cost, then an issue; then A's run is given
@@ -168,6 +168,20 @@ got=$(rr_step "UPDATE hitlai.training_data SET model_type = 'other' WHERE test_r
               "INSERT INTO hitlai.issues (test_run_id, title) VALUES ('00000000-0000-0000-0000-0000000000f3', 'mine');")
 tap_is "$(grep -c '40001: could not serialize access due to concurrent update' <<<"$got")/$(grep -c 'counter_rows.cpp' <<<"$got")/$(q "SELECT model_type || '/' || jsonb_array_length(output_data -> 'issues') FROM hitlai.training_data WHERE test_run_id = '00000000-0000-0000-0000-0000000000f3'")" \
   "1/1/other/0" "repeatable read: a training row changed since the snapshot: 40001 at the refresh of an issue insert, the other change kept"
+# T2's first capture inserts the row directly as INSERT ... ON CONFLICT does: a row of
+# the same run that another session is inserting is waited for, and then updated (the
+# upsert runs), not duplicated and no error.
+q "UPDATE hitlai.test_runs SET status = 'running' WHERE id = '00000000-0000-0000-0000-0000000000f2'" >/dev/null
+side_session "BEGIN;
+INSERT INTO hitlai.training_data (id, test_run_id, input_data, output_data)
+  VALUES ('00000000-0000-0000-0000-0000000000d1', '00000000-0000-0000-0000-0000000000f2',
+          '{\"url\": \"https://side.io\", \"mission\": \"m\", \"persona\": null, \"platform\": \"web\"}',
+          '{\"sentiment_score\": null, \"issues\": [], \"recommendations\": [], \"positives\": []}');
+SELECT pg_sleep(1.5);
+COMMIT;" "" hide quiet hl_psql "$DB" -c "UPDATE hitlai.test_runs SET status = 'completed', company_ai_rating = 4 WHERE id = '00000000-0000-0000-0000-0000000000f2'"
+tap_is "$(q "SELECT count(*) || '/' || min(id::text) || '/' || min(rating) || '/' || min(input_data ->> 'url') FROM hitlai.training_data WHERE test_run_id = '00000000-0000-0000-0000-0000000000f2'")" \
+  "1/00000000-0000-0000-0000-0000000000d1/4/https://a.io" \
+  "T2: a first capture waits for another session inserting the run's row, then updates that row"
 # T3's tester locks of a one-run UPDATE (taken by primary key, in id order, without a
 # query): while a transaction holds them, another session's SKIP LOCKED read of testers
 # A and B returns the ones left free. Rating run f4 (tester A, an assignment of B)
