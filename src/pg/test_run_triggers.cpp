@@ -199,16 +199,18 @@ HITLAI_FUNCTION(hitlai_capture_training_data) {
     return call.unchanged();
   // One row (completed, as counted above): whether T2 wants it (rated 4 or more).
   std::optional<bool> wanted;
+  std::optional<Datum> run_id;
   if (spi::tuple_count(call.new_table) == 1) {
-    Datum rating;
-    bool rating_null;
-    if (spi::first_row(call.new_table, call.relation, {"company_ai_rating"}, &rating,
-                       &rating_null))
-      wanted = !rating_null && DatumGetInt16(rating) >= 4;
+    Datum v[2];
+    bool isnull[2];
+    if (spi::first_row(call.new_table, call.relation, {"company_ai_rating", "id"}, v, isnull)) {
+      wanted = !isnull[0] && DatumGetInt16(v[0]) >= 4;
+      if (!isnull[1]) run_id = v[1];
+    }
   }
   spi::Connection spi_conn(call.data);
   hitlai::pg::training_capture(call.is_insert() ? RunEvent::kInsert : RunEvent::kUpdate, wanted,
-                               wanted ? call.data : nullptr);
+                               wanted ? call.data : nullptr, run_id);
   spi_conn.finish();
   return call.unchanged();
 }

@@ -432,10 +432,20 @@ void collect_run(void* ctx, TupleDesc desc, Datum* values, bool* nulls) {
 
 namespace hitlai::pg {
 
-void training_capture(RunEvent ev, std::optional<bool> wanted, TriggerData* one) {
+void training_capture(RunEvent ev, std::optional<bool> wanted, TriggerData* one,
+                      std::optional<Datum> one_run) {
   // A run rated 4 or more has no unwanted row to delete, and one rated lower or not at
-  // all nothing to capture: a one-row statement runs only the statement its run needs.
-  if (ev == RunEvent::kUpdate && wanted != true) spi::exec(kDeleteUnwanted);
+  // all nothing to capture: a one-row statement runs only the statement its run needs,
+  // and a run not wanted the deletion only when it has a row (a run that was never
+  // rated 4 or more has none).
+  if (ev == RunEvent::kUpdate && wanted != true) {
+    ExistingRow e;
+    const bool none = wanted == false && one_run &&
+                      counters::scan_by_key("training_data", "test_run_id", *one_run,
+                                            collect_row_id, &e) &&
+                      !e.found;
+    if (!none) spi::exec(kDeleteUnwanted);
+  }
   if (wanted == false) return;
   if (wanted == true && one) {
     Datum v[kDocCols];

@@ -140,9 +140,10 @@ spi::Statement* outbox_check_stats();
 // `wanted`, for a statement of one (completed) run: whether that run is rated 4 or more
 // (then only the capture runs; otherwise only the deletion), std::nullopt otherwise.
 // `one`: the trigger's data when the statement has one row (its document is then built
-// from the transition row, without the read queries).
+// from the transition row, without the read queries). `one_run`: that run's id, for a
+// run not wanted (the deletion's statement runs only when the run has a row).
 void training_capture(RunEvent ev, std::optional<bool> wanted = std::nullopt,
-                      TriggerData* one = nullptr);
+                      TriggerData* one = nullptr, std::optional<Datum> one_run = std::nullopt);
 // The same for `n` runs given by id (run_ids: uuid[]) whose issues changed, read from
 // the table (T6's few-run path, issue_counts.cpp): completed runs rated 4 or more have
 // their documents refreshed; training_delete_unwanted_runs removes the not yet used row
