@@ -225,6 +225,12 @@ Datum on_assignments(FunctionCallInfo fcinfo, const trigger::Spec& spec) {
 }  // namespace
 
 namespace hitlai::pg::assignment_stats {
+void one_inserted(Datum tester, bool open, Datum assigned_at) {
+  OneAssignment a{open ? 1 : 0, assigned_at};
+  hitlai::pg::counters::update_by_id(hitlai::pg::counters::Table::kHumanTesters, tester,
+                                     apply_one_assignment, &a);
+}
+
 bool installed() {
   return hitlai::pg::guarded([] {
     Oid ns = get_namespace_oid("hitlai", true);

@@ -23,4 +23,10 @@ spi::Statement& rebuild_statement();
 // shape of hitlai.check_stats().
 spi::Statement& check_statement();
 
+// What the INSERT trigger (hitlai.assignment_stats_insert()) does for one inserted
+// assignment of `tester` (uuid): the open count + 1 when `open` (assigned or started),
+// and the latest assigned_at (timestamptz). For an assignment inserted without a
+// statement (T3's credit, tester_stats.cpp).
+void one_inserted(Datum tester, bool open, Datum assigned_at);
+
 }  // namespace hitlai::pg::assignment_stats

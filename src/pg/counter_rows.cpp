@@ -3,6 +3,7 @@
 
 #include "pg/bridge.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 extern "C" {
@@ -47,6 +48,7 @@ const char* table_name(Table t) {
     case Table::kTestRuns: return "test_runs";
     case Table::kMilestones: return "milestones";
     case Table::kTrainingData: return "training_data";
+    case Table::kTesterAssignments: return "tester_assignments";
   }
   return "";
 }
@@ -271,6 +273,38 @@ bool writes_unobserved(Table table) {
   });
 }
 
+bool triggers_are(Table table, const char* const* on_insert, const char* const* others) {
+  return guarded([&] {
+    if (SessionReplicationRole == SESSION_REPLICATION_ROLE_REPLICA) return false;
+    Relation rel = open_table(table, AccessShareLock);
+    bool ok = !rel->rd_rel->relforcerowsecurity;
+    const Oid nsp = get_namespace_oid("hitlai", false);
+    const TriggerDesc* t = rel->trigdesc;
+    // How many triggers call each function of on_insert (each must be called once).
+    int seen[16] = {0};
+    for (int i = 0; ok && t && i < t->numtriggers; ++i) {
+      const Trigger& tg = t->triggers[i];
+      if (!(TRIGGER_FOR_INSERT(tg.tgtype) || TRIGGER_FOR_UPDATE(tg.tgtype)) ||
+          RI_FKey_trigger_type(tg.tgfoid) != RI_TRIGGER_NONE)
+        continue;
+      ok = tg.tgenabled == TRIGGER_FIRES_ON_ORIGIN && get_func_namespace(tg.tgfoid) == nsp;
+      if (!ok) break;
+      const char* fn = get_func_name(tg.tgfoid);
+      bool known = false;
+      for (int k = 0; on_insert[k]; ++k)
+        if (std::strcmp(fn, on_insert[k]) == 0) {
+          known = TRIGGER_FOR_INSERT(tg.tgtype);
+          ++seen[k];
+        }
+      for (int k = 0; !known && others[k]; ++k) known = std::strcmp(fn, others[k]) == 0;
+      ok = known;
+    }
+    for (int k = 0; ok && on_insert[k]; ++k) ok = k < 16 && seen[k] == 1;
+    table_close(rel, NoLock);
+    return ok;
+  });
+}
+
 bool lock_by_id(Table table, Datum id) {
   return guarded([&] { return update_locked(table, id, nullptr, nullptr); });
 }
@@ -373,9 +407,9 @@ void column_of_row(void* ctx, TupleDesc desc, Datum* values, bool* nulls) {
   c.out = lappend(c.out, DatumGetPointer(datumCopy(values[out], false, att->attlen)));
 }
 
-// The unique index ON CONFLICT (`att`) would infer: valid, ready, immediate, not
-// partial, on that column alone (no expression).
-Oid unique_index_on(Relation rel, AttrNumber att) {
+// The unique index ON CONFLICT (the columns `atts`) would infer: valid, ready, immediate,
+// not partial, on exactly those columns in any order (no expression).
+Oid unique_index_on(Relation rel, const std::vector<AttrNumber>& atts) {
   Oid found = InvalidOid;
   List* indexes = RelationGetIndexList(rel);
   ListCell* lc;
@@ -383,10 +417,12 @@ Oid unique_index_on(Relation rel, AttrNumber att) {
     HeapTuple it = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(lfirst_oid(lc)));
     if (!HeapTupleIsValid(it)) continue;
     const Form_pg_index ix = reinterpret_cast<Form_pg_index>(GETSTRUCT(it));
-    const bool fits = ix->indisunique && ix->indimmediate && ix->indisvalid &&
-                      ix->indisready && ix->indnkeyatts == 1 && ix->indkey.values[0] == att &&
-                      heap_attisnull(it, Anum_pg_index_indpred, nullptr) &&
-                      heap_attisnull(it, Anum_pg_index_indexprs, nullptr);
+    bool fits = ix->indisunique && ix->indimmediate && ix->indisvalid && ix->indisready &&
+                ix->indnkeyatts == static_cast<int>(atts.size()) &&
+                heap_attisnull(it, Anum_pg_index_indpred, nullptr) &&
+                heap_attisnull(it, Anum_pg_index_indexprs, nullptr);
+    for (int k = 0; fits && k < ix->indnkeyatts; ++k)
+      fits = std::find(atts.begin(), atts.end(), ix->indkey.values[k]) != atts.end();
     ReleaseSysCache(it);
     if (fits) {
       found = lfirst_oid(lc);
@@ -397,10 +433,13 @@ Oid unique_index_on(Relation rel, AttrNumber att) {
   return found;
 }
 
-bool insert_locked(Table table, const char* key_column, FillFn fill, void* ctx) {
+bool insert_locked(Table table, const char* const* key_columns, FillFn fill, void* ctx) {
   Relation rel = open_table(table, RowExclusiveLock);
   TupleDesc desc = RelationGetDescr(rel);
-  const Oid arbiter = unique_index_on(rel, column_index(desc, key_column) + 1);
+  std::vector<AttrNumber> atts;
+  for (const char* const* k = key_columns; *k; ++k)
+    atts.push_back(static_cast<AttrNumber>(column_index(desc, *k) + 1));
+  const Oid arbiter = unique_index_on(rel, atts);
   if (!OidIsValid(arbiter)) {
     table_close(rel, NoLock);
     return false;
@@ -460,8 +499,9 @@ bool insert_locked(Table table, const char* key_column, FillFn fill, void* ctx) 
 
 }  // namespace
 
-bool insert_unless_conflict(Table table, const char* key_column, FillFn fill, void* ctx) {
-  return guarded([&] { return insert_locked(table, key_column, fill, ctx); });
+bool insert_unless_conflict(Table table, const char* const* key_columns, FillFn fill,
+                            void* ctx) {
+  return guarded([&] { return insert_locked(table, key_columns, fill, ctx); });
 }
 
 bool scan_by_key(const char* table, const char* key_column, Datum key, ReadFn fn, void* ctx) {

@@ -43,7 +43,14 @@
 
 namespace hitlai::pg::counters {
 
-enum class Table { kCompanies, kHumanTesters, kTestRuns, kMilestones, kTrainingData };
+enum class Table {
+  kCompanies,
+  kHumanTesters,
+  kTestRuns,
+  kMilestones,
+  kTrainingData,
+  kTesterAssignments
+};
 
 // Computes the new row from the locked one: `values`/`nulls` hold every column of the
 // newest version (index = attribute number - 1); it sets `replace[i]` and the new
@@ -92,15 +99,26 @@ uint64_t update_all_latest(Table table, ChangeFn change, void* ctx);
 // Called under guarded(), like ChangeFn.
 using FillFn = void (*)(void* ctx, TupleDesc desc, Datum* values, bool* nulls);
 
-// Inserts the row `fill` makes into `table` as INSERT ... ON CONFLICT (key_column) does
-// when no row with that key exists (the speculative insertion of ExecInsert: a
-// concurrent inserter of the same key is waited for), and checks NOT NULL. Returns false,
-// having inserted nothing, when a row with the key exists or was inserted meanwhile, or
-// no unique index on key_column alone is usable: the caller then runs its INSERT ... ON
-// CONFLICT statement, which does what that statement does with it. The caller checks
-// the table's CHECK and foreign-key constraints itself; no trigger fires (see
-// writes_unobserved), and the rest is as for update_by_id.
-bool insert_unless_conflict(Table table, const char* key_column, FillFn fill, void* ctx);
+// Inserts the row `fill` makes into `table` as INSERT ... ON CONFLICT (key_columns, a
+// nullptr-terminated list) does when no row with that key exists: the speculative
+// insertion of ExecInsert, so a concurrent inserter of the same key is waited for. It
+// checks NOT NULL. Returns false, having inserted nothing, when a row with the key exists
+// or was inserted meanwhile, or no unique index on exactly those columns is usable: the
+// caller then runs its INSERT ... ON CONFLICT statement, which does with that row what
+// the statement does. The caller checks the table's CHECK and foreign-key constraints
+// itself; no trigger fires (writes_unobserved, triggers_are), and the rest is as for
+// update_by_id.
+bool insert_unless_conflict(Table table, const char* const* key_columns, FillFn fill,
+                            void* ctx);
+
+// True when the INSERT or UPDATE triggers of `table` (foreign-key triggers aside) are
+// exactly hitlai's own that a caller writing a row itself does the work of: each is
+// enabled (fires in the origin role, which this session is in), calls a function of
+// schema hitlai named in `on_insert` (an INSERT trigger, each of them exactly once) or
+// in `others` (nullptr-terminated lists, at most 16 in on_insert), and row-level
+// security is not forced on the owner. A trigger a user adds, or one of hitlai's
+// disabled, makes it false: the caller then runs its statement.
+bool triggers_are(Table table, const char* const* on_insert, const char* const* others);
 
 // Reads a row: `values`/`nulls` hold every column (index = attribute number - 1), valid
 // only during the call. Called under guarded(), like ChangeFn: it may raise PostgreSQL

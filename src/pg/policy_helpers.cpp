@@ -36,6 +36,7 @@
 #include "pg/identity.hpp"
 #include "pg/spi.hpp"
 #include "pg/trigger.hpp"
+#include "pg/triggers.hpp"
 
 extern "C" {
 #include "access/xact.h"
@@ -310,3 +311,7 @@ HITLAI_FUNCTION(hitlai_invalidate_policy_cache) {
   ++cache_generation;
   return call.unchanged();
 }
+
+namespace hitlai::pg {
+void invalidate_policy_cache() { ++cache_generation; }
+}  // namespace hitlai::pg

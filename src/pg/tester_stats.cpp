@@ -19,6 +19,7 @@
 //    running, from the test_runs INSERT/UPDATE/DELETE transition tables.
 // All updates are deltas applied under the tester row lock (taken in id order first), so
 // concurrent sessions never lose an update.
+#include "pg/assignment_stats.hpp"
 #include "pg/bridge.hpp"
 #include "pg/counter_rows.hpp"
 #include "pg/settings.hpp"
@@ -31,6 +32,7 @@ extern "C" {
 #include "access/xact.h"
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
+#include "utils/timestamp.h"
 #include "utils/uuid.h"
 }
 
@@ -453,6 +455,69 @@ SELECT u.run_id, u.tester_id, 'completed', pg_catalog.now()
     DO UPDATE SET status = 'completed', completed_at = pg_catalog.now())SQL",
     2, {TEXTARRAYOID, TEXTARRAYOID}, nullptr};
 
+// The run's company_ai_rating (smallint), read by primary key.
+struct RunRating {
+  bool found = false, rated = false;
+  int16 rating = 0;
+};
+void collect_rating(void* ctx, TupleDesc desc, Datum* values, bool* nulls) {
+  RunRating& r = *static_cast<RunRating*>(ctx);
+  const int c = counters::column_index(desc, "company_ai_rating");
+  r.found = true;
+  r.rated = !nulls[c];
+  if (r.rated) r.rating = DatumGetInt16(values[c]);
+}
+
+// A completed assignment as kCreditAssignments inserts it (D6's defaults for id and
+// assigned_at: a random id, now).
+struct NewAssignment {
+  Datum run, tester, now;
+};
+void fill_assignment(void* ctx, TupleDesc desc, Datum* values, bool* nulls) {
+  const NewAssignment& a = *static_cast<const NewAssignment*>(ctx);
+  auto set = [&](const char* column, Datum v) {
+    const int c = counters::column_index(desc, column);
+    values[c] = v;
+    nulls[c] = false;
+  };
+  LOCAL_FCINFO(fcinfo, 0);
+  InitFunctionCallInfoData(*fcinfo, nullptr, 0, InvalidOid, nullptr, nullptr);
+  set("id", gen_random_uuid(fcinfo));
+  set("test_run_id", a.run);
+  set("tester_id", a.tester);
+  set("assigned_at", a.now);
+  set("completed_at", a.now);
+  set("status", CStringGetTextDatum("completed"));
+}
+
+// T3's credit of `tester` (locked) on `run` (this transaction's), which has no assignment
+// of it: the new completed assignment inserted without kCreditAssignments, then what the
+// statement's INSERT triggers on tester_assignments do for it, in their order (by name):
+// the policy cache invalidated; tester_assignments_after_insert's share of the run's
+// rating when the run is rated; assignment_stats_insert's latest assigned_at. (The
+// BEFORE triggers have nothing to do: guard_insert_defaults lets hitlai's own write
+// choose its columns, refuse_infinite_timestamps sees now().) The constraints: status
+// is a value of D6's CHECK, the foreign keys' rows are locked by this transaction.
+// False, having written nothing, when the statement must run instead (another
+// transaction inserted the pair meanwhile, or the run cannot be read by index).
+bool insert_completed(Datum run, Datum tester) {
+  RunRating r;
+  if (!counters::scan_by_key("test_runs", "id", run, collect_rating, &r) || !r.found)
+    return false;
+  NewAssignment a{run, tester, TimestampTzGetDatum(GetCurrentTransactionStartTimestamp())};
+  static const char* const kKey[] = {"test_run_id", "tester_id", nullptr};
+  if (!counters::insert_unless_conflict(counters::Table::kTesterAssignments, kKey,
+                                        fill_assignment, &a))
+    return false;
+  hitlai::pg::invalidate_policy_cache();
+  if (r.rated) {
+    RatingDelta d{r.rating, 1};
+    update_tester(tester, apply_rating, &d);
+  }
+  hitlai::pg::assignment_stats::one_inserted(tester, false, a.now);
+  return true;
+}
+
 }  // namespace
 
 namespace hitlai::pg {
@@ -605,14 +670,36 @@ void testers_credit_completed_one(const OneRun& run) {
                                       DirectFunctionCall1(int4_numeric, Int32GetDatum(100)));
     return DatumGetInt64(DirectFunctionCall1(numeric_int8, cents));
   });
-  std::vector<std::string> asg_runs, asg_testers;
-  const std::string run_text = uuid_text(run.id);
   for (const Datum id : credited) {
     ShareDelta d{cost_cents, static_cast<int>(credited.size())};
     update_tester(id, apply_share, &d);
+  }
+  // The assignments, as kCreditAssignments writes them: a tester with no assignment on
+  // the run gets a new completed one, inserted without the statement while
+  // tester_assignments has only hitlai's triggers (whose work insert_completed does);
+  // the others, and every tester when that cannot be, go through the statement.
+  static const char* const kInsertTriggers[] = {
+      "guard_insert_defaults", "refuse_infinite_timestamps", "invalidate_policy_cache",
+      "tester_assignments_after_insert", "assignment_stats_insert", nullptr};
+  static const char* const kOtherTriggers[] = {
+      "assignment_started_at", "tester_assignments_after_update", "assignment_stats_update",
+      nullptr};
+  auto assigned = counters::assignment_column_of_run(run.id, "tester_id");
+  const bool direct =
+      assigned && counters::triggers_are(counters::Table::kTesterAssignments, kInsertTriggers,
+                                         kOtherTriggers);
+  std::vector<std::string> asg_runs, asg_testers;
+  const std::string run_text = uuid_text(run.id);
+  for (const Datum id : credited) {
+    const bool has_one =
+        assigned && std::any_of(assigned->begin(), assigned->end(), [&](Datum a) {
+          return std::memcmp(DatumGetUUIDP(a), DatumGetUUIDP(id), UUID_LEN) == 0;
+        });
+    if (direct && !has_one && insert_completed(run.id, id)) continue;
     asg_runs.push_back(run_text);
     asg_testers.push_back(uuid_text(id));
   }
+  if (asg_runs.empty()) return;
   Datum aargs[2] = {spi::text_array(asg_runs), spi::text_array(asg_testers)};
   spi::exec_rows(kCreditAssignments, static_cast<int64_t>(asg_runs.size()), aargs);
 }
@@ -669,19 +756,6 @@ constexpr trigger::Spec kOnDelete = spec_for("tester_assignments_after_delete", 
 constexpr trigger::Spec kBeforeDelete = trigger::before_row(
     "tester_assignments_before_delete", trigger::kDelete, "tester_assignments",
     "tester_assignments_before_delete: must be BEFORE DELETE ... FOR EACH ROW");
-
-// The run's company_ai_rating (smallint), read by primary key.
-struct RunRating {
-  bool found = false, rated = false;
-  int16 rating = 0;
-};
-void collect_rating(void* ctx, TupleDesc desc, Datum* values, bool* nulls) {
-  RunRating& r = *static_cast<RunRating*>(ctx);
-  const int c = counters::column_index(desc, "company_ai_rating");
-  r.found = true;
-  r.rated = !nulls[c];
-  if (r.rated) r.rating = DatumGetInt16(values[c]);
-}
 
 // kLockAsg and kAsgRatings for an INSERT of one assignment, without the queries: a
 // completed one locks its tester and adds the run's rating, if the run is rated. False

@@ -394,8 +394,8 @@ bool write_directly(Datum run_id, const Row& row) {
   // own UPDATE, INSERT or issues_found write), a lock at least as strong as the key
   // check's.
   if (!counters::lock_by_id(counters::Table::kTestRuns, run_id)) return false;
-  return counters::insert_unless_conflict(counters::Table::kTrainingData, "test_run_id",
-                                          fill_doc, &d);
+  static const char* const kKey[] = {"test_run_id", nullptr};
+  return counters::insert_unless_conflict(counters::Table::kTrainingData, kKey, fill_doc, &d);
 }
 
 // Captures one run from its column values; false when the query path must do it.

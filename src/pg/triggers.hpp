@@ -135,6 +135,11 @@ bool outbox_any_active_webhooks(Datum companies, int64_t n);
 uint64_t outbox_rebuild_stats();
 spi::Statement* outbox_check_stats();
 
+// policy_helpers.cpp: what hitlai.invalidate_policy_cache() does as a trigger, for a
+// write of a table it watches made without a statement (the cached policy answers of
+// this backend are recomputed).
+void invalidate_policy_cache();
+
 // training_capture.cpp (T2): writes/refreshes/deletes training_data for the statement's
 // completed runs.
 // `wanted`, for a statement of one (completed) run: whether that run is rated 4 or more

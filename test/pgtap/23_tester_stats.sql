@@ -1,6 +1,6 @@
 -- T3: tester stats: credit on completion (to the cent), assignments, average_rating.
 BEGIN;
-SELECT plan(29);
+SELECT plan(32);
 
 INSERT INTO hitlai.companies (id, name, email, monthly_test_quota) VALUES ('00000000-0000-0000-0000-0000000000d1', 'T', 't@t.io', NULL);
 INSERT INTO hitlai.human_testers (id, user_id, email, display_name, revenue_share_pct) VALUES
@@ -194,6 +194,50 @@ UPDATE hitlai.tester_assignments SET status = 'completed'
  WHERE test_run_id = '00000000-0000-0000-0000-0000000000b1' AND tester_id = '00000000-0000-0000-0000-000000000008';
 SELECT is(pg_temp.stats(8) || (SELECT count(*) FROM hitlai.check_stats() WHERE table_name = 'human_testers'),
           '(2,6.45,3.50)0', 'T3: the assignment moved to completed adds the rating; check_stats agrees');
+
+-- A completion that credits a tester who has no assignment on the run inserts the
+-- completed assignment without kCreditAssignments (docs/internals.md, "One run without
+-- read queries"), and does what tester_assignments' INSERT triggers do: M1's latest
+-- assigned_at, the run's rating when the same statement rates it. With a trigger a user
+-- adds to tester_assignments the statement runs, and fires it. (pg_stat_xact_user_functions
+-- counts the calls of the statement's BEFORE INSERT trigger guard_insert_defaults.)
+SET LOCAL track_functions = 'all';
+CREATE FUNCTION pg_temp.guard_calls() RETURNS bigint LANGUAGE sql AS $$
+  SELECT coalesce(sum(calls), 0) FROM pg_stat_xact_user_functions
+   WHERE schemaname = 'hitlai' AND funcname = 'guard_insert_defaults' $$;
+CREATE TEMP TABLE g_before AS SELECT pg_temp.guard_calls() AS n;
+INSERT INTO hitlai.human_testers (id, user_id, email, display_name) VALUES
+  ('00000000-0000-0000-0000-0000000000e5', gen_random_uuid(), 'e5@t.io', 'E5'),
+  ('00000000-0000-0000-0000-0000000000e6', gen_random_uuid(), 'e6@t.io', 'E6');
+INSERT INTO hitlai.test_runs (id, company_id, tester_id, url, mission, cost, status) VALUES
+  ('00000000-0000-0000-0000-0000000000c1', '00000000-0000-0000-0000-0000000000d1',
+   '00000000-0000-0000-0000-0000000000e5', 'https://a.io', 'm', 10.00, 'running'),
+  ('00000000-0000-0000-0000-0000000000c2', '00000000-0000-0000-0000-0000000000d1',
+   '00000000-0000-0000-0000-0000000000e6', 'https://a.io', 'm', 10.00, 'running');
+UPDATE g_before SET n = pg_temp.guard_calls();
+UPDATE hitlai.test_runs SET status = 'completed', company_ai_rating = 5 WHERE id = '00000000-0000-0000-0000-0000000000c1';
+SELECT is((SELECT (pg_temp.guard_calls() - (SELECT n FROM g_before)) || '/' || a.status || '/'
+                  || (a.assigned_at = now()) || '/' || (a.completed_at = now()) || '/'
+                  || (h.stats_last_assigned_at = now()) || '/' || h.stats_open_assignments || '/' || (h.tests_completed, h.total_earnings, h.average_rating)::text
+             FROM hitlai.tester_assignments a JOIN hitlai.human_testers h ON h.id = a.tester_id
+            WHERE a.test_run_id = '00000000-0000-0000-0000-0000000000c1'),
+          '0/completed/true/true/true/0/(1,7.00,5.00)',
+          'T3: the credit inserts a tester''s missing assignment without the statement, with M1''s counters and the rating');
+SELECT is((SELECT count(*) FROM hitlai.check_stats() WHERE table_name = 'human_testers'), 0::bigint,
+          'T3/M1: check_stats agrees after that insert');
+CREATE TEMP TABLE asg_seen (n int);
+CREATE FUNCTION pg_temp.asg_note() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN INSERT INTO asg_seen VALUES (1); RETURN NULL; END $$;
+CREATE TRIGGER zz_note AFTER INSERT ON hitlai.tester_assignments FOR EACH ROW EXECUTE FUNCTION pg_temp.asg_note();
+UPDATE g_before SET n = pg_temp.guard_calls();
+UPDATE hitlai.test_runs SET status = 'completed', company_ai_rating = 5 WHERE id = '00000000-0000-0000-0000-0000000000c2';
+SELECT is((SELECT count(*) FROM asg_seen) || '/' || (pg_temp.guard_calls() - (SELECT n FROM g_before)) || '/'
+          || (SELECT (tests_completed, total_earnings, average_rating)::text FROM hitlai.human_testers
+                               WHERE id = '00000000-0000-0000-0000-0000000000e6') || '/' || (SELECT status FROM hitlai.tester_assignments
+                                          WHERE test_run_id = '00000000-0000-0000-0000-0000000000c2'),
+          '1/1/(1,7.00,5.00)/completed',
+          'T3: with a trigger on tester_assignments, the credit runs its statement, which fires it');
+DROP TRIGGER zz_note ON hitlai.tester_assignments;
 
 SELECT * FROM finish();
 ROLLBACK;

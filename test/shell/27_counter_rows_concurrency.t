@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# T3, V1, V2, M1, T6, T7: the counter rows hitlai writes without the executor
-# (src/pg/counter_rows.cpp: company stats of a run update, tester credit, ratings,
-# active runs, the assignment counters of one inserted assignment, issues_found of the
-# runs of a few-issue statement) under 8 concurrent
+# T3, V1, V2, M1, T6, T7, T2: the rows hitlai writes without the executor
+# (src/pg/counter_rows.cpp: company stats of a run update, tester credit and the
+# completed assignment it inserts, ratings, active runs, the assignment counters of one
+# inserted assignment, issues_found of the runs of a few-issue statement, the training
+# row of one run) under 8 concurrent
 # sessions, in READ COMMITTED and in REPEATABLE READ. Every session works on the same
 # company and the same two testers. READ COMMITTED: no error at all, every counter
 # exact. REPEATABLE READ: a session whose row changed since its snapshot gets 40001
