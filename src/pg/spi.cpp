@@ -21,6 +21,7 @@ extern "C" {
 #include "utils/snapmgr.h"
 #include "utils/rel.h"
 #include "utils/tuplestore.h"
+#include "utils/uuid.h"
 }
 
 namespace hitlai::pg::spi {
@@ -358,6 +359,38 @@ int64_t count_text_equal(Tuplestorestate* ts, Relation rel, const char* column,
     ExecDropSingleTupleTableSlot(slot);
     return n;
   });
+}
+
+std::optional<Datum> common_uuid(Tuplestorestate* ts, Relation rel, const char* column) {
+  if (!ts) return std::nullopt;
+  Datum out = 0;
+  const bool same = guarded([&]() -> bool {
+    TupleDesc desc = RelationGetDescr(rel);
+    int att = SPI_fnumber(desc, column);
+    if (att <= 0) elog(ERROR, "hitlai: relation has no column \"%s\"", column);
+    if (TupleDescAttr(desc, att - 1)->atttypid != UUIDOID) return false;
+    int ptr = tuplestore_alloc_read_pointer(ts, EXEC_FLAG_REWIND);  // see count_text_equal
+    tuplestore_select_read_pointer(ts, ptr);
+    tuplestore_rescan(ts);
+    TupleTableSlot* slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
+    bool ok = true, any = false;
+    while (ok && tuplestore_gettupleslot(ts, true, false, slot)) {
+      bool isnull;
+      Datum d = slot_getattr(slot, att, &isnull);
+      if (isnull) {
+        ok = false;
+      } else if (!any) {
+        out = datumCopy(d, false, UUID_LEN);
+        any = true;
+      } else {
+        ok = std::memcmp(DatumGetUUIDP(d), DatumGetUUIDP(out), UUID_LEN) == 0;
+      }
+    }
+    ExecDropSingleTupleTableSlot(slot);
+    return ok && any;
+  });
+  if (!same) return std::nullopt;
+  return out;
 }
 
 bool first_row(Tuplestorestate* ts, Relation rel, const std::vector<const char*>& columns,

@@ -144,6 +144,12 @@ int64_t tuple_count(Tuplestorestate* ts);
 int64_t count_text_equal(Tuplestorestate* ts, Relation rel, const char* column,
                          const char* value);
 
+// The uuid column `column` of a trigger's transition table (rows of relation `rel`)
+// when every row holds the same non-NULL value (copied into the current memory context);
+// std::nullopt when the rows differ, one is NULL, or there is no row. A direct scan of
+// the tuplestore, as count_text_equal.
+std::optional<Datum> common_uuid(Tuplestorestate* ts, Relation rel, const char* column);
+
 // The first row of a trigger's transition table (rows of relation `rel`): for each name
 // in `columns`, its value (copied into the current memory context) and null flag.
 // Returns false when the table is empty.

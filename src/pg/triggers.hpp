@@ -130,6 +130,8 @@ void outbox_issues_inserted();
 // Whether one of the `n` companies (a uuid[] Datum) has an active webhook, by the
 // companies' stats_active_webhooks (primary-key probes; 0.4.0 or later).
 bool outbox_any_active_webhooks(Datum companies, int64_t n);
+// The same for one company (uuid), read by primary key without the query.
+bool outbox_company_has_active_webhooks(Datum company);
 // check_stats() / rebuild_stats() of companies.stats_active_webhooks (nothing before
 // 0.4.0): the repair's row count, and the audit statement (or nullptr).
 uint64_t outbox_rebuild_stats();

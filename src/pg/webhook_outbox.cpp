@@ -24,6 +24,7 @@
 // being active has its undelivered deliveries cancelled (W4); a deleted one takes them
 // with it (ON DELETE CASCADE).
 #include "pg/bridge.hpp"
+#include "pg/counter_rows.hpp"
 #include "pg/settings.hpp"
 #include "pg/spi.hpp"
 #include "pg/trigger.hpp"
@@ -32,6 +33,7 @@
 namespace {
 
 namespace spi = hitlai::pg::spi;
+namespace counters = hitlai::pg::counters;
 namespace trigger = hitlai::pg::trigger;
 
 // The payloads (W1): {"type", "timestamp", "data"}, timestamps in ISO 8601 UTC with
@@ -154,6 +156,18 @@ void outbox_issues_inserted() { spi::exec(kIssuesInserted); }
 bool outbox_any_active_webhooks(Datum companies, int64_t n) {
   Datum args[1] = {companies};
   return spi::exec_rows(kAnyActiveWebhooks, n, args) > 0;
+}
+bool outbox_company_has_active_webhooks(Datum company) {
+  struct Active {
+    bool any = false;
+  } a;
+  auto read = [](void* ctx, TupleDesc desc, Datum* values, bool* nulls) {
+    const int c = counters::column_index(desc, "stats_active_webhooks");
+    if (!nulls[c] && DatumGetInt32(values[c]) > 0) static_cast<Active*>(ctx)->any = true;
+  };
+  if (counters::scan_by_key("companies", "id", company, read, &a)) return a.any;
+  Datum id = company;
+  return outbox_any_active_webhooks(spi::array_of(&id, nullptr, 1, UUIDOID), 1);
 }
 uint64_t outbox_rebuild_stats() { return outbox_enabled() ? spi::exec(kRebuildActiveWebhooks) : 0; }
 spi::Statement* outbox_check_stats() { return outbox_enabled() ? &kCheckActiveWebhooks : nullptr; }
