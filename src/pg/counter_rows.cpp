@@ -119,7 +119,8 @@ void queue_after_update(Relation rel, const char* function, ItemPointer old_tid,
 // nullptr: lock only. Returns false when the row was deleted meanwhile (READ COMMITTED).
 bool lock_and_change(Table table, Relation rel, Snapshot snapshot, TupleTableSlot* slot,
                      ItemPointerData tid, ChangeFn change, void* ctx,
-                     const char* after_trigger_function = nullptr) {
+                     const char* after_trigger_function = nullptr,
+                     bool deleted_is_absent = false) {
   // Lock the row as UPDATE does; under READ COMMITTED follow it to its newest version.
   const bool xact_snapshot = IsolationUsesXactSnapshot();
   TM_FailureData tmfd;
@@ -131,6 +132,7 @@ bool lock_and_change(Table table, Relation rel, Snapshot snapshot, TupleTableSlo
       break;
     case TM_Updated:
     case TM_Deleted:
+      if (r == TM_Deleted && deleted_is_absent) return false;
       if (xact_snapshot)
         ereport(ERROR, (errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
                         errmsg("could not serialize access due to concurrent %s",
@@ -185,7 +187,8 @@ Relation open_table(Table table, LOCKMODE mode) {
 // `change` nullptr: lock only, with the table locks SELECT ... FOR NO KEY UPDATE takes
 // (RowShareLock on the table, AccessShareLock on the index) instead of UPDATE's.
 bool update_locked(Table table, Datum id, ChangeFn change, void* ctx,
-                   const char* after_trigger_function = nullptr) {
+                   const char* after_trigger_function = nullptr,
+                   bool deleted_is_absent = false) {
   Relation rel = open_table(table, change ? RowExclusiveLock : RowShareLock);
   const Oid pk = primary_key_index(rel);
   if (!OidIsValid(pk)) elog(ERROR, "hitlai: hitlai.%s has no primary key", table_name(table));
@@ -207,7 +210,8 @@ bool update_locked(Table table, Datum id, ChangeFn change, void* ctx,
   index_endscan(scan);
 
   if (found)
-    found = lock_and_change(table, rel, snapshot, slot, tid, change, ctx, after_trigger_function);
+    found = lock_and_change(table, rel, snapshot, slot, tid, change, ctx, after_trigger_function,
+                            deleted_is_absent);
 
   ExecDropSingleTupleTableSlot(slot);
   PopActiveSnapshot();
@@ -256,53 +260,65 @@ bool update_by_id(Table table, Datum id, ChangeFn change, void* ctx,
       [&] { return update_locked(table, id, change, ctx, after_row_trigger_function); });
 }
 
-bool writes_unobserved(Table table) {
-  return guarded([&] {
-    Relation rel = open_table(table, AccessShareLock);
-    bool observed = rel->rd_rel->relforcerowsecurity;
-    // The foreign-key triggers are left out: they act only when a key column changes,
-    // and the writes these callers make change none.
-    const TriggerDesc* t = rel->trigdesc;
-    for (int i = 0; t && i < t->numtriggers && !observed; ++i) {
-      const Trigger& tg = t->triggers[i];
-      observed = (TRIGGER_FOR_INSERT(tg.tgtype) || TRIGGER_FOR_UPDATE(tg.tgtype)) &&
-                 RI_FKey_trigger_type(tg.tgfoid) == RI_TRIGGER_NONE;
-    }
-    table_close(rel, NoLock);
-    return !observed;
-  });
+namespace {
+
+bool listed(const char* name, const char* const* names) {
+  for (const char* const* n = names; n && *n; ++n)
+    if (std::strcmp(name, *n) == 0) return true;
+  return false;
 }
 
-bool triggers_are(Table table, const char* const* on_insert, const char* const* others) {
+}  // namespace
+
+bool writes_unobserved(Table table, const Accounted& acc) {
   return guarded([&] {
+    // Triggers in the origin role only: in the replica role hitlai's fire not, users' may.
     if (SessionReplicationRole == SESSION_REPLICATION_ROLE_REPLICA) return false;
-    Relation rel = open_table(table, AccessShareLock);
-    bool ok = !rel->rd_rel->relforcerowsecurity;
+    // The lock the write takes: a trigger, rule or constraint cannot be added between
+    // this check and the write.
+    Relation rel = open_table(table, RowExclusiveLock);
+    const TupleConstr* constr = rel->rd_att->constr;
+    bool ok = !rel->rd_rel->relforcerowsecurity && !rel->rd_rel->relhasrules &&
+              !(constr && constr->has_generated_stored);
+    for (int i = 0; ok && constr && i < constr->num_check; ++i)
+      ok = listed(constr->check[i].ccname, acc.constraints);
     const Oid nsp = get_namespace_oid("hitlai", false);
     const TriggerDesc* t = rel->trigdesc;
-    // How many triggers call each function of on_insert (each must be called once).
-    int seen[16] = {0};
+    int seen[16] = {0};  // triggers calling each function of on_insert (one each)
     for (int i = 0; ok && t && i < t->numtriggers; ++i) {
       const Trigger& tg = t->triggers[i];
-      if (!(TRIGGER_FOR_INSERT(tg.tgtype) || TRIGGER_FOR_UPDATE(tg.tgtype)) ||
-          RI_FKey_trigger_type(tg.tgfoid) != RI_TRIGGER_NONE)
+      if (!(TRIGGER_FOR_INSERT(tg.tgtype) || TRIGGER_FOR_UPDATE(tg.tgtype) ||
+            (acc.deletes && TRIGGER_FOR_DELETE(tg.tgtype))))
         continue;
+      switch (RI_FKey_trigger_type(tg.tgfoid)) {
+        case RI_TRIGGER_PK:  // another table's key on this one: acts when a key changes
+          continue;
+        case RI_TRIGGER_FK:  // this table's foreign key: the caller checks it
+          ok = OidIsValid(tg.tgconstraint) &&
+               listed(get_constraint_name(tg.tgconstraint), acc.constraints);
+          continue;
+        default:
+          break;
+      }
       ok = tg.tgenabled == TRIGGER_FIRES_ON_ORIGIN && get_func_namespace(tg.tgfoid) == nsp;
       if (!ok) break;
       const char* fn = get_func_name(tg.tgfoid);
       bool known = false;
-      for (int k = 0; on_insert[k]; ++k)
-        if (std::strcmp(fn, on_insert[k]) == 0) {
+      for (int k = 0; acc.on_insert && acc.on_insert[k] && k < 16; ++k)
+        if (std::strcmp(fn, acc.on_insert[k]) == 0) {
           known = TRIGGER_FOR_INSERT(tg.tgtype);
           ++seen[k];
         }
-      for (int k = 0; !known && others[k]; ++k) known = std::strcmp(fn, others[k]) == 0;
-      ok = known;
+      ok = known || listed(fn, acc.others);
     }
-    for (int k = 0; ok && on_insert[k]; ++k) ok = k < 16 && seen[k] == 1;
+    for (int k = 0; ok && acc.on_insert && acc.on_insert[k]; ++k) ok = k < 16 && seen[k] == 1;
     table_close(rel, NoLock);
     return ok;
   });
+}
+
+bool rewrite_by_id(Table table, Datum id, ChangeFn change, void* ctx) {
+  return guarded([&] { return update_locked(table, id, change, ctx, nullptr, true); });
 }
 
 bool lock_by_id(Table table, Datum id) {
@@ -409,7 +425,7 @@ void column_of_row(void* ctx, TupleDesc desc, Datum* values, bool* nulls) {
 
 // The unique index ON CONFLICT (the columns `atts`) would infer: valid, ready, immediate,
 // not partial, on exactly those columns in any order (no expression).
-Oid unique_index_on(Relation rel, const std::vector<AttrNumber>& atts) {
+Oid unique_index_on(Relation rel, const AttrNumber* atts, int natts) {
   Oid found = InvalidOid;
   List* indexes = RelationGetIndexList(rel);
   ListCell* lc;
@@ -418,11 +434,11 @@ Oid unique_index_on(Relation rel, const std::vector<AttrNumber>& atts) {
     if (!HeapTupleIsValid(it)) continue;
     const Form_pg_index ix = reinterpret_cast<Form_pg_index>(GETSTRUCT(it));
     bool fits = ix->indisunique && ix->indimmediate && ix->indisvalid && ix->indisready &&
-                ix->indnkeyatts == static_cast<int>(atts.size()) &&
+                ix->indnkeyatts == natts &&
                 heap_attisnull(it, Anum_pg_index_indpred, nullptr) &&
                 heap_attisnull(it, Anum_pg_index_indexprs, nullptr);
     for (int k = 0; fits && k < ix->indnkeyatts; ++k)
-      fits = std::find(atts.begin(), atts.end(), ix->indkey.values[k]) != atts.end();
+      fits = std::find(atts, atts + natts, ix->indkey.values[k]) != atts + natts;
     ReleaseSysCache(it);
     if (fits) {
       found = lfirst_oid(lc);
@@ -436,10 +452,11 @@ Oid unique_index_on(Relation rel, const std::vector<AttrNumber>& atts) {
 bool insert_locked(Table table, const char* const* key_columns, FillFn fill, void* ctx) {
   Relation rel = open_table(table, RowExclusiveLock);
   TupleDesc desc = RelationGetDescr(rel);
-  std::vector<AttrNumber> atts;
-  for (const char* const* k = key_columns; *k; ++k)
-    atts.push_back(static_cast<AttrNumber>(column_index(desc, *k) + 1));
-  const Oid arbiter = unique_index_on(rel, atts);
+  AttrNumber atts[INDEX_MAX_KEYS];  // (no C++ object with a destructor in here)
+  int natts = 0;
+  for (const char* const* k = key_columns; *k && natts < INDEX_MAX_KEYS; ++k)
+    atts[natts++] = static_cast<AttrNumber>(column_index(desc, *k) + 1);
+  const Oid arbiter = unique_index_on(rel, atts, natts);
   if (!OidIsValid(arbiter)) {
     table_close(rel, NoLock);
     return false;
@@ -455,6 +472,17 @@ bool insert_locked(Table table, const char* const* key_columns, FillFn fill, voi
     slot->tts_isnull[i] = true;
   }
   fill(ctx, desc, slot->tts_values, slot->tts_isnull);
+  bool defaults = false;  // a column left NULL that has a default: the statement's job
+  for (int i = 0; i < desc->natts; ++i) {
+    const Form_pg_attribute a = TupleDescAttr(desc, i);
+    defaults = defaults || (!a->attisdropped && slot->tts_isnull[i] && a->atthasdef);
+  }
+  if (defaults) {
+    ExecDropSingleTupleTableSlot(slot);
+    PopActiveSnapshot();
+    table_close(rel, NoLock);
+    return false;
+  }
   for (int i = 0; i < desc->natts; ++i) {  // the NOT NULL constraints, as ExecConstraints
     const Form_pg_attribute a = TupleDescAttr(desc, i);
     if (a->attnotnull && slot->tts_isnull[i])

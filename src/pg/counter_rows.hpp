@@ -3,7 +3,7 @@
 // milestones): the columns hitlai keeps for its statistics, which no user writes and no
 // index covers, updated in place of an SPI UPDATE. T2's training_data row of one run is
 // written the same way (training_capture.cpp: update_by_id, insert_unless_conflict),
-// while the table has no trigger that would see the difference (writes_unobserved).
+// while nothing on the table would see the difference (writes_unobserved).
 //
 // An SPI `UPDATE ... WHERE id = $1` pays PostgreSQL's per-statement cost: executor
 // start-up, and every CHECK constraint of the table parsed again from its catalog text
@@ -72,13 +72,35 @@ using ChangeFn = void (*)(void* ctx, TupleDesc desc, Datum* values, bool* nulls,
 bool update_by_id(Table table, Datum id, ChangeFn change, void* ctx,
                   const char* after_row_trigger_function = nullptr);
 
-// True when a row write without a statement cannot be told from an INSERT ... ON
-// CONFLICT DO UPDATE or UPDATE of `table` by its owner that changes no key column: the
-// table has no INSERT or UPDATE trigger (row or statement, enabled or not; foreign-key
-// triggers aside, which act on key changes only) and row-level security is not forced
-// on its owner. Callers whose writes must fire a user's triggers check it first (T2's
-// training_data refresh).
-bool writes_unobserved(Table table);
+// What a caller that writes a row of `table` itself accounts for (nullptr-terminated
+// lists, each may be nullptr): the hitlai trigger functions whose work it does, each
+// called by exactly one INSERT trigger (`on_insert`, at most 16); those with nothing to
+// do for its write (`others`: UPDATE or DELETE triggers); and the table's CHECK and
+// foreign-key constraints, by name, that it checks itself (`constraints`). `deletes`:
+// DELETE triggers count too (the caller skips a DELETE statement).
+struct Accounted {
+  const char* const* on_insert;
+  const char* const* others;
+  const char* const* constraints;
+  bool deletes;
+};
+
+// True when such a write cannot be told from the statement it replaces (an INSERT ...
+// ON CONFLICT, an UPDATE or a DELETE by the table's owner that changes no key): every
+// INSERT or UPDATE trigger of `table` (and DELETE, with `deletes`) is one of hitlai's
+// own named in `acc`, enabled, or a foreign-key trigger (of another table's key on this
+// one, which acts on key changes only; or of a constraint in `acc`); every CHECK
+// constraint is in `acc`; the table has no rule, no stored generated column and no
+// forced row-level security; the session is not in the replica role. A trigger, rule or
+// constraint a user adds (or one of hitlai's disabled) makes it false: the caller then
+// runs its statement. Takes the RowExclusiveLock the write takes, so nothing of that
+// can be added before the write.
+bool writes_unobserved(Table table, const Accounted& acc);
+
+// As update_by_id, except that a row deleted since it was found returns false in every
+// isolation level (REPEATABLE READ included): for a caller that then runs its INSERT ...
+// ON CONFLICT, whose arbiter does not see a row deleted by a committed transaction.
+bool rewrite_by_id(Table table, Datum id, ChangeFn change, void* ctx);
 
 // Locks the row of `table` whose primary key is `id` as SELECT ... FOR NO KEY UPDATE
 // does (the same waits and 40001 as update_by_id, no new version; RowShareLock on the
@@ -106,19 +128,11 @@ using FillFn = void (*)(void* ctx, TupleDesc desc, Datum* values, bool* nulls);
 // or was inserted meanwhile, or no unique index on exactly those columns is usable: the
 // caller then runs its INSERT ... ON CONFLICT statement, which does with that row what
 // the statement does. The caller checks the table's CHECK and foreign-key constraints
-// itself; no trigger fires (writes_unobserved, triggers_are), and the rest is as for
+// itself; no trigger fires (writes_unobserved), and the rest is as for
 // update_by_id.
 bool insert_unless_conflict(Table table, const char* const* key_columns, FillFn fill,
                             void* ctx);
 
-// True when the INSERT or UPDATE triggers of `table` (foreign-key triggers aside) are
-// exactly hitlai's own that a caller writing a row itself does the work of: each is
-// enabled (fires in the origin role, which this session is in), calls a function of
-// schema hitlai named in `on_insert` (an INSERT trigger, each of them exactly once) or
-// in `others` (nullptr-terminated lists, at most 16 in on_insert), and row-level
-// security is not forced on the owner. A trigger a user adds, or one of hitlai's
-// disabled, makes it false: the caller then runs its statement.
-bool triggers_are(Table table, const char* const* on_insert, const char* const* others);
 
 // Reads a row: `values`/`nulls` hold every column (index = attribute number - 1), valid
 // only during the call. Called under guarded(), like ChangeFn: it may raise PostgreSQL

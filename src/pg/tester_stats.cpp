@@ -684,10 +684,14 @@ void testers_credit_completed_one(const OneRun& run) {
   static const char* const kOtherTriggers[] = {
       "assignment_started_at", "tester_assignments_after_update", "assignment_stats_update",
       nullptr};
+  static const char* const kConstraints[] = {"tester_assignments_status_check",
+                                             "tester_assignments_test_run_id_fkey",
+                                             "tester_assignments_tester_id_fkey", nullptr};
+  static constexpr counters::Accounted kAccounted{kInsertTriggers, kOtherTriggers, kConstraints,
+                                                  false};
   auto assigned = counters::assignment_column_of_run(run.id, "tester_id");
   const bool direct =
-      assigned && counters::triggers_are(counters::Table::kTesterAssignments, kInsertTriggers,
-                                         kOtherTriggers);
+      assigned && counters::writes_unobserved(counters::Table::kTesterAssignments, kAccounted);
   std::vector<std::string> asg_runs, asg_testers;
   const std::string run_text = uuid_text(run.id);
   for (const Datum id : credited) {

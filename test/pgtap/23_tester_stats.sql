@@ -1,6 +1,6 @@
 -- T3: tester stats: credit on completion (to the cent), assignments, average_rating.
 BEGIN;
-SELECT plan(32);
+SELECT plan(33);
 
 INSERT INTO hitlai.companies (id, name, email, monthly_test_quota) VALUES ('00000000-0000-0000-0000-0000000000d1', 'T', 't@t.io', NULL);
 INSERT INTO hitlai.human_testers (id, user_id, email, display_name, revenue_share_pct) VALUES
@@ -238,6 +238,27 @@ SELECT is((SELECT count(*) FROM asg_seen) || '/' || (pg_temp.guard_calls() - (SE
           '1/1/(1,7.00,5.00)/completed',
           'T3: with a trigger on tester_assignments, the credit runs its statement, which fires it');
 DROP TRIGGER zz_note ON hitlai.tester_assignments;
+-- Both ways in one credit: the run's tester has no assignment (inserted directly), an
+-- assigned tester has one (completed by the statement's DO UPDATE); shares, ratings and
+-- M1's counters exact.
+INSERT INTO hitlai.human_testers (id, user_id, email, display_name) VALUES
+  ('00000000-0000-0000-0000-0000000000e7', gen_random_uuid(), 'e7@t.io', 'E7'),
+  ('00000000-0000-0000-0000-0000000000e8', gen_random_uuid(), 'e8@t.io', 'E8');
+INSERT INTO hitlai.test_runs (id, company_id, tester_id, url, mission, cost, status) VALUES
+  ('00000000-0000-0000-0000-0000000000c3', '00000000-0000-0000-0000-0000000000d1',
+   '00000000-0000-0000-0000-0000000000e7', 'https://a.io', 'm', 20.00, 'running');
+INSERT INTO hitlai.tester_assignments (test_run_id, tester_id)
+  VALUES ('00000000-0000-0000-0000-0000000000c3', '00000000-0000-0000-0000-0000000000e8');
+UPDATE g_before SET n = pg_temp.guard_calls();
+UPDATE hitlai.test_runs SET status = 'completed', company_ai_rating = 4 WHERE id = '00000000-0000-0000-0000-0000000000c3';
+SELECT is((SELECT (pg_temp.guard_calls() - (SELECT n FROM g_before)) || '/'
+                  || string_agg(a.status || (h.tests_completed, h.total_earnings, h.average_rating)::text
+                                || h.stats_rating_count || '/' || h.stats_open_assignments, ' ' ORDER BY h.display_name)
+                  || '/' || (SELECT count(*) FROM hitlai.check_stats() WHERE table_name = 'human_testers')
+             FROM hitlai.tester_assignments a JOIN hitlai.human_testers h ON h.id = a.tester_id
+            WHERE a.test_run_id = '00000000-0000-0000-0000-0000000000c3'),
+          '1/completed(1,7.00,4.00)1/0 completed(1,7.00,4.00)1/0/0',
+          'T3: one credit inserting one tester''s assignment directly and completing another''s by the statement');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -1,6 +1,6 @@
 -- T2: training data captured, refreshed, frozen, deleted.
 BEGIN;
-SELECT plan(20);
+SELECT plan(25);
 
 INSERT INTO hitlai.companies (id, name, email, monthly_test_quota) VALUES ('00000000-0000-0000-0000-0000000000e1', 'T', 't@t.io', NULL);
 INSERT INTO hitlai.test_runs (id, company_id, url, mission, persona, platform_details, status, sentiment_score,
@@ -153,6 +153,47 @@ UPDATE hitlai.test_runs SET status = 'completed', company_ai_rating = 5 WHERE id
 SELECT is((SELECT count(*) FROM td_seen) || '/' || (pg_temp.j5_calls() - (SELECT n FROM j5_before)), '1/1',
           'T2: with an INSERT trigger on training_data, a first capture runs the upsert, which fires it');
 DROP TRIGGER zz_ins ON hitlai.training_data;
+SET LOCAL enable_seqscan = off;
+SET LOCAL enable_bitmapscan = off;
+SELECT is((SELECT count(*) FROM hitlai.training_data t
+            WHERE hitlai.training_doc_digest(t.input_data, t.output_data)
+                  = (SELECT hitlai.training_doc_digest(input_data, output_data) FROM hitlai.training_data
+                      WHERE test_run_id = '00000000-0000-0000-0000-0000000000fb'))
+          || '/' || (SELECT count(*) FROM hitlai.training_data t
+                      WHERE (t.created_at, t.id) = (SELECT created_at, id FROM hitlai.training_data
+                                                     WHERE test_run_id = '00000000-0000-0000-0000-0000000000fb')),
+          '2/1', 'T2: the directly inserted row is found through the digest (with fc''s, the same documents) and export-order indexes');
+RESET enable_seqscan;
+RESET enable_bitmapscan;
+-- What the direct writes do not do themselves sends them to the statement: a CHECK
+-- constraint or a column with a default that a user adds, and, for the skipped deletion
+-- of a run's unwanted row, a user's DELETE trigger. A dropped column changes nothing.
+CREATE TRIGGER zz_del AFTER DELETE ON hitlai.training_data FOR EACH STATEMENT EXECUTE FUNCTION pg_temp.td_note();
+DELETE FROM td_seen;
+INSERT INTO hitlai.test_runs (id, company_id, url, mission, status) VALUES
+  ('00000000-0000-0000-0000-0000000000fd', '00000000-0000-0000-0000-0000000000e1', 'https://c.io', 'm', 'running'),
+  ('00000000-0000-0000-0000-0000000000fe', '00000000-0000-0000-0000-0000000000e1', 'https://c.io', 'm', 'running'),
+  ('00000000-0000-0000-0000-0000000000ff', '00000000-0000-0000-0000-0000000000e1', 'https://c.io', 'm', 'running'),
+  ('00000000-0000-0000-0000-0000000000f8', '00000000-0000-0000-0000-0000000000e1', 'https://c.io', 'm', 'running');
+UPDATE hitlai.test_runs SET status = 'completed', company_ai_rating = 2 WHERE id = '00000000-0000-0000-0000-0000000000fd';
+SELECT is((SELECT count(*) FROM td_seen), 1::bigint,
+          'T2: with a DELETE trigger on training_data, an unwanted completion runs the deletion, which fires it');
+DROP TRIGGER zz_del ON hitlai.training_data;
+ALTER TABLE hitlai.training_data ADD CONSTRAINT zz_model CHECK (model_type IS NOT NULL) NOT VALID;
+SELECT throws_ok($$UPDATE hitlai.test_runs SET status = 'completed', company_ai_rating = 5
+                    WHERE id = '00000000-0000-0000-0000-0000000000fe'$$,
+  '23514', NULL, 'T2: a CHECK constraint a user adds to training_data holds for a capture');
+ALTER TABLE hitlai.training_data DROP CONSTRAINT zz_model;
+ALTER TABLE hitlai.training_data ADD COLUMN zz_source text DEFAULT 'capture';
+UPDATE hitlai.test_runs SET status = 'completed', company_ai_rating = 5 WHERE id = '00000000-0000-0000-0000-0000000000ff';
+SELECT is((SELECT zz_source FROM hitlai.training_data WHERE test_run_id = '00000000-0000-0000-0000-0000000000ff'),
+          'capture', 'T2: a column a user adds with a default gets it in a captured row');
+ALTER TABLE hitlai.training_data DROP COLUMN zz_source;
+UPDATE j5_before SET n = pg_temp.j5_calls();
+UPDATE hitlai.test_runs SET status = 'completed', company_ai_rating = 5 WHERE id = '00000000-0000-0000-0000-0000000000f8';
+SELECT is((SELECT (pg_temp.j5_calls() - (SELECT n FROM j5_before)) || '/' || rating
+             FROM hitlai.training_data WHERE test_run_id = '00000000-0000-0000-0000-0000000000f8'),
+          '0/5', 'T2: with the column dropped again, the capture inserts the row directly');
 
 -- Without an index that leads with issues.test_run_id (an operator dropped it), the
 -- one-run paths read the issues with their queries instead: same documents.

@@ -15,7 +15,7 @@ N=8 M=20
 LOG=$HL_WORK/cluster/server.log
 log_start=$(stat -c %s "$LOG" 2>/dev/null || echo 0)
 
-tap_plan 23
+tap_plan 24
 
 # One transaction: a run with tester A and an assignment of B, moved to running, then
 # completed with a rating, a sentiment and a cost, then an issue; then A's run is given
@@ -169,6 +169,12 @@ got=$(rr_step "UPDATE hitlai.training_data SET model_type = 'other' WHERE test_r
               "INSERT INTO hitlai.issues (test_run_id, title) VALUES ('00000000-0000-0000-0000-0000000000f3', 'mine');")
 tap_is "$(grep -c '40001: could not serialize access due to concurrent update' <<<"$got")/$(grep -c 'counter_rows.cpp' <<<"$got")/$(q "SELECT model_type || '/' || jsonb_array_length(output_data -> 'issues') FROM hitlai.training_data WHERE test_run_id = '00000000-0000-0000-0000-0000000000f3'")" \
   "1/1/other/0" "repeatable read: a training row changed since the snapshot: 40001 at the refresh of an issue insert, the other change kept"
+# ... and a row another session deleted after the snapshot is written anew, as the
+# upsert's insert did (its arbiter does not see a deleted row): no 40001.
+got=$(rr_step "DELETE FROM hitlai.training_data WHERE test_run_id = '00000000-0000-0000-0000-0000000000f3'" \
+              "INSERT INTO hitlai.issues (test_run_id, title) VALUES ('00000000-0000-0000-0000-0000000000f3', 'mine');")
+tap_is "$(grep -c 'ERROR' <<<"$got")/$(q "SELECT count(*) || '/' || min(jsonb_array_length(output_data -> 'issues')) FROM hitlai.training_data WHERE test_run_id = '00000000-0000-0000-0000-0000000000f3'")" \
+  "0/1/1" "repeatable read: a training row deleted since the snapshot is inserted anew at the refresh, without 40001"
 # T2's first capture inserts the row directly as INSERT ... ON CONFLICT does: a row of
 # the same run that another session is inserting is waited for, and then updated (the
 # upsert runs), not duplicated and no error.
