@@ -293,18 +293,24 @@ bool writes_unobserved(Table table, const Accounted& acc) {
       switch (RI_FKey_trigger_type(tg.tgfoid)) {
         case RI_TRIGGER_PK:  // another table's key on this one: acts when a key changes
           continue;
-        case RI_TRIGGER_FK:  // this table's foreign key: the caller checks it
-          ok = OidIsValid(tg.tgconstraint) &&
-               listed(get_constraint_name(tg.tgconstraint), acc.constraints);
+        case RI_TRIGGER_FK: {  // this table's foreign key: the caller checks it
+          const char* con = OidIsValid(tg.tgconstraint) ? get_constraint_name(tg.tgconstraint)
+                                                         : nullptr;
+          ok = con && listed(con, acc.constraints);
           continue;
+        }
         default:
           break;
       }
       ok = tg.tgenabled == TRIGGER_FIRES_ON_ORIGIN && get_func_namespace(tg.tgfoid) == nsp;
       if (!ok) break;
       const char* fn = get_func_name(tg.tgfoid);
+      if (!fn) {  // dropped meanwhile
+        ok = false;
+        break;
+      }
       bool known = false;
-      for (int k = 0; acc.on_insert && acc.on_insert[k] && k < 16; ++k)
+      for (int k = 0; acc.on_insert && k < 16 && acc.on_insert[k]; ++k)
         if (std::strcmp(fn, acc.on_insert[k]) == 0) {
           known = TRIGGER_FOR_INSERT(tg.tgtype);
           ++seen[k];
@@ -315,6 +321,12 @@ bool writes_unobserved(Table table, const Accounted& acc) {
     table_close(rel, NoLock);
     return ok;
   });
+}
+
+Datum new_row_id() {
+  LOCAL_FCINFO(fcinfo, 0);
+  InitFunctionCallInfoData(*fcinfo, nullptr, 0, InvalidOid, nullptr, nullptr);
+  return gen_random_uuid(fcinfo);
 }
 
 bool rewrite_by_id(Table table, Datum id, ChangeFn change, void* ctx) {

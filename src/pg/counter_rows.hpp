@@ -155,6 +155,9 @@ bool scan_by_key(const char* table, const char* key_column, Datum key, ReadFn fn
 std::optional<std::vector<Datum>> assignment_column_of_run(Datum run_id, const char* out_column,
                                                            const char* const* statuses = nullptr);
 
+// For FillFn: a new primary key as the tables' DEFAULT gen_random_uuid() makes it.
+Datum new_row_id();
+
 // Helpers for ChangeFn: the attribute index (0-based) of a column, and additions that
 // raise 22003 on overflow like the SQL operators (int8 +; numeric + with the column's
 // typmod applied, as an UPDATE assigns it).

@@ -480,9 +480,7 @@ void fill_assignment(void* ctx, TupleDesc desc, Datum* values, bool* nulls) {
     values[c] = v;
     nulls[c] = false;
   };
-  LOCAL_FCINFO(fcinfo, 0);
-  InitFunctionCallInfoData(*fcinfo, nullptr, 0, InvalidOid, nullptr, nullptr);
-  set("id", gen_random_uuid(fcinfo));
+  set("id", counters::new_row_id());
   set("test_run_id", a.run);
   set("tester_id", a.tester);
   set("assigned_at", a.now);

@@ -333,9 +333,7 @@ void apply_doc(void* ctx, TupleDesc desc, Datum* values, bool* nulls, bool* repl
 // used for training, created now).
 void fill_doc(void* ctx, TupleDesc desc, Datum* values, bool* nulls) {
   const NewDoc& d = *static_cast<const NewDoc*>(ctx);
-  LOCAL_FCINFO(fcinfo, 0);
-  InitFunctionCallInfoData(*fcinfo, nullptr, 0, InvalidOid, nullptr, nullptr);
-  assign(desc, values, nulls, nullptr, "id", gen_random_uuid(fcinfo), false);
+  assign(desc, values, nulls, nullptr, "id", counters::new_row_id(), false);
   assign(desc, values, nulls, nullptr, "test_run_id", d.run_id, false);
   assign(desc, values, nulls, nullptr, "input_data", d.input, false);
   assign(desc, values, nulls, nullptr, "output_data", d.output, false);
