@@ -1,7 +1,7 @@
 -- A5 catalog lint in vanilla PostgreSQL, with application roles made by
 -- hitlai.grant_app_role. Body: test/rls/lint.sql.
 BEGIN;
-SELECT plan(17);  -- the tests of test/rls/lint.sql
+SELECT plan(18);  -- the tests of test/rls/lint.sql
 CREATE ROLE hl_lint_app NOLOGIN;
 CREATE ROLE hl_lint_anon NOLOGIN;
 DO $$ BEGIN

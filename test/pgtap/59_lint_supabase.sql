@@ -2,7 +2,7 @@
 -- Body: test/rls/lint.sql.
 \c hitlai_supabase
 BEGIN;
-SELECT plan(17);  -- the tests of test/rls/lint.sql
+SELECT plan(18);  -- the tests of test/rls/lint.sql
 \set app_role authenticated
 \set anon_role anon
 \ir ../rls/lint.sql

@@ -1,7 +1,7 @@
 -- Shared body of the catalog lint (A5, S7, G1, D14): what Supabase's database linter
 -- would flag on hitlai's objects. Included by test/pgtap/59_lint.sql (vanilla, own
 -- roles) and 59_lint_supabase.sql; the includer set :app_role and :anon_role.
--- (the includer declares the number of tests: 17)
+-- (the includer declares the number of tests: 18)
 
 SELECT is(ARRAY(SELECT c.relname::text FROM pg_class c
                  WHERE c.relnamespace = 'hitlai'::regnamespace AND c.relkind IN ('r', 'p')
@@ -56,6 +56,15 @@ SELECT is(ARRAY(SELECT c.relname || ':' || pr FROM pg_class c,
                  ORDER BY 1),
   ARRAY['early_adopter_apps:INSERT', 'founding_tester_apps:INSERT', 'milestones:SELECT'],
   'G1: the anonymous role reads milestones and inserts applications, nothing else');
+-- The functions the anonymous role may execute: exactly those the expressions of its
+-- three tables call (CHECK constraints, column defaults, policies, index expressions,
+-- trigger conditions), which PostgreSQL checks EXECUTE on for the role running the
+-- statement; today one CHECK of founding_tester_apps.
+SELECT is(ARRAY(SELECT p.oid::regprocedure::text FROM pg_proc p
+                 WHERE p.pronamespace = 'hitlai'::regnamespace
+                   AND has_function_privilege(:'anon_role', p.oid, 'EXECUTE') ORDER BY 1),
+  ARRAY['hitlai.check_text_list(text[],text,text)'],
+  'G1: the anonymous role executes only what its statements need');
 SELECT is(ARRAY(SELECT format('%s(%s)', c.conrelid::regclass, c.conkey) FROM pg_constraint c
                  WHERE c.contype = 'f' AND c.connamespace = 'hitlai'::regnamespace
                    AND NOT EXISTS (SELECT 1 FROM pg_index i

@@ -14,7 +14,7 @@
 #       iii. the same look-alikes added to the extension with ALTER EXTENSION ADD (an
 #            extension owner's right): refused, or removed by the update; never trusted.
 source "$(dirname "$0")/lib/sec.sh"
-tap_plan 12
+tap_plan 14
 sec_init versions || exit 1
 sec_supabase_auth
 sec_refdb || exit 1
@@ -104,3 +104,19 @@ if [ "$(version)" = "$newest" ]; then
   err=$(sec_victim; sec_app); [ -n "$err" ] && tap_diag "$err"
 fi
 sec_no_gain "S7: (iii) afterwards, hitlai's paths run no planted code with privilege"
+
+# iv. the grants of an install of 0.4.0, which gave the anonymous role every function that
+#     is neither SECURITY DEFINER nor an admin function, after the owner's update: the
+#     anonymous role executes only what its statements need (G1), the application role
+#     keeps what it had.
+anon_fns() { sec_su -c "SELECT coalesce(string_agg(p.oid::regprocedure::text, ',' ORDER BY 1), '')
+                          FROM pg_proc p WHERE p.pronamespace = 'hitlai'::regnamespace
+                           AND has_function_privilege('$1', p.oid, 'EXECUTE')"; }
+sec_su -c "DROP EXTENSION IF EXISTS hitlai CASCADE" >/dev/null 2>&1
+sec_su -c "DROP SCHEMA IF EXISTS hitlai CASCADE" >/dev/null 2>&1
+out=$(sec_owner -c "CREATE EXTENSION hitlai VERSION '0.4.0'" 2>&1) || tap_diag "$out"
+anon_before=$(anon_fns anon) app_before=$(anon_fns authenticated)
+out=$(sec_owner -c "ALTER EXTENSION hitlai UPDATE" 2>&1) || tap_diag "$out"
+tap_is "$(version):$(anon_fns anon)" "$newest:hitlai.check_text_list(text[],text,text)" \
+  "G1: (iv) after the update of a 0.4.0 install, anon executes only check_text_list (before: ${anon_before//,/ })"
+tap_is "$(anon_fns authenticated)" "$app_before" "G1: (iv) the update leaves the application role's functions as they were"
