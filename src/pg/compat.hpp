@@ -11,6 +11,7 @@
 //   heap_update_in_place() simple_heap_update: from 16 on it reports which indexes need
 //                          entries (TU_UpdateIndexes); before, a heap-only (HOT) new
 //                          tuple needs none and any other needs all.
+//   heap_update_waiting()  heap_update, which gained the same TU_UpdateIndexes in 16.
 //   exec_insert_index_tuples()  ExecInsertIndexTuples gained `onlySummarizing` in 16
 //                          (and exec_insert_index_tuples_speculative(), for an insertion).
 //   exec_check_index_constraints()  ExecCheckIndexConstraints gained `tupleid` in 18.
@@ -75,6 +76,28 @@ inline IndexEntries heap_update_in_place(Relation rel, ItemPointer tid, HeapTupl
   simple_heap_update(rel, tid, tuple);
   return HeapTupleIsHeapOnly(tuple) ? IndexEntries::kNone : IndexEntries::kAll;
 #endif
+}
+
+// heap_update of the row version at `tid`, as an UPDATE statement makes it: it waits for
+// a transaction that is changing the row, and reports TM_Updated or TM_Deleted (with
+// *tmfd) when the version is no longer the newest. With TM_Ok, *entries says which index
+// entries the new version needs.
+inline TM_Result heap_update_waiting(Relation rel, ItemPointer tid, HeapTuple tuple,
+                                     TM_FailureData* tmfd, IndexEntries* entries) {
+  LockTupleMode lockmode;
+#if PG_VERSION_NUM >= 160000
+  TU_UpdateIndexes update_indexes = TU_All;
+  const TM_Result r = heap_update(rel, tid, tuple, GetCurrentCommandId(true), InvalidSnapshot,
+                                  true, tmfd, &lockmode, &update_indexes);
+  *entries = update_indexes == TU_None          ? IndexEntries::kNone
+             : update_indexes == TU_Summarizing ? IndexEntries::kSummarizing
+                                                : IndexEntries::kAll;
+#else
+  const TM_Result r = heap_update(rel, tid, tuple, GetCurrentCommandId(true), InvalidSnapshot,
+                                  true, tmfd, &lockmode);
+  *entries = HeapTupleIsHeapOnly(tuple) ? IndexEntries::kNone : IndexEntries::kAll;
+#endif
+  return r;
 }
 
 // ExecInsertIndexTuples for the new version of an updated row (no arbiter indexes).

@@ -114,13 +114,74 @@ void queue_after_update(Relation rel, const char* function, ItemPointer old_tid,
   FreeExecutorState(estate);
 }
 
-// Locks the row version at `tid` (found with `snapshot`) as UPDATE does and writes the
-// new version `change` computes from it. `slot` holds the version found; `change`
-// nullptr: lock only. Returns false when the row was deleted meanwhile (READ COMMITTED).
+enum class Written { kDone, kNothing, kNotNewest };
+
+// Writes the new version that `change` computes from the row version in `slot` over it
+// (at `tid`), with its index entries and the AFTER trigger events of
+// `after_trigger_function`. `locked`: the version is locked by this transaction, so it is
+// the newest (simple_heap_update). Otherwise the write is UPDATE's own: heap_update
+// waits for a transaction changing the row, and kNotNewest (nothing written) says that
+// the version is no longer the newest when it returns. kNothing: `change` changed no
+// column; nothing is written.
+Written write_change(Relation rel, TupleTableSlot* slot, ItemPointerData tid, ChangeFn change,
+                     void* ctx, const char* after_trigger_function, bool locked) {
+  TupleDesc desc = RelationGetDescr(rel);
+  slot_getallattrs(slot);
+  const int natts = desc->natts;
+  Datum* values = static_cast<Datum*>(palloc(sizeof(Datum) * natts));
+  bool* nulls = static_cast<bool*>(palloc(sizeof(bool) * natts));
+  bool* replace = static_cast<bool*>(palloc0(sizeof(bool) * natts));
+  for (int i = 0; i < natts; ++i) {
+    values[i] = slot->tts_values[i];
+    nulls[i] = slot->tts_isnull[i];
+  }
+  change(ctx, desc, values, nulls, replace);
+  bool any = false;
+  for (int i = 0; i < natts; ++i) any = any || replace[i];
+  Written result = Written::kNothing;
+  if (any) {
+    bool should_free = false;
+    HeapTuple old_tuple = ExecFetchSlotHeapTuple(slot, false, &should_free);
+    HeapTuple new_tuple = heap_modify_tuple(old_tuple, desc, values, nulls, replace);
+    IndexEntries entries = IndexEntries::kNone;
+    result = Written::kDone;
+    if (locked) {
+      entries = heap_update_in_place(rel, &tid, new_tuple);
+    } else {
+      TM_FailureData tmfd;
+      if (heap_update_waiting(rel, &tid, new_tuple, &tmfd, &entries) != TM_Ok)
+        result = Written::kNotNewest;
+    }
+    if (result == Written::kDone) {
+      if (entries != IndexEntries::kNone)
+        insert_index_entries(rel, new_tuple, entries == IndexEntries::kSummarizing);
+      if (after_trigger_function)
+        queue_after_update(rel, after_trigger_function, &tid, new_tuple);
+    }
+    heap_freetuple(new_tuple);
+    if (should_free) heap_freetuple(old_tuple);
+  }
+  pfree(values);
+  pfree(nulls);
+  pfree(replace);
+  return result;
+}
+
+// Writes the new version `change` computes over the row version at `tid` (found with
+// `snapshot`; `slot` holds it), as UPDATE does: the version found is written over
+// without locking it first, and only when it is no longer the newest (another
+// transaction changed the row since the snapshot), or when `change` changes nothing,
+// is the row locked, which waits for that transaction, and changed from the newest
+// version under READ COMMITTED or, under REPEATABLE READ, fails with 40001 (an UPDATE's
+// EvalPlanQual). `change` nullptr: lock only. Returns false when the row was deleted
+// meanwhile (READ COMMITTED).
 bool lock_and_change(Table table, Relation rel, Snapshot snapshot, TupleTableSlot* slot,
                      ItemPointerData tid, ChangeFn change, void* ctx,
                      const char* after_trigger_function = nullptr,
                      bool deleted_is_absent = false) {
+  if (change &&
+      write_change(rel, slot, tid, change, ctx, after_trigger_function, false) == Written::kDone)
+    return true;
   // Lock the row as UPDATE does; under READ COMMITTED follow it to its newest version.
   const bool xact_snapshot = IsolationUsesXactSnapshot();
   TM_FailureData tmfd;
@@ -145,35 +206,8 @@ bool lock_and_change(Table table, Relation rel, Snapshot snapshot, TupleTableSlo
       elog(ERROR, "hitlai: could not lock a row of hitlai.%s (%d)", table_name(table),
            static_cast<int>(r));
   }
-
-  TupleDesc desc = RelationGetDescr(rel);
-  slot_getallattrs(slot);
-  const int natts = desc->natts;
-  Datum* values = static_cast<Datum*>(palloc(sizeof(Datum) * natts));
-  bool* nulls = static_cast<bool*>(palloc(sizeof(bool) * natts));
-  bool* replace = static_cast<bool*>(palloc0(sizeof(bool) * natts));
-  for (int i = 0; i < natts; ++i) {
-    values[i] = slot->tts_values[i];
-    nulls[i] = slot->tts_isnull[i];
-  }
-  if (change) change(ctx, desc, values, nulls, replace);
-  bool any = false;
-  for (int i = 0; i < natts; ++i) any = any || replace[i];
-  if (any) {  // else nothing to change: the row stays locked, no new version
-    bool should_free = false;
-    HeapTuple old_tuple = ExecFetchSlotHeapTuple(slot, false, &should_free);
-    HeapTuple new_tuple = heap_modify_tuple(old_tuple, desc, values, nulls, replace);
-    tid = slot->tts_tid;
-    const IndexEntries entries = heap_update_in_place(rel, &tid, new_tuple);
-    if (entries != IndexEntries::kNone)
-      insert_index_entries(rel, new_tuple, entries == IndexEntries::kSummarizing);
-    if (after_trigger_function) queue_after_update(rel, after_trigger_function, &tid, new_tuple);
-    heap_freetuple(new_tuple);
-    if (should_free) heap_freetuple(old_tuple);
-  }
-  pfree(values);
-  pfree(nulls);
-  pfree(replace);
+  // (nothing to change: the row stays locked, no new version)
+  if (change) (void)write_change(rel, slot, slot->tts_tid, change, ctx, after_trigger_function, true);
   return true;
 }
 
@@ -227,8 +261,8 @@ uint64 update_all_locked(Table table, ChangeFn change, void* ctx) {
   PushActiveSnapshot(GetLatestSnapshot());
   Snapshot snapshot = GetActiveSnapshot();
   TupleTableSlot* slot = table_slot_create(rel, nullptr);
-  // The row versions first, then each locked and changed: the scan never meets the
-  // versions it writes.
+  // The row versions first, then each changed (lock_and_change): the scan never meets
+  // the versions it writes.
   List* tids = NIL;
   TableScanDesc scan = table_beginscan(rel, snapshot, 0, nullptr);
   while (table_scan_getnextslot(scan, ForwardScanDirection, slot)) {
@@ -240,10 +274,11 @@ uint64 update_all_locked(Table table, ChangeFn change, void* ctx) {
   uint64 changed = 0;
   ListCell* lc;
   foreach (lc, tids) {
-    // (table_tuple_lock stores the locked version in the slot.)
-    if (lock_and_change(table, rel, snapshot, slot, *static_cast<ItemPointer>(lfirst(lc)),
-                        change, ctx))
-      ++changed;
+    ItemPointer tid = static_cast<ItemPointer>(lfirst(lc));
+    // The version the scan found, into the slot (it was visible to this snapshot).
+    if (!table_tuple_fetch_row_version(rel, tid, snapshot, slot))
+      elog(ERROR, "hitlai: a row of hitlai.%s vanished during the update", table_name(table));
+    if (lock_and_change(table, rel, snapshot, slot, *tid, change, ctx)) ++changed;
   }
   list_free_deep(tids);
   ExecDropSingleTupleTableSlot(slot);

@@ -14,15 +14,19 @@
 //  - it finds the row by primary key with a snapshot taken after a command counter
 //    increment (as SPI does for every statement: this transaction's earlier writes are
 //    seen);
-//  - it locks the row as UPDATE does (FOR NO KEY UPDATE, table_tuple_lock): under READ
-//    COMMITTED it waits for a concurrent writer and continues with the newest version;
-//    under REPEATABLE READ or SERIALIZABLE a version changed since the transaction's
-//    snapshot raises 40001, as the UPDATE would;
-//  - it writes the new version with simple_heap_update (a HOT update when the page has
-//    room, as the counters are in no index) and, when the update is not HOT, inserts
-//    the index entries through the executor's index code;
-//  - the caller's function computes the new values from the locked version and checks
-//    the constraints that cover the columns it writes (count_add, sum_add below).
+//  - it writes the new version over the version found, as UPDATE does, with heap_update
+//    (a HOT update when the page has room, as the counters are in no index; when the
+//    update is not HOT, the index entries go in through the executor's index code).
+//    heap_update waits for a transaction that is changing the row. When the version
+//    found is no longer the newest, nothing is written yet: the row is locked as
+//    UPDATE's EvalPlanQual locks it (FOR NO KEY UPDATE, table_tuple_lock): under READ
+//    COMMITTED the new version is computed again from the newest one; under REPEATABLE
+//    READ or SERIALIZABLE a version changed since the transaction's snapshot raises
+//    40001, as the UPDATE would;
+//  - the caller's function computes the new values from the version it is given and
+//    checks the constraints that cover the columns it writes (count_add, sum_add
+//    below). It may be called twice (the version found, then the newest), as an
+//    UPDATE's SET expressions are.
 //
 // What differs from an UPDATE statement, by design (docs/internals.md): no trigger on
 // the table fires for these writes (hitlai's own triggers on these tables watch other
@@ -52,11 +56,12 @@ enum class Table {
   kTesterAssignments
 };
 
-// Computes the new row from the locked one: `values`/`nulls` hold every column of the
-// newest version (index = attribute number - 1); it sets `replace[i]` and the new
-// `values[i]` of each column it changes (none: the row is only locked). Called inside
-// the update, under guarded(): it
-// may raise PostgreSQL errors, and must not create C++ objects with destructors.
+// Computes the new row from a version of it: `values`/`nulls` hold every column of the
+// version (index = attribute number - 1); it sets `replace[i]` and the new `values[i]`
+// of each column it changes (none: the row is only locked). Called inside the update,
+// under guarded(), once for the version found and, if that is no longer the newest,
+// again for the newest (so its outputs in `ctx` are set, not accumulated): it may raise
+// PostgreSQL errors, and must not create C++ objects with destructors.
 using ChangeFn = void (*)(void* ctx, TupleDesc desc, Datum* values, bool* nulls,
                           bool* replace);
 
@@ -113,7 +118,7 @@ bool lock_by_id(Table table, Datum id);
 // them: a caller that serializes the writers of these rows itself (T1's flush holds an
 // advisory lock) sees every earlier writer's version and so waits for none. A version
 // written by anyone else after that snapshot still makes REPEATABLE READ raise 40001, as
-// the UPDATE would. Rows are locked in the order of a sequential scan. Returns the
+// the UPDATE would. Rows are written in the order of a sequential scan. Returns the
 // number of rows written.
 uint64_t update_all_latest(Table table, ChangeFn change, void* ctx);
 

@@ -15,7 +15,7 @@ N=8 M=20
 LOG=$HL_WORK/cluster/server.log
 log_start=$(stat -c %s "$LOG" 2>/dev/null || echo 0)
 
-tap_plan 24
+tap_plan 26
 
 # One transaction: a run with tester A and an assignment of B, moved to running, then
 # completed with a rating, a sentiment and a cost, then an issue; then A's run is given
@@ -189,6 +189,19 @@ COMMIT;" "" hide quiet hl_psql "$DB" -c "UPDATE hitlai.test_runs SET status = 'c
 tap_is "$(q "SELECT count(*) || '/' || min(id::text) || '/' || min(rating) || '/' || min(input_data ->> 'url') FROM hitlai.training_data WHERE test_run_id = '00000000-0000-0000-0000-0000000000f2'")" \
   "1/00000000-0000-0000-0000-0000000000d1/4/https://a.io" \
   "T2: a first capture waits for another session inserting the run's row, then updates that row"
+# READ COMMITTED: a counter row that another session is changing is written as an
+# UPDATE writes it. The write waits for that session, then is made from the row's newest
+# version: the other change is kept and the count is exact. Q1's company write of a
+# one-run insert, and T1's flush of the milestone rows at that insert's commit.
+q "INSERT INTO hitlai.milestones (phase, tests_required) VALUES ('rc-phase', 1000)" >/dev/null
+side_session "BEGIN; UPDATE hitlai.companies SET name = 'Renamed' WHERE id = '00000000-0000-0000-0000-0000000000c1';
+SELECT pg_sleep(1.5); COMMIT;" "" hide quiet hl_psql "$DB" -c "INSERT INTO hitlai.test_runs (company_id, url, mission) VALUES ('00000000-0000-0000-0000-0000000000c1', 'https://a.io', 'waited')"
+tap_is "$(q "SELECT name || '/' || (stats_run_count = (SELECT count(*) FROM hitlai.test_runs)) || '/' || (tests_used_this_month = (SELECT count(*) FROM hitlai.test_runs)) FROM hitlai.companies")" \
+  "Renamed/true/true" "read committed: a one-run insert's company write waits for a session changing the company, then counts from its version"
+side_session "BEGIN; UPDATE hitlai.milestones SET tests_required = 999 WHERE phase = 'rc-phase';
+SELECT pg_sleep(1.5); COMMIT;" "" hide quiet hl_psql "$DB" -c "INSERT INTO hitlai.test_runs (company_id, url, mission) VALUES ('00000000-0000-0000-0000-0000000000c1', 'https://a.io', 'waited')"
+tap_is "$(q "SELECT tests_required || '/' || tests_completed FROM hitlai.milestones WHERE phase = 'rc-phase'")" \
+  "999/2" "read committed: T1's flush waits for a session changing a milestone, then counts from its version"
 # T3's tester locks of a one-run UPDATE (taken by primary key, in id order, without a
 # query): while a transaction holds them, another session's SKIP LOCKED read of testers
 # A and B returns the ones left free. Rating run f4 (tester A, an assignment of B)
