@@ -120,7 +120,9 @@ bool company_stats_on_update_one(Datum company_id, Datum old_cost, Datum new_cos
                                  std::optional<Datum> old_sentiment,
                                  std::optional<Datum> new_sentiment, bool read_webhooks) {
   RunDelta d{old_cost, new_cost, old_sentiment, new_sentiment, read_webhooks};
-  counters::update_by_id(counters::Table::kCompanies, company_id, apply_run_delta, &d);
-  return d.active_webhooks;
+  // (d's outputs are those of the version written: none when the row is gone)
+  const bool written =
+      counters::update_by_id(counters::Table::kCompanies, company_id, apply_run_delta, &d);
+  return written && d.active_webhooks;
 }
 }  // namespace hitlai::pg

@@ -60,8 +60,10 @@ enum class Table {
 // version (index = attribute number - 1); it sets `replace[i]` and the new `values[i]`
 // of each column it changes (none: the row is only locked). Called inside the update,
 // under guarded(), once for the version found and, if that is no longer the newest,
-// again for the newest (so its outputs in `ctx` are set, not accumulated): it may raise
-// PostgreSQL errors, and must not create C++ objects with destructors.
+// again for the newest (so its outputs in `ctx` are set, not accumulated, and are those
+// of the version written only when the update returns true): it may raise PostgreSQL
+// errors (also from the version found, as an UPDATE's checks of the row it computed),
+// and must not create C++ objects with destructors.
 using ChangeFn = void (*)(void* ctx, TupleDesc desc, Datum* values, bool* nulls,
                           bool* replace);
 

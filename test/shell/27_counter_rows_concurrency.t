@@ -15,7 +15,7 @@ N=8 M=20
 LOG=$HL_WORK/cluster/server.log
 log_start=$(stat -c %s "$LOG" 2>/dev/null || echo 0)
 
-tap_plan 26
+tap_plan 28
 
 # One transaction: a run with tester A and an assignment of B, moved to running, then
 # completed with a rating, a sentiment and a cost, then an issue; then A's run is given
@@ -202,6 +202,23 @@ side_session "BEGIN; UPDATE hitlai.milestones SET tests_required = 999 WHERE pha
 SELECT pg_sleep(1.5); COMMIT;" "" hide quiet hl_psql "$DB" -c "INSERT INTO hitlai.test_runs (company_id, url, mission) VALUES ('00000000-0000-0000-0000-0000000000c1', 'https://a.io', 'waited')"
 tap_is "$(q "SELECT tests_required || '/' || tests_completed FROM hitlai.milestones WHERE phase = 'rc-phase'")" \
   "999/2" "read committed: T1's flush waits for a session changing a milestone, then counts from its version"
+# ... a session that changes the company and then rolls back: the write waits for it,
+# then writes over the version it found.
+ins_c1="INSERT INTO hitlai.test_runs (company_id, url, mission) VALUES ('00000000-0000-0000-0000-0000000000c1', 'https://a.io', 'waited')"
+side_session "BEGIN; UPDATE hitlai.companies SET name = 'Rolled back' WHERE id = '00000000-0000-0000-0000-0000000000c1';" \
+  "SELECT pg_sleep(1); ROLLBACK;" hide bash -c "'$BIN/psql' -X -q -d '$DB' -c \"$ins_c1\" >/dev/null 2>&1 & echo \$! >'$HL_WORK/bg_$$.pid'"
+while kill -0 "$(cat "$HL_WORK/bg_$$.pid")" 2>/dev/null; do sleep 0.1; done
+tap_is "$(q "SELECT name || '/' || (stats_run_count = (SELECT count(*) FROM hitlai.test_runs)) || '/' || (SELECT tests_completed FROM hitlai.milestones WHERE phase = 'rc-phase') FROM hitlai.companies")" \
+  "Renamed/true/3" "read committed: after a concurrent change of the company is rolled back, the waiting write counts from the version it found"
+# REPEATABLE READ: the company is being changed by a session that commits while the
+# write waits for it: 40001 once it has waited, as an UPDATE raises it.
+got=$(side_session "\set VERBOSITY verbose
+BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT 1;" "$ins_c1;
+COMMIT;" show bash -c "'$BIN/psql' -X -q -d '$DB' -c \"BEGIN; UPDATE hitlai.companies SET name = 'Changed' WHERE id = '00000000-0000-0000-0000-0000000000c1'; SELECT pg_sleep(1.5); COMMIT;\" >/dev/null 2>&1 & echo \$! >'$HL_WORK/bg_$$.pid'; sleep 0.5")
+while kill -0 "$(cat "$HL_WORK/bg_$$.pid")" 2>/dev/null; do sleep 0.1; done
+rm -f "$HL_WORK/bg_$$.pid"
+tap_is "$(grep -c '40001: could not serialize access due to concurrent update' <<<"$got")/$(grep -c 'counter_rows.cpp' <<<"$got")/$(q "SELECT name || '/' || (stats_run_count = (SELECT count(*) FROM hitlai.test_runs)) FROM hitlai.companies")" \
+  "1/1/Changed/true" "repeatable read: a one-run insert's company write waits for a session changing the company, then 40001 when it commits"
 # T3's tester locks of a one-run UPDATE (taken by primary key, in id order, without a
 # query): while a transaction holds them, another session's SKIP LOCKED read of testers
 # A and B returns the ones left free. Rating run f4 (tester A, an assignment of B)
