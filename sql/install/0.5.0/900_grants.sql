@@ -80,30 +80,19 @@ BEGIN
   EXECUTE pg_catalog.format('REVOKE ALL ON ALL FUNCTIONS IN SCHEMA @extschema@ FROM %s', grantee);
   EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA @extschema@ TO %s', grantee);
 
-  -- The functions that expressions on the anonymous tables call (see the head comment).
-  SELECT pg_catalog.array_agg(DISTINCT d.refobjid) INTO anon_functions
-    FROM pg_catalog.pg_depend d
-   WHERE d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass
-     AND ((d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_constraint'::pg_catalog.regclass
-           AND d.objid OPERATOR(pg_catalog.=) ANY (ARRAY(
-             SELECT k.oid FROM pg_catalog.pg_constraint k
-              WHERE k.conrelid OPERATOR(pg_catalog.=) ANY (anon_tables::pg_catalog.oid[]))))
-       OR (d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_attrdef'::pg_catalog.regclass
-           AND d.objid OPERATOR(pg_catalog.=) ANY (ARRAY(
-             SELECT a.oid FROM pg_catalog.pg_attrdef a
-              WHERE a.adrelid OPERATOR(pg_catalog.=) ANY (anon_tables::pg_catalog.oid[]))))
-       OR (d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_policy'::pg_catalog.regclass
-           AND d.objid OPERATOR(pg_catalog.=) ANY (ARRAY(
-             SELECT y.oid FROM pg_catalog.pg_policy y
-              WHERE y.polrelid OPERATOR(pg_catalog.=) ANY (anon_tables::pg_catalog.oid[]))))
-       OR (d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
-           AND d.objid OPERATOR(pg_catalog.=) ANY (ARRAY(
-             SELECT i.indexrelid FROM pg_catalog.pg_index i
-              WHERE i.indrelid OPERATOR(pg_catalog.=) ANY (anon_tables::pg_catalog.oid[]))))
-       OR (d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_trigger'::pg_catalog.regclass
-           AND d.objid OPERATOR(pg_catalog.=) ANY (ARRAY(
-             SELECT t.oid FROM pg_catalog.pg_trigger t
-              WHERE t.tgrelid OPERATOR(pg_catalog.=) ANY (anon_tables::pg_catalog.oid[])))));
+  -- The functions that expressions on the anonymous tables call (see the head comment):
+  -- what the table's constraints, column defaults, policies, indexes and triggers, each
+  -- recorded in pg_depend as depending on the table, themselves depend on.
+  SELECT pg_catalog.array_agg(DISTINCT f.refobjid) INTO anon_functions
+    FROM pg_catalog.pg_depend o
+    JOIN pg_catalog.pg_depend f
+      ON f.classid OPERATOR(pg_catalog.=) o.classid AND f.objid OPERATOR(pg_catalog.=) o.objid
+   WHERE o.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+     AND o.refobjid OPERATOR(pg_catalog.=) ANY (anon_tables::pg_catalog.oid[])
+     AND o.classid OPERATOR(pg_catalog.=) ANY (ARRAY['pg_catalog.pg_constraint',
+           'pg_catalog.pg_attrdef', 'pg_catalog.pg_policy', 'pg_catalog.pg_class',
+           'pg_catalog.pg_trigger']::pg_catalog.regclass[]::pg_catalog.oid[])
+     AND f.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass;
 
   -- Functions: all but the admin list and trigger functions; SECURITY DEFINER ones only
   -- from the allow-list (and never to anonymous roles); to an anonymous role only those
