@@ -117,25 +117,48 @@ INSERT INTO hitlai.tester_assignments (test_run_id, tester_id)
   VALUES ('00000000-0000-0000-0000-0000000000f4', '00000000-0000-0000-0000-000000000002');
 SQL
 # A second session that holds a transaction open while the main session runs a command:
-# psql fed through a fifo runs OPEN, the main session runs the rest of the arguments
-# (their output passes through), then the second session runs CLOSE and ends. With
-# SHOW = show, the second session's output follows.
+# psql fed through a fifo runs OPEN and then creates a marker file; once the marker is
+# there, the main session runs the rest of the arguments (their output passes through),
+# then the second session runs CLOSE and ends. With SHOW = show, the second session's
+# output follows. Nothing here depends on timing: every step waits for a condition.
+eventually() {  # eventually CMD...: CMD succeeds within 60 s (polled)
+  local end=$(($(date +%s) + 60))
+  until "$@"; do [ "$(date +%s)" -lt "$end" ] || return 1; sleep 0.05; done
+}
 side_session() {
   local open=$1 close=$2 show=$3
   shift 3
-  local fifo=$HL_WORK/side_$$.fifo out=$HL_WORK/side_$$.out
-  rm -f "$fifo" && mkfifo "$fifo"
+  local fifo=$HL_WORK/side_$$.fifo out=$HL_WORK/side_$$.out mark=$HL_WORK/side_$$.ready
+  rm -f "$fifo" "$mark" && mkfifo "$fifo"
   "$BIN/psql" -X -q -d "$DB" <"$fifo" >"$out" 2>&1 &
   local pid=$!
   exec 3>"$fifo"
-  echo "$open" >&3
-  sleep 0.5
+  printf '%s\n\\! touch %s\n' "$open" "$mark" >&3
+  eventually test -e "$mark" || echo "side session did not run: $open" >&2
   "$@"
   echo "$close" >&3
   exec 3>&-
   wait "$pid"
   if [ "$show" = show ]; then cat "$out"; fi
-  rm -f "$fifo" "$out"
+  rm -f "$fifo" "$out" "$mark"
+}
+# blocked SQL: runs SQL in a session of its own in the background and returns once that
+# session waits for a lock (pg_stat_activity); finish_blocked waits for the session to
+# end and prints what it printed.
+blocked() {
+  printf '%s\n' "$1" | "$BIN/psql" -X -q -d "$DB" >"$HL_WORK/blocked_$$.out" 2>&1 &
+  echo $! >"$HL_WORK/blocked_$$.pid"
+  eventually waiting_for_lock || echo "never waited for a lock: $1" >&2
+}
+waiting_for_lock() {
+  [ "$(q "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend' AND wait_event_type = 'Lock'")" -gt 0 ]
+}
+finish_blocked() {
+  local pid
+  pid=$(cat "$HL_WORK/blocked_$$.pid")
+  eventually bash -c "! kill -0 $pid 2>/dev/null"
+  cat "$HL_WORK/blocked_$$.out"
+  rm -f "$HL_WORK/blocked_$$.pid" "$HL_WORK/blocked_$$.out"
 }
 quiet() { "$@" >/dev/null; }
 # A REPEATABLE READ transaction takes its snapshot, the main session commits $1, then the
@@ -183,9 +206,9 @@ side_session "BEGIN;
 INSERT INTO hitlai.training_data (id, test_run_id, input_data, output_data)
   VALUES ('00000000-0000-0000-0000-0000000000d1', '00000000-0000-0000-0000-0000000000f2',
           '{\"url\": \"https://side.io\", \"mission\": \"m\", \"persona\": null, \"platform\": \"web\"}',
-          '{\"sentiment_score\": null, \"issues\": [], \"recommendations\": [], \"positives\": []}');
-SELECT pg_sleep(1.5);
-COMMIT;" "" hide quiet hl_psql "$DB" -c "UPDATE hitlai.test_runs SET status = 'completed', company_ai_rating = 4 WHERE id = '00000000-0000-0000-0000-0000000000f2'"
+          '{\"sentiment_score\": null, \"issues\": [], \"recommendations\": [], \"positives\": []}');" \
+  "COMMIT;" hide blocked "UPDATE hitlai.test_runs SET status = 'completed', company_ai_rating = 4 WHERE id = '00000000-0000-0000-0000-0000000000f2'"
+quiet finish_blocked
 tap_is "$(q "SELECT count(*) || '/' || min(id::text) || '/' || min(rating) || '/' || min(input_data ->> 'url') FROM hitlai.training_data WHERE test_run_id = '00000000-0000-0000-0000-0000000000f2'")" \
   "1/00000000-0000-0000-0000-0000000000d1/4/https://a.io" \
   "T2: a first capture waits for another session inserting the run's row, then updates that row"
@@ -194,29 +217,32 @@ tap_is "$(q "SELECT count(*) || '/' || min(id::text) || '/' || min(rating) || '/
 # version: the other change is kept and the count is exact. Q1's company write of a
 # one-run insert, and T1's flush of the milestone rows at that insert's commit.
 q "INSERT INTO hitlai.milestones (phase, tests_required) VALUES ('rc-phase', 1000)" >/dev/null
-side_session "BEGIN; UPDATE hitlai.companies SET name = 'Renamed' WHERE id = '00000000-0000-0000-0000-0000000000c1';
-SELECT pg_sleep(1.5); COMMIT;" "" hide quiet hl_psql "$DB" -c "INSERT INTO hitlai.test_runs (company_id, url, mission) VALUES ('00000000-0000-0000-0000-0000000000c1', 'https://a.io', 'waited')"
+ins_c1="INSERT INTO hitlai.test_runs (company_id, url, mission) VALUES ('00000000-0000-0000-0000-0000000000c1', 'https://a.io', 'waited')"
+side_session "BEGIN; UPDATE hitlai.companies SET name = 'Renamed' WHERE id = '00000000-0000-0000-0000-0000000000c1';" \
+  "COMMIT;" hide blocked "$ins_c1"
+quiet finish_blocked
 tap_is "$(q "SELECT name || '/' || (stats_run_count = (SELECT count(*) FROM hitlai.test_runs)) || '/' || (tests_used_this_month = (SELECT count(*) FROM hitlai.test_runs)) FROM hitlai.companies")" \
   "Renamed/true/true" "read committed: a one-run insert's company write waits for a session changing the company, then counts from its version"
-side_session "BEGIN; UPDATE hitlai.milestones SET tests_required = 999 WHERE phase = 'rc-phase';
-SELECT pg_sleep(1.5); COMMIT;" "" hide quiet hl_psql "$DB" -c "INSERT INTO hitlai.test_runs (company_id, url, mission) VALUES ('00000000-0000-0000-0000-0000000000c1', 'https://a.io', 'waited')"
+side_session "BEGIN; UPDATE hitlai.milestones SET tests_required = 999 WHERE phase = 'rc-phase';" \
+  "COMMIT;" hide blocked "$ins_c1"
+quiet finish_blocked
 tap_is "$(q "SELECT tests_required || '/' || tests_completed FROM hitlai.milestones WHERE phase = 'rc-phase'")" \
   "999/2" "read committed: T1's flush waits for a session changing a milestone, then counts from its version"
 # ... a session that changes the company and then rolls back: the write waits for it,
 # then writes over the version it found.
-ins_c1="INSERT INTO hitlai.test_runs (company_id, url, mission) VALUES ('00000000-0000-0000-0000-0000000000c1', 'https://a.io', 'waited')"
 side_session "BEGIN; UPDATE hitlai.companies SET name = 'Rolled back' WHERE id = '00000000-0000-0000-0000-0000000000c1';" \
-  "SELECT pg_sleep(1); ROLLBACK;" hide bash -c "'$BIN/psql' -X -q -d '$DB' -c \"$ins_c1\" >/dev/null 2>&1 & echo \$! >'$HL_WORK/bg_$$.pid'"
-while kill -0 "$(cat "$HL_WORK/bg_$$.pid")" 2>/dev/null; do sleep 0.1; done
+  "ROLLBACK;" hide blocked "$ins_c1"
+quiet finish_blocked
 tap_is "$(q "SELECT name || '/' || (stats_run_count = (SELECT count(*) FROM hitlai.test_runs)) || '/' || (SELECT tests_completed FROM hitlai.milestones WHERE phase = 'rc-phase') FROM hitlai.companies")" \
   "Renamed/true/3" "read committed: after a concurrent change of the company is rolled back, the waiting write counts from the version it found"
 # REPEATABLE READ: the company is being changed by a session that commits while the
 # write waits for it: 40001 once it has waited, as an UPDATE raises it.
-got=$(side_session "\set VERBOSITY verbose
-BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT 1;" "$ins_c1;
-COMMIT;" show bash -c "'$BIN/psql' -X -q -d '$DB' -c \"BEGIN; UPDATE hitlai.companies SET name = 'Changed' WHERE id = '00000000-0000-0000-0000-0000000000c1'; SELECT pg_sleep(1.5); COMMIT;\" >/dev/null 2>&1 & echo \$! >'$HL_WORK/bg_$$.pid'; sleep 0.5")
-while kill -0 "$(cat "$HL_WORK/bg_$$.pid")" 2>/dev/null; do sleep 0.1; done
-rm -f "$HL_WORK/bg_$$.pid"
+side_session "BEGIN; UPDATE hitlai.companies SET name = 'Changed' WHERE id = '00000000-0000-0000-0000-0000000000c1';" \
+  "COMMIT;" hide blocked "\set VERBOSITY verbose
+BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT 1;
+$ins_c1;
+COMMIT;"
+got=$(finish_blocked)
 tap_is "$(grep -c '40001: could not serialize access due to concurrent update' <<<"$got")/$(grep -c 'counter_rows.cpp' <<<"$got")/$(q "SELECT name || '/' || (stats_run_count = (SELECT count(*) FROM hitlai.test_runs)) FROM hitlai.companies")" \
   "1/1/Changed/true" "repeatable read: a one-run insert's company write waits for a session changing the company, then 40001 when it commits"
 # T3's tester locks of a one-run UPDATE (taken by primary key, in id order, without a
@@ -233,7 +259,7 @@ tap_is "$(held "UPDATE hitlai.test_runs SET company_ai_rating = 3 WHERE id = '00
 # ... with the table lock SELECT ... FOR NO KEY UPDATE takes (RowShareLock), not an
 # UPDATE's: a rating with no completed assignment writes no tester row.
 tap_is "$(held "UPDATE hitlai.test_runs SET company_ai_rating = 2 WHERE id = '00000000-0000-0000-0000-0000000000f4';" \
-  "SELECT string_agg(DISTINCT mode, ',') FROM pg_locks WHERE relation = 'hitlai.human_testers'::regclass AND pid <> pg_backend_pid()")" \
+  "SELECT string_agg(DISTINCT mode, ',') FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.relation = 'hitlai.human_testers'::regclass AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND a.backend_type = 'client backend' AND l.pid <> pg_backend_pid()")" \
   "RowShareLock" "T3: the one-run tester lock holds RowShareLock on human_testers, as FOR NO KEY UPDATE does"
 got=$(rr_step "UPDATE hitlai.human_testers SET display_name = 'B' WHERE id = '00000000-0000-0000-0000-000000000002'" \
               "UPDATE hitlai.test_runs SET company_ai_rating = 5 WHERE id = '00000000-0000-0000-0000-0000000000f4';")
