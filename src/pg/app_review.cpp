@@ -26,6 +26,7 @@
 // than the review failing.
 #include "pg/auth_users.hpp"
 #include "pg/bridge.hpp"
+#include "pg/email_normalize.hpp"
 #include "pg/identity.hpp"
 #include "pg/spi.hpp"
 
@@ -44,7 +45,6 @@ extern "C" {
 #include <string>
 
 #include "core/app_review.hpp"
-#include "core/text_rules.hpp"
 
 namespace {
 
@@ -100,7 +100,7 @@ spi::Statement kSetTester{
 // S7: auth.users is read as pg/auth_users.hpp says (checked, locked, FROM ONLY, with
 // its owner's rights in a security-restricted operation: the owner may not be a
 // superuser). The owner may not execute hitlai's functions, so emails are compared by
-// a broad pg_catalog prefilter there and exactly (normalize_email, T5) here.
+// a broad pg_catalog prefilter there and exactly (stored_email, T5) here.
 constexpr const char* kAuthUsersByEmail =
     "SELECT u.id, u.email::pg_catalog.text FROM ONLY auth.users u"
     " WHERE pg_catalog.strpos(pg_catalog.lower(u.email::pg_catalog.text), $1)"
@@ -185,13 +185,13 @@ bool auth_users_read(const char* sql, Oid type, Datum arg) {
 // The id of the auth.users row whose email normalises to `normalized` (the lowest id when
 // several do).
 std::optional<Datum> auth_user_by_email(const std::string& normalized) {
-  // lower() folds at least what normalize_email folds, so the prefilter keeps every match.
+  // lower() folds what stored_email folds, so the prefilter keeps every match.
   Datum folded = text_datum(normalized);
   folded = guarded([&] { return DirectFunctionCall1Coll(lower, DEFAULT_COLLATION_OID, folded); });
   if (!auth_users_read(kAuthUsersByEmail, TEXTOID, folded)) return std::nullopt;
   for (uint64_t row = 0; row < SPI_processed; ++row) {
     std::optional<std::string> e = spi::text(row, kAuthEmail);
-    if (e && hitlai::normalize_email(*e) == normalized) return result_uuid(row, kAuthId);
+    if (e && hitlai::pg::stored_email(*e, DEFAULT_COLLATION_OID) == normalized) return result_uuid(row, kAuthId);
   }
   return std::nullopt;
 }
@@ -299,7 +299,7 @@ HITLAI_FUNCTION(hitlai_claim_founding_tester_profile) {
   const Datum user = uuid_datum(*me);
   if (!email && auth_users_read(kAuthEmailById, UUIDOID, user) && SPI_processed > 0)
     email = spi::text(0, kEmailOfId);
-  std::string normalized = email ? hitlai::normalize_email(*email) : std::string();
+  std::string normalized = email ? hitlai::pg::stored_email(*email, DEFAULT_COLLATION_OID) : std::string();
   if (normalized.empty())
     throw hitlai::Error(hitlai::sqlstate::kInsufficientPrivilege,
                         "no approved founding-tester application for the caller",

@@ -1,6 +1,7 @@
 // SQL-callable wrappers of the pure text rules (src/core/text_rules.*), used by CHECK
 // constraints and column defaults of the install script (D3, D5, D12, D13).
 #include "pg/bridge.hpp"
+#include "pg/email_normalize.hpp"
 
 extern "C" {
 #include "common/pg_prng.h"
@@ -29,9 +30,10 @@ HITLAI_FUNCTION(hitlai_is_country_code) {
   return BoolGetDatum(hitlai::is_iso3166_alpha2(hitlai::pg::text_view(PG_GETARG_TEXT_PP(0))));
 }
 
-// hitlai.normalize_email(text) -> text (D13)
+// hitlai.normalize_email(text) -> text (D13): as the T5 trigger stores it, folded under
+// the argument's collation.
 HITLAI_FUNCTION(hitlai_normalize_email) {
-  std::string out = hitlai::normalize_email(hitlai::pg::text_view(PG_GETARG_TEXT_PP(0)));
+  std::string out = hitlai::pg::stored_email(hitlai::pg::text_view(PG_GETARG_TEXT_PP(0)), PG_GET_COLLATION());
   return PointerGetDatum(hitlai::pg::make_text(out));
 }
 

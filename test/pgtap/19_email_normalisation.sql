@@ -3,7 +3,7 @@
 -- case-insensitive. The T5 triggers are a separate piece of work: until they exist the
 -- assertions on stored values and on case-insensitive uniqueness fail, by design.
 BEGIN;
-SELECT plan(19);
+SELECT plan(23);
 
 -- The normalisation function itself (0.1.0).
 SELECT is(hitlai.normalize_email(E'\t Foo.Bar@Example.COM \n'), 'foo.bar@example.com',
@@ -64,6 +64,21 @@ SELECT throws_ok($$UPDATE hitlai.companies SET email = 'BETA@Example.com' WHERE 
                  'D13: changing an email to another company''s email in other case is rejected');
 SELECT is((SELECT count(*) FROM hitlai.companies WHERE lower(btrim(email)) IN ('new@example.com', 'beta@example.com')),
           2::bigint, 'D13: the rejected duplicates wrote nothing');
+
+-- Letters beyond ASCII are folded as lower() folds them under the column's collation
+-- (the test clusters use C.UTF-8, where "É" folds to "é").
+SELECT is(hitlai.normalize_email(E' \u00C9MILE@\u00C9cole.Example '), lower(E'\u00C9MILE@\u00C9cole.Example'),
+          'D13: normalize_email folds letters beyond ASCII as lower() does');
+INSERT INTO hitlai.companies (id, name, email) VALUES ('00000000-0000-0000-0000-0000000000c3', 'Emile', E' \u00C9MILE@\u00C9cole.Example ');
+SELECT is((SELECT email FROM hitlai.companies WHERE id = '00000000-0000-0000-0000-0000000000c3'),
+          E'\u00E9mile@\u00E9cole.example', 'D13/T5: companies.email with letters beyond ASCII is stored lower-cased');
+SELECT throws_ok($$INSERT INTO hitlai.companies (name, email) VALUES ('Other', E'\u00E9mile@\u00E9cole.example')$$,
+                 '23505', 'duplicate key value violates unique constraint "companies_email_key"',
+                 'D13: companies.email is unique regardless of the case of letters beyond ASCII');
+INSERT INTO hitlai.founding_tester_apps (id, full_name, email, selected_tier)
+  VALUES ('00000000-0000-0000-0000-0000000000f3', 'Zoe', E'Z\u00D6E@Example.TEST', 'founder');
+SELECT is((SELECT email FROM hitlai.founding_tester_apps WHERE id = '00000000-0000-0000-0000-0000000000f3'),
+          E'z\u00F6e@example.test', 'D13/T5: founding_tester_apps.email with letters beyond ASCII is stored lower-cased');
 
 -- Looking a company up by any spelling works once stored values are normalised.
 SELECT is((SELECT id FROM hitlai.companies WHERE email = hitlai.normalize_email(' NEW@Example.com ')),
