@@ -24,9 +24,17 @@ extern "C" {
 namespace trigger = hitlai::pg::trigger;
 
 namespace {
-constexpr trigger::Spec kSpec = trigger::before_row(
-    "normalize_email_trigger", trigger::kInsert | trigger::kUpdate | trigger::kDelete, nullptr,
-    "normalize_email_trigger: must be a BEFORE ROW trigger");
+// Not SECURITY DEFINER, and it changes only the row it is given: any table may use it.
+constexpr trigger::Spec kSpec{"normalize_email_trigger",
+                              trigger::Timing::kBefore,
+                              trigger::Level::kRow,
+                              trigger::kInsert | trigger::kUpdate | trigger::kDelete,
+                              nullptr,
+                              hitlai::sqlstate::kTriggerProtocol,
+                              "normalize_email_trigger: must be a BEFORE ROW trigger",
+                              nullptr,
+                              nullptr,
+                              true};
 }  // namespace
 
 std::string hitlai::pg::stored_email(std::string_view in, Oid collation) {

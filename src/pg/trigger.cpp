@@ -4,7 +4,10 @@
 #include "pg/spi.hpp"
 
 extern "C" {
+#include "catalog/namespace.h"
+#include "utils/inval.h"
 #include "utils/rel.h"
+#include "utils/syscache.h"
 }
 
 #include <cstring>
@@ -25,6 +28,25 @@ Event event_of(TriggerEvent ev) {
   return kTruncate;
 }
 
+// The OID of schema hitlai, looked up once and forgotten whenever any schema changes
+// (a syscache callback): DROP EXTENSION and CREATE EXTENSION make a new schema.
+Oid cached_schema = InvalidOid;
+bool callback_registered = false;
+void forget_schema(Datum, int, uint32) { cached_schema = InvalidOid; }
+
+bool in_hitlai_schema(Relation rel) {
+  if (!OidIsValid(cached_schema)) {
+    guarded([] {
+      if (!callback_registered) {
+        CacheRegisterSyscacheCallback(NAMESPACEOID, forget_schema, (Datum)0);
+        callback_registered = true;
+      }
+      cached_schema = get_namespace_oid("hitlai", true);
+    });
+  }
+  return OidIsValid(cached_schema) && RelationGetNamespace(rel) == cached_schema;
+}
+
 }  // namespace
 
 Call open(FunctionCallInfo fcinfo, const Spec& spec) {
@@ -40,6 +62,9 @@ Call open(FunctionCallInfo fcinfo, const Spec& spec) {
   if (spec.table && std::strcmp(RelationGetRelationName(td->tg_relation), spec.table) != 0)
     throw hitlai::Error(spec.sqlstate, std::string(spec.name) + ": must be a trigger on table " +
                                            spec.table);
+  if (!spec.any_schema && !in_hitlai_schema(td->tg_relation))
+    throw hitlai::Error(spec.sqlstate,
+                        std::string(spec.name) + ": must be a trigger on a table of schema hitlai");
 
   Call call{};
   call.data = td;

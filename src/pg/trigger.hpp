@@ -13,9 +13,18 @@
 //
 // The checks, in this order: called as a trigger, timing (BEFORE / AFTER), level (ROW /
 // STATEMENT), the event (INSERT, UPDATE, DELETE, TRUNCATE) among those the Spec allows,
-// and, when the Spec names one, the table (by name; the schema is the extension's). A
-// failed check raises the Spec's SQLSTATE with its message: a trigger function attached
-// by hand to the wrong table, timing, level or event is refused before it reads anything.
+// when the Spec names one, the table's name, and last the table's schema: it must be
+// hitlai's own (S7). A failed check raises the Spec's SQLSTATE with its message: a
+// trigger function attached by hand to the wrong table, timing, level or event is
+// refused before it reads anything.
+//
+// The schema check keeps hitlai's SECURITY DEFINER trigger functions on hitlai's
+// tables: a role that may execute them (the installing owner, service_role) could
+// otherwise attach one to a table of its own, say pg_temp.test_runs with a column of a
+// type whose cast it wrote, and have the superuser run its code. Only schema hitlai,
+// where nobody but the superuser may create tables, is accepted. A Spec with
+// any_schema = true (a function that is not SECURITY DEFINER and changes nothing but
+// the row it is given) may be attached to any table.
 //
 // The Call is a plain view (no destructor, no allocation), so it is safe whatever the
 // rule code does next (bridge.hpp).
@@ -52,6 +61,7 @@ struct Spec {
                          // unless one of the next two says otherwise)
   const char* not_a_trigger = nullptr;  // message when not called as a trigger
   const char* wrong_event = nullptr;    // message when fired for another event
+  bool any_schema = false;              // true: tables outside schema hitlai accepted
 };
 
 // The two usual shapes, refusing any other attachment with 39P01 and `misuse`.

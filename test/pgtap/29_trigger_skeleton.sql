@@ -2,7 +2,7 @@
 -- table is refused before it reads anything (src/pg/trigger.hpp), with the SQLSTATE and
 -- message each function has always raised (39P01, or XX000 for the A2 guards).
 BEGIN;
-SELECT plan(8);
+SELECT plan(11);
 
 CREATE TABLE pg_temp.hl_skel (id int PRIMARY KEY, email text, status text,
                               started_at timestamptz);
@@ -56,6 +56,52 @@ SELECT throws_ok($$UPDATE pg_temp.hl_skel SET email = 'C@D.TEST'$$, 'XX000',
   'hitlai: guard_insert_defaults: must be a BEFORE INSERT ... FOR EACH ROW trigger',
   'E: A2''s insert guard fired by UPDATE is refused');
 DROP TRIGGER t7 ON pg_temp.hl_skel;
+
+-- S7: every hitlai trigger function, attached with its own timing, level and event to a
+-- look-alike table outside schema hitlai (pg_temp.<its table>, same columns, one row),
+-- is refused before it reads anything: a role that may execute the SECURITY DEFINER
+-- ones could otherwise have them run, with the superuser's rights, over columns of
+-- types (and casts) it wrote. Only T5's normaliser, which is not SECURITY DEFINER and
+-- changes nothing but its row, may be used on any table (below).
+CREATE FUNCTION pg_temp.fire_elsewhere(tbl name, tgtype int2, def text) RETURNS text
+LANGUAGE plpgsql AS $f$
+DECLARE
+  ev text; stmt text; result text;
+BEGIN
+  EXECUTE format('CREATE TEMP TABLE %I AS SELECT * FROM hitlai.%I WITH NO DATA', tbl, tbl);
+  EXECUTE format('INSERT INTO pg_temp.%I DEFAULT VALUES', tbl);
+  IF tgtype & 4 <> 0 THEN ev := 'INSERT'; stmt := format('INSERT INTO pg_temp.%I DEFAULT VALUES', tbl);
+  ELSIF tgtype & 16 <> 0 THEN ev := 'UPDATE'; stmt := format('UPDATE pg_temp.%I SET id = id', tbl);
+  ELSIF tgtype & 8 <> 0 THEN ev := 'DELETE'; stmt := format('DELETE FROM pg_temp.%I', tbl);
+  ELSE ev := 'TRUNCATE'; stmt := format('TRUNCATE pg_temp.%I', tbl);
+  END IF;
+  EXECUTE format('CREATE TRIGGER hl_elsewhere %s %s ON pg_temp.%I FOR EACH %s %s',
+                 CASE WHEN tgtype & 2 <> 0 THEN 'BEFORE' ELSE 'AFTER' END, ev, tbl,
+                 CASE WHEN tgtype & 1 <> 0 THEN 'ROW' ELSE 'STATEMENT' END,
+                 substring(def FROM 'EXECUTE FUNCTION .*$'));
+  BEGIN
+    EXECUTE stmt;
+    result := 'ran';
+  EXCEPTION WHEN OTHERS THEN
+    result := SQLSTATE || ' ' || SQLERRM;
+  END;
+  EXECUTE format('DROP TABLE pg_temp.%I', tbl);
+  RETURN result;
+END
+$f$;
+CREATE TEMP TABLE hl_elsewhere ON COMMIT DROP AS
+  SELECT p.proname, c.relname, p.prosecdef,
+         pg_temp.fire_elsewhere(c.relname, t.tgtype, pg_get_triggerdef(t.oid)) AS result
+    FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_proc p ON p.oid = t.tgfoid
+   WHERE c.relnamespace = 'hitlai'::regnamespace AND p.pronamespace = 'hitlai'::regnamespace
+     AND NOT t.tgisinternal AND p.proname <> 'normalize_email_trigger';
+SELECT is_empty($$SELECT proname, relname, result FROM hl_elsewhere
+                   WHERE result NOT LIKE '%: must be a trigger on a table of schema hitlai'$$,
+  'S7: no hitlai trigger function runs on a look-alike table outside schema hitlai');
+SELECT cmp_ok((SELECT count(DISTINCT proname)::int FROM hl_elsewhere WHERE prosecdef), '>=', 10,
+  'S7: ... the SECURITY DEFINER ones among them (T1-T3, T6, M1, A2''s last owner, ...)');
+SELECT is((SELECT count(*) FROM hl_elsewhere WHERE result NOT LIKE '39P01 %' AND result NOT LIKE 'XX000 %'), 0::bigint,
+  'S7: ... each with its documented SQLSTATE (39P01, XX000 for the A2 guards)');
 
 -- Attached as it should be, the same function does its work (T5).
 CREATE TRIGGER t8 BEFORE UPDATE ON pg_temp.hl_skel

@@ -14,7 +14,7 @@
 # Afterwards nobody may hold more than G1, and no planted code may have run with
 # privilege.
 source "$(dirname "$0")/lib/sec.sh"
-tap_plan 10
+tap_plan 12
 sec_init funcs createrole || exit 1
 sec_supabase_auth
 err=$(sec_install); tap_ok $? "S7: the database owner (CREATEROLE) installs hitlai (trusted)"
@@ -128,5 +128,27 @@ SQL
 sec_none "$(beyond | sec_try service_role)" "G1: service_role gets no more than G1 (no DDL, ownership, maintenance or extension changes)"
 sec_none "$(beyond | grep -v 'DROP EXTENSION\|ALTER EXTENSION' | sec_try owner)" \
   "G1: the installing owner gets no more than G1 on hitlai's objects (it may only update or drop the extension)"
+# hitlai's SECURITY DEFINER trigger functions on a look-alike table of the attacker's
+# own: pg_temp.test_runs with sentiment_score of an enum whose cast to text is planted
+# code. T2's capture would cast that column as the superuser; every hitlai trigger
+# function refuses a table outside schema hitlai before it reads anything.
+lookalike() {  # SQL for attacker $1
+  cat <<SQL
+CREATE TYPE pg_temp.hl_e AS ENUM ('x');
+$(sec_fn 'pg_temp.hl_e_text(pg_temp.hl_e)' text "lookalike_$1" "'0.5'")
+CREATE CAST (pg_temp.hl_e AS text) WITH FUNCTION pg_temp.hl_e_text(pg_temp.hl_e);
+CREATE TEMP TABLE test_runs AS SELECT * FROM hitlai.test_runs WITH NO DATA;
+ALTER TABLE pg_temp.test_runs ALTER sentiment_score TYPE pg_temp.hl_e USING NULL;
+CREATE TRIGGER hl_lookalike AFTER INSERT ON pg_temp.test_runs REFERENCING NEW TABLE AS new_runs
+  FOR EACH STATEMENT EXECUTE FUNCTION hitlai.capture_training_data();
+INSERT INTO pg_temp.test_runs (id, company_id, url, mission, status, company_ai_rating, sentiment_score)
+  VALUES (gen_random_uuid(), gen_random_uuid(), 'https://a.test', 'm', 'completed', 5, 'x'),
+         (gen_random_uuid(), gen_random_uuid(), 'https://a.test', 'm', 'completed', 5, 'x');
+SQL
+}
+got=$( (lookalike service_role | sec_as service_role -v ON_ERROR_STOP=1 2>&1; lookalike owner | sec_owner 2>&1) \
+       | grep -c 'capture_training_data: must be a trigger on a table of schema hitlai')
+tap_is "$got" 2 "S7: service_role and the owner attach hitlai's SECURITY DEFINER trigger functions to a look-alike table of their own: refused"
+sec_no_gain "S7/S10: the look-alike table ran no planted code with privilege"
 sec_none "$(sec_excess)" "S7/G1: nobody holds more than G1 at the end"
 sec_no_gain "S7/S10: at the end, no planted code ran with privilege and no attacker gained anything"
