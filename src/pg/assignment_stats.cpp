@@ -5,8 +5,8 @@
 //    stats_last_assigned_at = greatest(stored, max new assigned_at): deltas.
 //  - UPDATE / DELETE: the open count moves by (new rows open) - (old rows open) per
 //    tester, a delta. The latest assigned_at can go down (a row leaves the tester, or its
-//    assigned_at moves back), so for testers whose old rows had an assigned_at, it is
-//    recounted from the tables (index (tester_id, assigned_at): one index probe per
+//    assigned_at moves back) or up (a row moves to another tester, or its assigned_at
+//    moves forward), so for the testers concerned it is recounted from the tables (index (tester_id, assigned_at): one index probe per
 //    tester) by a statement that runs after the testers are locked, so its snapshot sees
 //    every committed change of them.
 //
@@ -113,14 +113,21 @@ UPDATE hitlai.human_testers h
   FROM d, l WHERE h.id = d.id AND l.id = h.id AND d.da <> 0)SQL",
     2, {UUIDARRAYOID, INT8ARRAYOID}, nullptr};
 
-// Testers whose latest assigned_at may have gone down, locked in id order. After an
-// UPDATE: old rows whose tester or assigned_at changed; after a DELETE: every old row.
+// Testers whose latest assigned_at may have moved, locked in id order. After an
+// UPDATE: the old tester of a row whose tester changed or whose assigned_at went back
+// (it may go down), and the new tester of a row whose tester changed or whose
+// assigned_at went forward (it may go up); after a DELETE: every old row's tester.
 spi::Statement kLockMovedUpdate{
     "SELECT h.id FROM hitlai.human_testers h\n"
     " WHERE h.id = ANY (ARRAY(SELECT o.tester_id FROM old_asg o\n"
     "                 WHERE NOT EXISTS (SELECT 1 FROM new_asg n\n"
     "                                    WHERE n.id = o.id AND n.tester_id = o.tester_id\n"
-    "                                      AND n.assigned_at >= o.assigned_at)))\n"
+    "                                      AND n.assigned_at >= o.assigned_at)\n"
+    "                 UNION\n"
+    "                 SELECT n.tester_id FROM new_asg n\n"
+    "                 WHERE NOT EXISTS (SELECT 1 FROM old_asg o\n"
+    "                                    WHERE o.id = n.id AND o.tester_id = n.tester_id\n"
+    "                                      AND o.assigned_at >= n.assigned_at)))\n"
     " ORDER BY h.id FOR NO KEY UPDATE OF h",
     0, {}, nullptr};
 spi::Statement kLockMovedDelete{

@@ -3,7 +3,7 @@
 -- members never on their own company's runs, callers, and the stats columns behind it
 -- (open assignments, latest assignment) with check_stats()/rebuild_stats().
 BEGIN;
-SELECT plan(57);
+SELECT plan(60);
 
 CREATE ROLE hl_as_app NOLOGIN;
 CREATE ROLE hl_as_anon NOLOGIN;
@@ -157,6 +157,23 @@ SELECT is((SELECT sum(stats_open_assignments)::bigint FROM hitlai.human_testers)
 DELETE FROM hitlai.tester_assignments WHERE tester_id = pg_temp.tester('t3') AND test_run_id = pg_temp.run('a2');
 SELECT is((SELECT stats_last_assigned_at FROM hitlai.human_testers WHERE display_name = 't3'), now() - interval '1 day',
           'M1: deleting the latest assignment moves stats_last_assigned_at back');
+-- moving an assignment to another tester recounts both testers' latest assignment time
+-- (the new tester's goes up), as does moving its assigned_at forward; moved back after
+UPDATE hitlai.tester_assignments SET tester_id = pg_temp.tester('t5')
+ WHERE tester_id = pg_temp.tester('t3') AND test_run_id = pg_temp.run('a1');
+SELECT results_eq($$SELECT display_name, stats_open_assignments, stats_last_assigned_at FROM hitlai.human_testers
+                     WHERE display_name IN ('t3', 't5') ORDER BY 1$$,
+  $$VALUES ('t3'::text, 0::bigint, NULL::timestamptz), ('t5', 1, now() - interval '1 day')$$,
+  'M1: an assignment moved to another tester moves its open count and latest assignment time with it');
+UPDATE hitlai.tester_assignments SET assigned_at = now() - interval '1 hour' WHERE tester_id = pg_temp.tester('t5');
+SELECT is((SELECT stats_last_assigned_at FROM hitlai.human_testers WHERE display_name = 't5'), now() - interval '1 hour',
+          'M1: an assigned_at moved forward moves stats_last_assigned_at forward');
+UPDATE hitlai.tester_assignments SET tester_id = pg_temp.tester('t3'), assigned_at = now() - interval '1 day'
+ WHERE tester_id = pg_temp.tester('t5');
+SELECT results_eq($$SELECT display_name, stats_open_assignments, stats_last_assigned_at FROM hitlai.human_testers
+                     WHERE display_name IN ('t3', 't5') ORDER BY 1$$,
+  $$VALUES ('t3'::text, 1::bigint, now() - interval '1 day'), ('t5', 0, NULL::timestamptz)$$,
+  'M1: ... and moved back');
 SELECT is_empty($$SELECT * FROM hitlai.check_stats() WHERE column_name IN ('stats_open_assignments', 'stats_last_assigned_at')$$,
                 'V3/M1: check_stats() finds the assignment state right');
 UPDATE hitlai.human_testers SET stats_open_assignments = 7, stats_last_assigned_at = NULL WHERE display_name = 't1';
