@@ -1,10 +1,14 @@
 // Membership rules enforced by triggers (SPEC A2, E):
 //
-//  * hitlai_keep_last_owner (BEFORE UPDATE OR DELETE ON company_members, SECURITY
-//    DEFINER): a company keeps at least one joined owner. Removing, demoting, moving or
-//    "un-joining" the last joined owner raises HL004 -- for every role, privileged ones
-//    included, except when the company itself or the owner's auth.users row is being
-//    deleted (ON DELETE CASCADE must keep working, S6).
+//  * hitlai_keep_last_owner (BEFORE UPDATE OR DELETE ON company_members) and, from
+//    0.5.0, hitlai_keep_last_owner_after (AFTER UPDATE OR DELETE, FOR EACH ROW; both
+//    SECURITY DEFINER): a company keeps at least one joined owner. Removing, demoting,
+//    moving or "un-joining" the last joined owner raises HL004 -- for every role,
+//    privileged ones included, except when the company itself or the owner's
+//    auth.users row is being deleted (ON DELETE CASCADE must keep working, S6). The
+//    BEFORE trigger takes the company's owner lock; the AFTER one checks once the
+//    statement's rows are all written, so one UPDATE may swap owner and admin. Before
+//    0.5.0's SQL is installed, the BEFORE trigger checks (a swap then raises HL004).
 //
 //  * hitlai_guard_tester_columns (BEFORE UPDATE ON test_runs, SECURITY INVOKER): an
 //    assigned tester who is not a member (owner/admin/member) of the run's company may
@@ -100,6 +104,17 @@ constexpr trigger::Spec kKeepLastOwner{"keep_last_owner",
                                        "keep_last_owner: not called as a trigger",
                                        "keep_last_owner: must fire for UPDATE or DELETE"};
 
+constexpr trigger::Spec kKeepLastOwnerAfter{
+    "keep_last_owner_after",
+    trigger::Timing::kAfter,
+    trigger::Level::kRow,
+    trigger::kUpdate | trigger::kDelete,
+    "company_members",
+    hitlai::sqlstate::kInternalError,
+    "keep_last_owner_after: must be an AFTER ... FOR EACH ROW trigger",
+    "keep_last_owner_after: not called as a trigger",
+    "keep_last_owner_after: must fire for UPDATE or DELETE"};
+
 constexpr trigger::Spec kGuardTesterColumns{
     "guard_tester_columns",
     trigger::Timing::kBefore,
@@ -159,9 +174,22 @@ bool auth_user_deleted(Datum user_id) {
 
 }  // namespace
 
-// Trigger function hitlai.keep_last_owner() on company_members (A2, SQLSTATE HL004).
-HITLAI_FUNCTION(hitlai_keep_last_owner) {
-  const trigger::Call call = trigger::open(fcinfo, kKeepLastOwner);
+namespace {
+
+// Whether the installed SQL has keep_last_owner_after (0.5.0 and later), which checks
+// the rule once the statement's rows are written; before it, keep_last_owner checks it
+// itself.
+bool checked_after_the_statement() {
+  const char* v = guarded([] { return hitlai::pg::installed_extension_version(); });
+  return v != nullptr && hitlai::pg::compare_versions(v, "0.5.0") >= 0;
+}
+
+// The rule for one changed company_members row. BEFORE (keep_last_owner): takes the
+// company's owner lock, and checks only where keep_last_owner_after doesn't exist.
+// AFTER (keep_last_owner_after): checks, with the newest snapshot, which sees every row
+// the statement wrote: one statement may hand ownership over (owner -> admin and
+// admin -> owner), while a statement that leaves no joined owner raises HL004.
+Datum last_owner(const trigger::Call& call, bool after) {
   TupleDesc desc = call.desc;
   HeapTuple oldtup = call.old_row, newtup = call.new_row;
   const Datum result = call.unchanged();
@@ -184,8 +212,12 @@ HITLAI_FUNCTION(hitlai_keep_last_owner) {
   bool allowed = spi::exec(kCompanyExists, args) == 0;  // company being deleted
   if (!allowed) {
     guarded([&] { lock_company_owners(company); });
-    allowed = spi::exec_latest(kOtherOwner, args) > 0 ||
-              auth_user_deleted(get_datum(oldtup, desc, a_user));
+    if (!after && checked_after_the_statement()) {
+      allowed = true;  // keep_last_owner_after checks once the statement is done
+    } else {
+      allowed = spi::exec_latest(kOtherOwner, args) > 0 ||
+                auth_user_deleted(get_datum(oldtup, desc, a_user));
+    }
   }
   connection.finish();
   if (!allowed) {
@@ -198,6 +230,19 @@ HITLAI_FUNCTION(hitlai_keep_last_owner) {
                         "Make another member owner first, or delete the company.");
   }
   return result;
+}
+
+}  // namespace
+
+// Trigger function hitlai.keep_last_owner() on company_members (A2, SQLSTATE HL004).
+HITLAI_FUNCTION(hitlai_keep_last_owner) {
+  return last_owner(trigger::open(fcinfo, kKeepLastOwner), false);
+}
+
+// Trigger function hitlai.keep_last_owner_after() on company_members (A2, SQLSTATE
+// HL004), from 0.5.0.
+HITLAI_FUNCTION(hitlai_keep_last_owner_after) {
+  return last_owner(trigger::open(fcinfo, kKeepLastOwnerAfter), true);
 }
 
 // Trigger function hitlai.guard_tester_columns() on test_runs (A2, SQLSTATE 42501).

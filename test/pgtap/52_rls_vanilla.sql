@@ -2,7 +2,7 @@
 -- gives them the application privileges with hitlai.grant_app_role (S6). Body shared
 -- with 53_rls_supabase.sql.
 BEGIN;
-SELECT plan(184);  -- the tests of test/rls/matrix.sql
+SELECT plan(187);  -- the tests of test/rls/matrix.sql
 CREATE ROLE hl_rls_app NOLOGIN;
 CREATE ROLE hl_rls_anon NOLOGIN;
 DO $$ BEGIN

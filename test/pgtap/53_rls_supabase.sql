@@ -3,7 +3,7 @@
 -- install time (S6), user ids referencing auth.users. Body shared with 52_rls_vanilla.sql.
 \c hitlai_supabase
 BEGIN;
-SELECT plan(184);  -- the tests of test/rls/matrix.sql
+SELECT plan(187);  -- the tests of test/rls/matrix.sql
 \set app_role authenticated
 \set anon_role anon
 \ir ../rls/matrix.sql

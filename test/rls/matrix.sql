@@ -199,6 +199,21 @@ SELECT throws_ok($$UPDATE hitlai.company_members SET role = 'member'
 SELECT is(pg_temp.n($$UPDATE hitlai.company_members SET role = 'owner'
   WHERE user_id = '10000000-0000-4000-8000-0000000000a1'$$), 1,
   'A2 company_members: ownership given back');
+-- The rule holds for what a statement leaves, row by row order aside: one statement may
+-- swap owner and admin, and one that demotes every joined owner raises HL004.
+CALL pg_temp.become(:'app_role', 'a1');
+SELECT throws_ok($$UPDATE hitlai.company_members SET role = 'member'
+  WHERE user_id IN ('10000000-0000-4000-8000-0000000000a1', '10000000-0000-4000-8000-0000000000a2')$$, 'HL004', NULL,
+  'A2/E company_members: one statement demoting every joined owner raises HL004');
+UPDATE hitlai.company_members SET role = 'admin' WHERE user_id = '10000000-0000-4000-8000-0000000000a2';
+SELECT is(pg_temp.n($$UPDATE hitlai.company_members SET role = CASE WHEN role = 'owner' THEN 'admin' ELSE 'owner' END
+  WHERE user_id IN ('10000000-0000-4000-8000-0000000000a1', '10000000-0000-4000-8000-0000000000a2')$$), 2,
+  'A2 company_members: one statement hands the company over (the owner and an admin swap roles)');
+SELECT is((SELECT string_agg(role, ',' ORDER BY user_id) FROM hitlai.company_members
+            WHERE user_id IN ('10000000-0000-4000-8000-0000000000a1', '10000000-0000-4000-8000-0000000000a2')),
+  'admin,owner', 'A2 company_members: ... the admin is the owner now, the owner an admin');
+CALL pg_temp.become(:'app_role', 'a2');
+UPDATE hitlai.company_members SET role = 'owner' WHERE user_id = '10000000-0000-4000-8000-0000000000a1';
 CALL pg_temp.become(:'app_role', 'a5');
 SELECT throws_ok($$SELECT hitlai.accept_invitation('bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb')$$, '42501', NULL,
   'A2 accept_invitation: 42501 without an invitation');
