@@ -11,6 +11,7 @@ extern "C" {
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
 #include "storage/lmgr.h"
+#include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
 }
@@ -45,15 +46,24 @@ int auth_users_query(const char* sql, int nargs, Oid* types, Datum* values, long
   Oid owner = reinterpret_cast<Form_pg_class>(GETSTRUCT(tup))->relowner;
   ReleaseSysCache(tup);
 
+  // The owner's code may run while the query is planned or executed (an IMMUTABLE
+  // function in a partial index predicate is evaluated by the planner). It runs as the
+  // owner, in a security-restricted operation, and inside a GUC nest level of its own,
+  // as ANALYZE runs a table owner's code: a setting it changes, even with
+  // set_config(..., false), is undone when the query is done, so it can't leave the
+  // caller's session (a superuser's) with its search_path. On an error the
+  // (sub)transaction's abort undoes it.
   Oid save_user;
   int save_sec;
   GetUserIdAndSecContext(&save_user, &save_sec);
   int rc;
   SetUserIdAndSecContext(owner, save_sec | SECURITY_LOCAL_USERID_CHANGE |
                                     SECURITY_RESTRICTED_OPERATION);
+  const int save_nestlevel = NewGUCNestLevel();
   PG_TRY();
   {
     rc = SPI_execute_with_args(sql, nargs, types, values, nullptr, false, tcount);
+    AtEOXact_GUC(false, save_nestlevel);
   }
   PG_FINALLY();
   {

@@ -27,7 +27,7 @@
 # company leaves, so the guard looks at auth.users): no planted code may run with
 # privilege and nobody may gain anything.
 source "$(dirname "$0")/lib/sec.sh"
-tap_plan 8
+tap_plan 10
 sec_init auth || exit 1
 err=$(sec_install); tap_ok $? "S7: the database owner installs hitlai (trusted) into a database without schema auth"
 [ -n "$err" ] && tap_diag "$err"
@@ -118,6 +118,34 @@ GRANT USAGE ON SCHEMA auth TO PUBLIC;
 GRANT SELECT ON auth.users TO PUBLIC;
 SQL
 run "S7: (g) auth.users, a plain table with a planted partial index predicate: nothing runs with privilege"
+
+# h. the planted predicate changes a setting of the session that plans the query
+#    (set_config(..., false) outlives a function's SET clause) instead of running code
+#    itself: the superuser's search_path would then lead its next unqualified call to the
+#    owner's functions. hitlai reads auth.users in a GUC nest level of its own, as
+#    ANALYZE runs a table owner's code, so the session keeps its settings. (auth.users
+#    has no unique key here: hitlai attaches no foreign key, only its own read runs.)
+sec_owner >/dev/null <<SQL
+CREATE FUNCTION evil.poison() RETURNS boolean LANGUAGE plpgsql IMMUTABLE AS \$\$
+BEGIN
+  IF session_user::text <> current_user::text THEN
+    PERFORM pg_catalog.set_config('search_path', 'evil, pg_catalog, public', false);
+  END IF;
+  RETURN true;
+END \$\$;
+CREATE SCHEMA auth;
+CREATE TABLE auth.users (id uuid, email text, role text, aud text);
+INSERT INTO auth.users $users_rows;
+CREATE INDEX hl_poison ON auth.users (id) WHERE evil.poison();
+GRANT USAGE ON SCHEMA auth TO PUBLIC;
+GRANT SELECT ON auth.users TO PUBLIC;
+SQL
+app=$(sec_su -c "INSERT INTO hitlai.early_adopter_apps (company_name, contact_name, email, selected_tier)
+                   VALUES ('Poisoned', 'U1', 'u1@users.test', 'early_starter') RETURNING id")
+got=$(sec_su -c "SELECT hitlai.review_early_adopter_app('$app', 'approved') IS NOT NULL" -c "SHOW search_path" 2>&1 | tr '\n' '|')
+tap_is "$got" "t|pg_catalog,pg_temp|" \
+  "S7: (h) a planted predicate setting search_path while hitlai reads auth.users: the superuser's session keeps its search_path"
+run "S7: (h) ... and nothing runs with privilege"
 
 # f. superuser-owned schema auth, auth.users owned by the (non-superuser) owner
 sec_supabase_auth
