@@ -27,7 +27,7 @@
 # company leaves, so the guard looks at auth.users): no planted code may run with
 # privilege and nobody may gain anything.
 source "$(dirname "$0")/lib/sec.sh"
-tap_plan 10
+tap_plan 12
 sec_init auth || exit 1
 err=$(sec_install); tap_ok $? "S7: the database owner installs hitlai (trusted) into a database without schema auth"
 [ -n "$err" ] && tap_diag "$err"
@@ -160,3 +160,23 @@ CREATE POLICY hl_evil ON evil.users_child USING (evil.plant_bool());
 CREATE STATISTICS evil.hl_evil ON (email OPERATOR(pg_catalog.||) evil.plant_imm_text()), id FROM auth.users;
 SQL
 run "S7: (f) auth.users owned by a non-superuser, with a planted policy, trigger, child and statistics expression: nothing runs with privilege"
+
+# i. the same (auth.users owned by the owner, hitlai's foreign keys attached): code the
+#    owner adds to auth.users' indexes or statistics afterwards would run in
+#    PostgreSQL's own check of those keys, planned as the owner in the session of
+#    whoever writes company_members or human_testers, with no GUC nest level: it could
+#    change a superuser's search_path there. The event trigger refuses such DDL (42501);
+#    indexes using pg_catalog only are accepted. (The owner may create in schema auth
+#    here, as supabase_auth_admin may on Supabase.)
+sec_supabase_auth
+sec_su -c "ALTER TABLE auth.users OWNER TO $SEC_OWNER" -c "GRANT USAGE, CREATE ON SCHEMA auth TO $SEC_OWNER" >/dev/null
+fks=$(sec_su -c "SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND confrelid = to_regclass('auth.users')")
+tries=""
+for ddl in "CREATE INDEX hl_evil ON auth.users (id) WHERE evil.plant_imm()" \
+           "CREATE STATISTICS evil.hl_evil ON (email OPERATOR(pg_catalog.||) evil.plant_imm_text()), id FROM auth.users" \
+           "CREATE INDEX hl_plain ON auth.users (pg_catalog.lower(email))"; do
+  if err=$(sec_owner -c "$ddl" 2>&1); then tries+="ok;"; else tries+="$(grep -c 'auth.users may not have indexes or statistics' <<<"$err")/$(grep -c '42501\|ERROR' <<<"$err");"; fi
+done
+tap_is "$fks/$tries" "2/1/1;1/1;ok;" \
+  "S7: (i) with hitlai's foreign keys on the owner's auth.users, planted index and statistics code is refused; pg_catalog's is not"
+run "S7: (i) ... and nothing runs with privilege"

@@ -1,6 +1,8 @@
 -- 0.5.0: least privilege for anonymous roles (G1); the last-owner rule checked once a
--- statement's rows are written (A2). The parts of this directory are deltas on 0.4.0
--- (see scripts/assemble_sql.sh and docs/RELEASING.md); 0.4.0 is released and frozen.
+-- statement's rows are written (A2); no code outside pg_catalog on auth.users while
+-- hitlai's foreign keys reference it (S7). The parts of this directory are deltas on
+-- 0.4.0 (see scripts/assemble_sql.sh and docs/RELEASING.md); 0.4.0 is released and
+-- frozen.
 --
 -- Part numbers: 0xx security, 1xx-2xx tenant isolation and the write path, 5xx training
 -- export, 6xx review and matching, 7xx webhooks, 9xx grants (last).
