@@ -9,9 +9,12 @@
 -- auth.users, its indexes or its statistics objects that leaves such code there while
 -- the keys exist (42501: the command is rolled back). Code of pg_catalog only is
 -- accepted, as attach_auth_users() accepts it.
+-- SECURITY DEFINER as attach_auth_users_on_ddl(): the role running the DDL may lack USAGE
+-- on schema auth or hitlai, which naming auth.users and hitlai's tables needs. It reads
+-- only catalogs.
 CREATE FUNCTION @extschema@.refuse_auth_users_code()
   RETURNS pg_catalog.event_trigger
-  LANGUAGE plpgsql
+  LANGUAGE plpgsql SECURITY DEFINER
   SET search_path = pg_catalog, pg_temp
   AS $$
 DECLARE
